@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from typing import Annotated, Literal, Optional
+from typing import Annotated, Literal, Optional, Union
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -26,8 +26,21 @@ class Strict(BaseModel):
 class Fact(Strict):
     """Anything the article states: it carries the clause that states it, verbatim."""
 
-    quote: str = Field(min_length=3)
+    quote: Union[str, list[str]]
     note: Optional[str] = None
+
+    @field_validator("quote")
+    @classmethod
+    def _quote_not_empty(cls, v: Union[str, list[str]]) -> Union[str, list[str]]:
+        clauses = [v] if isinstance(v, str) else v
+        if not clauses or any(len(c.strip()) < 3 for c in clauses):
+            raise ValueError("a quote must be a non-empty clause of the source (or a list of them)")
+        return v
+
+    @property
+    def quotes(self) -> list[str]:
+        """The clauses that state this fact; usually one, several when a rule spans sentences."""
+        return [self.quote] if isinstance(self.quote, str) else list(self.quote)
 
     def numbers(self) -> list[tuple[str, Decimal]]:
         """The numbers this fact asserts, each of which must appear in its quote."""
@@ -38,7 +51,7 @@ class Publication(Fact):
     id: Slug
     kind: str
     reference_number: Optional[int] = Field(default=None, ge=1)
-    authors: list[str] = Field(min_length=1)
+    authors: list[str] = Field(default_factory=list)
     et_al: bool = False
     title: str
     journal: Optional[str] = None
@@ -247,7 +260,7 @@ class Condition(Strict):
 
 class RiskRule(Fact):
     id: Slug
-    risk_group: str
+    risk_group: Optional[str] = None
     study: Optional[Slug] = None
     label: str
     any_of: list[list[Condition]] = Field(min_length=1)

@@ -1,0 +1,143 @@
+"""The ``relapsekg`` command line: build, validate, query, export, serve, viz, classify, analyze."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+from rich.console import Console
+
+from . import paths
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="relapsekg: the clinical-evidence graph of Murphy & Aldoss 2024 and its 29 references.")
+err = Console(stderr=True, highlight=False)
+
+StoreOption = typer.Option(None, "--store", envvar="RELAPSEKG_STORE",
+                           help="store folder (default: .relapsekg/store in the checkout)")
+EndpointOption = typer.Option(None, "--endpoint", help="an external SPARQL 1.1 endpoint holding the same graph")
+
+
+def _store(store: Optional[Path]) -> Path:
+    return (store or paths.default_store()).resolve()
+
+
+def _fail(message: str, code: int = 1) -> None:
+    err.print(f"[bold red]error:[/] {message}")
+    raise typer.Exit(code)
+
+
+def _report_problems(problems: list) -> None:
+    for problem in problems:
+        err.print(f"[red]✗[/] {problem}", markup=True, soft_wrap=True)
+    err.print(f"[bold red]{len(problems)} problem(s)[/]")
+
+
+@app.command()
+def validate(sources: Optional[Path] = typer.Option(None, "--sources", help="curated sources folder (default graph/sources)")) -> None:
+    """Check every curated source: YAML, schema, SHACL, verbatim quotes, numbers in quotes, references, IRIs."""
+    from .validate import validate_sources
+
+    result = validate_sources(sources)
+    if not result.ok:
+        _report_problems(result.problems)
+        raise typer.Exit(1)
+    files = len(result.corpus.files)
+    facts = sum(1 for f in result.corpus.files for _ in f.facts())
+    err.print(f"[green]✓[/] {files} files, {facts} facts: every quote found verbatim, every number in its quote, shapes conform")
+
+
+@app.command()
+def build(store: Optional[Path] = StoreOption,
+          sources: Optional[Path] = typer.Option(None, "--sources", help="curated sources folder (default graph/sources)")) -> None:
+    """Validate, build the graph and swap it in atomically; on any problem the previous graph stays."""
+    from .build import build as run_build
+
+    root = _store(store)
+    report = run_build(root, sources, show_progress=sys.stderr.isatty())
+    if not report.ok:
+        _report_problems(report.problems)
+        err.print(f"[yellow]the previous graph in {root} is unchanged[/]")
+        raise typer.Exit(1)
+    err.print(f"[green]✓[/] built {report.quads} quads in {report.seconds:.2f} s → {root}")
+
+
+@app.command()
+def query(
+    text: Optional[str] = typer.Argument(None, help="a SPARQL query"),
+    file: Optional[Path] = typer.Option(None, "-f", "--file", help="read the query from a .rq file"),
+    named: Optional[str] = typer.Option(None, "--named", help="run a named query of queries/*.rq"),
+    param: List[str] = typer.Option([], "--param", help="k=v for a named query's parameter (repeatable)"),
+    fmt: str = typer.Option("table", "--format", help="table|json|csv|tsv|xml|turtle|jsonld|ntriples"),
+    store: Optional[Path] = StoreOption,
+    endpoint: Optional[str] = EndpointOption,
+) -> None:
+    """Run SPARQL against the local store or an external endpoint."""
+    from .engine import QueryError, engine_for
+    from .named import NamedQueries, NamedQueryError
+    from .results import CLI_FORMATS, FormatError, render
+    from .store import StoreMissing
+
+    if sum(x is not None for x in (text, file, named)) != 1:
+        _fail("give exactly one of: a QUERY argument, -f FILE.rq, or --named NAME", 2)
+    if fmt not in CLI_FORMATS:
+        _fail(f"unknown format {fmt!r}; use one of: {', '.join(CLI_FORMATS)}", 2)
+    values = {}
+    for item in param:
+        if "=" not in item:
+            _fail(f"--param needs k=v, got {item!r}", 2)
+        k, v = item.split("=", 1)
+        values[k] = v
+    try:
+        if named:
+            sparql = NamedQueries().get(named).sparql(values)
+        else:
+            if values:
+                _fail("--param only applies to --named queries", 2)
+            sparql = file.read_text(encoding="utf-8") if file else text
+        answer = engine_for(_store(store), endpoint).query(sparql)
+        body, _media = render(answer, fmt)
+    except (QueryError, NamedQueryError, FormatError, StoreMissing, OSError) as exc:
+        _fail(str(exc), 2)
+    sys.stdout.buffer.write(body)
+    sys.stdout.flush()
+
+
+@app.command()
+def export(
+    fmt: str = typer.Argument(..., metavar="FORMAT", help="an export format (see `relapsekg export --list`)"),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", help="write to FILE instead of standard output"),
+    store: Optional[Path] = StoreOption,
+    endpoint: Optional[str] = EndpointOption,
+) -> None:
+    """Export the graph for RDF tools, reference managers, screening tools, spreadsheets and FHIR."""
+    from .engine import QueryError, engine_for
+    from .exports import UnknownFormat, all_exports, get_export
+    from .store import StoreMissing
+
+    if fmt == "list":
+        for name, exp in sorted(all_exports().items()):
+            print(f"{name:16} {exp.media_type:34} {exp.description}")
+        return
+    try:
+        body = get_export(fmt).write(engine_for(_store(store), endpoint))
+    except UnknownFormat as exc:
+        _fail(str(exc), 2)
+    except (QueryError, StoreMissing, OSError) as exc:
+        _fail(str(exc), 2)
+    if output:
+        output.write_bytes(body)
+        err.print(f"[green]✓[/] wrote {output} ({len(body)} bytes)")
+    else:
+        sys.stdout.buffer.write(body)
+
+
+def main() -> None:
+    from . import commands  # noqa: F401  (registers serve, viz, classify, analyze, synth when present)
+
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Commands that live beside the core ones; each is registered on the shared typer app."""

@@ -1,0 +1,38 @@
+"""The whole graph as RDF: Turtle and JSON-LD (all graphs merged), TriG and N-Quads (named graphs kept)."""
+from __future__ import annotations
+
+import pyoxigraph as ox
+
+from ..engine import Engine
+from ..results import PREFIX_MAP
+from . import register
+
+_ALL_QUADS = "SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }"
+
+
+def quads(engine: Engine) -> list[ox.Quad]:
+    return [ox.Quad(row["s"], row["p"], row["o"], row["g"]) for row in engine.query(_ALL_QUADS)]
+
+
+def _triples(engine: Engine) -> list[ox.Triple]:
+    return list({q.triple for q in quads(engine)})
+
+
+@register("turtle", "text/turtle", "relapsekg.ttl", "the whole graph, named graphs merged")
+def turtle(engine: Engine) -> bytes:
+    return ox.serialize(_triples(engine), format=ox.RdfFormat.TURTLE, prefixes=PREFIX_MAP)
+
+
+@register("jsonld", "application/ld+json", "relapsekg.jsonld", "the whole graph as JSON-LD, named graphs merged")
+def jsonld(engine: Engine) -> bytes:
+    return ox.serialize(_triples(engine), format=ox.RdfFormat.JSON_LD, prefixes=PREFIX_MAP)
+
+
+@register("trig", "application/trig", "relapsekg.trig", "the whole graph with its named graphs (one per source file, the ontology, inferences)")
+def trig(engine: Engine) -> bytes:
+    return ox.serialize(quads(engine), format=ox.RdfFormat.TRIG, prefixes=PREFIX_MAP)
+
+
+@register("nquads", "application/n-quads", "relapsekg.nq", "the whole graph with its named graphs, one quad a line")
+def nquads(engine: Engine) -> bytes:
+    return ox.serialize(quads(engine), format=ox.RdfFormat.N_QUADS)

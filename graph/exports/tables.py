@@ -1,0 +1,72 @@
+"""Spreadsheet tables: the evidence table (one row per result) and the cohort table.
+
+Both come from named queries (``queries/evidence-table.rq``, ``queries/cohort-table.rq``), so
+what a spreadsheet shows is exactly what SPARQL users get; this module only fixes the column
+order of ../shared/interface.md and writes CSV.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+from ..engine import Engine
+from ..named import NamedQueries
+from ..results import term_text, to_table
+from . import register
+
+EVIDENCE_COLUMNS = ["result_id", "study", "reference_number", "population", "cohort", "arm", "comparator",
+                    "intervention", "endpoint", "timepoint", "statistic", "qualifier", "value", "unit", "n",
+                    "p_value", "ci_level", "ci_low", "ci_high", "quote"]
+COHORT_COLUMNS = ["cohort_id", "study", "reference_number", "name", "parent", "arm", "n", "definition", "quote"]
+_UNITS = {"Y": "years", "M": "months", "W": "weeks", "D": "days"}
+
+
+def readable_duration(iso: str) -> str:
+    """'P4Y' -> '4 years', as the article writes time points."""
+    m = re.fullmatch(r"P(\d+(?:\.\d+)?)([YMWD])", iso)
+    return f"{m[1]} {_UNITS[m[2]]}" if m else iso
+
+
+def sorted_references(text: str) -> str:
+    return ";".join(sorted({n for n in text.split(";") if n}, key=int))
+
+
+def named_rows(engine: Engine, name: str, params: dict[str, str] | None = None) -> list[dict[str, str]]:
+    table = to_table(engine.query(NamedQueries().get(name).sparql(params)))
+    return [{k: term_text(v) for k, v in row.items()} for row in table.rows]
+
+
+def evidence_rows(engine: Engine, params: dict[str, str] | None = None) -> list[dict[str, str]]:
+    rows = named_rows(engine, "evidence-table", params)
+    for row in rows:
+        row["timepoint"] = readable_duration(row.get("timepoint", ""))
+        row["reference_number"] = sorted_references(row.get("reference_number", ""))
+    return rows
+
+
+def cohort_rows(engine: Engine, params: dict[str, str] | None = None) -> list[dict[str, str]]:
+    rows = named_rows(engine, "cohort-table", params)
+    for row in rows:
+        row["reference_number"] = sorted_references(row.get("reference_number", ""))
+    return rows
+
+
+def write_csv(rows: list[dict[str, str]], columns: list[str]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore", lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue().encode("utf-8")
+
+
+@register("evidence-csv", "text/csv; charset=utf-8", "relapsekg-evidence.csv",
+          "one row per reported result (columns of interface.md)")
+def evidence_csv(engine: Engine) -> bytes:
+    return write_csv(evidence_rows(engine), EVIDENCE_COLUMNS)
+
+
+@register("cohorts-csv", "text/csv; charset=utf-8", "relapsekg-cohorts.csv",
+          "one row per arm, risk group, subgroup or series")
+def cohorts_csv(engine: Engine) -> bytes:
+    return write_csv(cohort_rows(engine), COHORT_COLUMNS)

@@ -1,0 +1,140 @@
+"""Named research questions: ``queries/*.rq``, each documented by its header comment.
+
+Header format (read by people and by this module)::
+
+    # title: Outcomes by arm in each subgroup
+    # description: 4-year DFS and OS of each arm ... (one or more lines)
+    # param endpoint: "" — endpoint id (dfs, os, ...); empty for every endpoint
+    # param min_n: 0 — smallest cohort size to show
+
+Parameters are grlc-style placeholders ``?_name`` in the query body, replaced by a SPARQL term
+written safely (a string is escaped, a number or IRI is checked), so the same text runs on the
+embedded store and on any external endpoint. The default's form gives the type: ``"..."`` a
+string, a number a number, ``<...>`` an IRI.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from . import paths
+
+_HEADER = re.compile(r"^#\s?(?P<body>.*)$")
+_PARAM = re.compile(r"^param\s+(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*:\s*(?P<default>.*?)\s+[—-]{1,2}\s+(?P<doc>.+)$")
+_NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+
+class NamedQueryError(ValueError):
+    """Unknown query, unknown parameter, or a value that does not fit the parameter's type."""
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    default: str
+    doc: str
+
+    @property
+    def type(self) -> str:
+        if self.default.startswith("<"):
+            return "iri"
+        if re.fullmatch(r"-?\d+", self.default):
+            return "integer"
+        if re.fullmatch(r"-?\d*\.\d+", self.default):
+            return "decimal"
+        return "string"
+
+    @property
+    def default_value(self) -> str:
+        d = self.default
+        if self.type == "iri":
+            return d[1:-1]
+        if self.type == "string" and len(d) >= 2 and d[0] == d[-1] == '"':
+            return d[1:-1]
+        return d
+
+    def term(self, value: str) -> str:
+        """``value`` as a SPARQL term of this parameter's type, or an error naming the problem."""
+        if self.type == "iri":
+            if not re.fullmatch(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]*", value):
+                raise NamedQueryError(f"parameter {self.name!r} needs an absolute IRI, got {value!r}")
+            return f"<{value}>"
+        if self.type in ("integer", "decimal"):
+            try:
+                number = Decimal(value)
+            except InvalidOperation:
+                raise NamedQueryError(f"parameter {self.name!r} needs a number, got {value!r}") from None
+            if self.type == "integer" and number != number.to_integral_value():
+                raise NamedQueryError(f"parameter {self.name!r} needs an integer, got {value!r}")
+            return str(int(number)) if self.type == "integer" else str(number)
+        escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
+        return f'"{escaped}"'
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    name: str
+    title: str
+    description: str
+    params: tuple[Param, ...]
+    body: str
+    path: Path
+
+    def sparql(self, values: dict[str, str] | None = None) -> str:
+        values = dict(values or {})
+        known = {p.name: p for p in self.params}
+        unknown = sorted(set(values) - set(known))
+        if unknown:
+            raise NamedQueryError(f"unknown parameter(s) {', '.join(unknown)} for query {self.name!r}; "
+                                  f"known: {', '.join(known) or 'none'}")
+        text = self.body
+        for param in self.params:
+            term = param.term(values.get(param.name, param.default_value))
+            text = re.sub(rf"\?_{param.name}\b", lambda _m, t=term: t, text)
+        return text
+
+    def to_json(self) -> dict:
+        return {"name": self.name, "title": self.title, "description": self.description,
+                "params": [{"name": p.name, "type": p.type, "default": p.default_value, "doc": p.doc} for p in self.params]}
+
+
+def parse_named_query(path: Path) -> NamedQuery:
+    title, description, params = "", [], []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        m = _HEADER.match(line.strip())
+        if not m:
+            if line.strip():
+                break
+            continue
+        body = m["body"].strip()
+        if body.startswith("title:"):
+            title = body.removeprefix("title:").strip()
+        elif body.startswith("description:"):
+            description.append(body.removeprefix("description:").strip())
+        elif body.startswith("param"):
+            p = _PARAM.match(body)
+            if not p:
+                raise NamedQueryError(f"{path.name}: malformed parameter line {body!r}; "
+                                      "expected '# param NAME: default — meaning'")
+            params.append(Param(p["name"], p["default"].strip(), p["doc"].strip()))
+        elif description and body:
+            description.append(body)
+    if not title:
+        raise NamedQueryError(f"{path.name}: the header comment needs a '# title:' line")
+    return NamedQuery(path.stem, title, " ".join(description), tuple(params), path.read_text(encoding="utf-8"), path)
+
+
+@dataclass
+class NamedQueries:
+    directory: Path = field(default_factory=lambda: paths.QUERIES_DIR)
+
+    def all(self) -> dict[str, NamedQuery]:
+        return {p.stem: parse_named_query(p) for p in sorted(self.directory.glob("*.rq")) if _NAME.match(p.stem)}
+
+    def get(self, name: str) -> NamedQuery:
+        queries = self.all()
+        if name not in queries:
+            raise NamedQueryError(f"no named query {name!r}; known: {', '.join(queries)}")
+        return queries[name]

@@ -1,0 +1,111 @@
+"""Render a query answer in the formats users ask for, and read it back as plain rows.
+
+Standard formats are serialized by pyoxigraph itself (SPARQL Results JSON/XML/CSV/TSV; Turtle,
+N-Triples, JSON-LD, RDF/XML, TriG); only the terminal table is ours.
+"""
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from typing import Any
+
+import pyoxigraph as ox
+
+from .namespaces import PREFIXES
+
+RESULT_FORMATS = {
+    "json": (ox.QueryResultsFormat.JSON, "application/sparql-results+json"),
+    "xml": (ox.QueryResultsFormat.XML, "application/sparql-results+xml"),
+    "csv": (ox.QueryResultsFormat.CSV, "text/csv"),
+    "tsv": (ox.QueryResultsFormat.TSV, "text/tab-separated-values"),
+}
+GRAPH_FORMATS = {
+    "turtle": (ox.RdfFormat.TURTLE, "text/turtle"),
+    "ntriples": (ox.RdfFormat.N_TRIPLES, "application/n-triples"),
+    "jsonld": (ox.RdfFormat.JSON_LD, "application/ld+json"),
+    "rdfxml": (ox.RdfFormat.RDF_XML, "application/rdf+xml"),
+    "trig": (ox.RdfFormat.TRIG, "application/trig"),
+    "nquads": (ox.RdfFormat.N_QUADS, "application/n-quads"),
+}
+CLI_FORMATS = ("table", "json", "csv", "tsv", "xml", "turtle", "jsonld", "ntriples")
+PREFIX_MAP = {p: str(ns) for p, ns in PREFIXES.items()}
+
+
+class FormatError(ValueError):
+    """A format that does not exist, or does not fit the kind of answer."""
+
+
+@dataclass
+class Table:
+    """A SELECT answer materialised: variable names and one dict of terms per row."""
+
+    variables: list[str]
+    rows: list[dict[str, Any]]
+
+
+def kind(answer: Any) -> str:
+    if isinstance(answer, ox.QueryBoolean):
+        return "boolean"
+    if isinstance(answer, ox.QuerySolutions):
+        return "solutions"
+    return "triples"
+
+
+def to_table(answer: ox.QuerySolutions) -> Table:
+    variables = [v.value for v in answer.variables]
+    rows = [{name: solution[name] for name in variables if solution[name] is not None} for solution in answer]
+    return Table(variables, rows)
+
+
+def term_text(term: Any) -> str:
+    """A term as a person reads it: the IRI, the literal's lexical form, or an empty cell."""
+    if term is None:
+        return ""
+    return term.value if hasattr(term, "value") else str(term)
+
+
+def triples_of(answer: Any) -> list[ox.Triple]:
+    return [t if isinstance(t, ox.Triple) else t.triple for t in answer]
+
+
+def render(answer: Any, fmt: str) -> tuple[bytes, str]:
+    """Serialize ``answer`` as ``fmt``; returns the bytes and their media type."""
+    k = kind(answer)
+    if fmt == "table":
+        return render_table(answer).encode(), "text/plain; charset=utf-8"
+    if k in ("solutions", "boolean"):
+        if fmt not in RESULT_FORMATS:
+            raise FormatError(f"format {fmt!r} does not fit a {'SELECT' if k == 'solutions' else 'ASK'} answer; "
+                              f"use one of: table, {', '.join(RESULT_FORMATS)}")
+        rformat, media = RESULT_FORMATS[fmt]
+        return answer.serialize(format=rformat), media
+    if fmt not in GRAPH_FORMATS:
+        raise FormatError(f"format {fmt!r} does not fit a CONSTRUCT/DESCRIBE answer; "
+                          f"use one of: table, {', '.join(GRAPH_FORMATS)}")
+    gformat, media = GRAPH_FORMATS[fmt]
+    triples = triples_of(answer)
+    if gformat in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS):
+        triples = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples]
+    prefixes = PREFIX_MAP if gformat in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.RDF_XML, ox.RdfFormat.JSON_LD) else None
+    return ox.serialize(triples, format=gformat, prefixes=prefixes), media
+
+
+def render_table(answer: Any) -> str:
+    from rich.console import Console
+    from rich.table import Table as RichTable
+
+    k = kind(answer)
+    if k == "boolean":
+        return f"{bool(answer)}\n"
+    if k == "solutions":
+        table = to_table(answer)
+        columns, rows = table.variables, [[term_text(r.get(v)) for v in table.variables] for r in table.rows]
+    else:
+        columns = ["subject", "predicate", "object"]
+        rows = [[term_text(t.subject), term_text(t.predicate), term_text(t.object)] for t in triples_of(answer)]
+    out = RichTable(*columns, show_lines=False)
+    for row in rows:
+        out.add_row(*row)
+    buffer = io.StringIO()
+    Console(file=buffer, width=220, force_terminal=False, color_system=None).print(out)
+    return buffer.getvalue() + f"{len(rows)} row(s)\n"

@@ -1,0 +1,119 @@
+"""Controlled vocabularies and the allow-list of external IRIs.
+
+Curated YAML names controlled values by short keys (``design: [randomized, phase-3]``); the
+ontology gives each key an IRI through ``skos:notation`` within a ``skos:ConceptScheme``. Adding a
+term is an edit to ``ontology/relapsekg.ttl``, not to code.
+
+External IRIs are allowed only if ``../shared/vocabularies.md`` lists them (OBO codes one by one;
+CiTO, BIBO, FaBiO, PROV, OA and the W3C vocabularies by namespace) or the source text prints them.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from rdflib import Graph, URIRef
+from rdflib.namespace import SKOS
+
+from . import paths
+from .namespaces import BASE, RKG
+
+# Which scheme each controlled field draws from: (section, field) -> scheme local name.
+FIELD_SCHEMES: dict[tuple[str, str], str] = {
+    ("publication", "kind"): "PublicationKinds",
+    ("cohorts", "kind"): "CohortKinds",
+    ("interventions", "kind"): "InterventionKinds",
+    ("studies", "design"): "DesignFeatures",
+    ("studies", "condition"): "Conditions",
+    ("results", "statistic"): "StatisticTypes",
+    ("cohorts", "site"): "RelapseSites",
+    ("risk_rules", "risk_group"): "RiskGroups",
+    ("risk_rules", "site"): "RelapseSites",
+    ("findings", "topic"): "Topics",
+    ("findings", "direction"): "Directions",
+    ("citations", "intent"): "CitationIntents",
+    ("interventions", "code"): "Codes",
+    ("endpoints", "code"): "Codes",
+}
+
+_W3C_NAMESPACES = (
+    "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "http://www.w3.org/2000/01/rdf-schema#",
+    "http://www.w3.org/2002/07/owl#",
+    "http://www.w3.org/2001/XMLSchema#",
+    "http://www.w3.org/ns/shacl#",
+)
+# Named in vocabularies.md only as forms to avoid (the EVS form of NCIt, OCRe, a wrong PROV binding).
+_DENIED = ("http://ncicb.nci.nih.gov/", "http://purl.org/net/OCRe/", "https://www.w3.org/TR/prov-o/")
+_OBO_CODE = re.compile(r"\b((?:NCIT|STATO|OBI|CTO|DOID|MONDO|OMIABIS)_C?\d+)\b")
+_URL = re.compile(r"https?://[^\s<>`|)*]+")
+
+
+def load_ontology() -> Graph:
+    graph = Graph()
+    for ttl in sorted(paths.ONTOLOGY_DIR.glob("*.ttl")):
+        if ttl.name != "shapes.ttl":
+            graph.parse(ttl, format="turtle")
+    return graph
+
+
+@dataclass
+class Vocabulary:
+    """Key -> IRI for every controlled field, from the ontology."""
+
+    schemes: dict[str, dict[str, URIRef]] = field(default_factory=dict)
+
+    @classmethod
+    def from_ontology(cls, ontology: Graph) -> "Vocabulary":
+        schemes: dict[str, dict[str, URIRef]] = {}
+        for term, scheme in ontology.subject_objects(SKOS.inScheme):
+            name = str(scheme).removeprefix(str(RKG))
+            for notation in ontology.objects(term, SKOS.notation):
+                schemes.setdefault(name, {})[str(notation)] = URIRef(term)
+        return cls(schemes)
+
+    def resolve(self, section: str, field_name: str, key: str) -> URIRef | None:
+        return self.schemes.get(FIELD_SCHEMES[(section, field_name)], {}).get(key)
+
+    def keys(self, section: str, field_name: str) -> list[str]:
+        return sorted(self.schemes.get(FIELD_SCHEMES[(section, field_name)], {}))
+
+
+@dataclass
+class IriAllowList:
+    codes: set[str]
+    namespaces: tuple[str, ...]
+    printed: tuple[str, ...]
+
+    @classmethod
+    def load(cls, vocabularies_md: Path, texts: list[Path]) -> "IriAllowList":
+        md = vocabularies_md.read_text(encoding="utf-8")
+        codes = set(_OBO_CODE.findall(md))
+        # "NCIT_C116833 / C116834 / C116835" lists siblings by bare code.
+        for prefix, rest in re.findall(r"\b(NCIT|STATO|OBI|CTO)_C?\d+((?:\s*/\s*C?\d+)+)", md):
+            for code in re.findall(r"C?\d+", rest):
+                codes.add(f"{prefix}_{code}")
+        namespaces = tuple(sorted({u.rstrip(".,") for u in _URL.findall(md)
+                                   if u.endswith(("#", "/")) and not u.startswith(_DENIED)}))
+        printed: list[str] = []
+        for text in texts:
+            printed += [u.rstrip(".,") for u in _URL.findall(text.read_text(encoding="utf-8"))]
+        return cls(codes, namespaces + _W3C_NAMESPACES, tuple(printed))
+
+    def allows(self, iri: str) -> bool:
+        if iri.startswith(BASE):
+            return True
+        if iri.startswith("http://purl.obolibrary.org/obo/"):
+            return iri.rsplit("/", 1)[1] in self.codes
+        if iri.startswith("https://doi.org/"):
+            return any(iri.removeprefix("https://doi.org/") in p for p in self.printed)
+        if any(iri == p or iri.rstrip("/") == p.rstrip("/") for p in self.printed):
+            return True
+        return any(iri.startswith(ns) for ns in self.namespaces)
+
+
+@lru_cache(maxsize=1)
+def default_allow_list() -> IriAllowList:
+    return IriAllowList.load(paths.vocabularies_file(), sorted(paths.texts_dir().glob("*.txt")))
