@@ -262,8 +262,10 @@ class Converter:
             g.add((node, RKG.population, Literal(r.population)))
         if r.timepoint:
             g.add((node, RKG.timepoint, Literal(iso_duration(r.timepoint), datatype=XSD.duration)))
+            g.add((node, RKG.timepointText, Literal(r.timepoint)))
         if r.value is not None:
             g.add((node, RKG.value, Literal(r.value, datatype=XSD.decimal)))
+            g.add((node, RKG.printed, Literal(str(r.value))))
         if r.unit:
             g.add((node, RKG.unit, Literal(r.unit)))
         if r.qualifier:
@@ -294,6 +296,7 @@ class Converter:
                 b = getattr(interval, bound)
                 if b.value is not None:
                     g.add((est, value_prop, Literal(b.value, datatype=XSD.decimal)))
+                    g.add((est, RKG.printed if bound == "low" else RKG.printedHigh, Literal(str(b.value))))
                 if b.text:
                     g.add((est, text_prop, Literal(b.text)))
                 if b.unit or r.unit:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 
 from ..engine import Engine
 from ..named import NamedQueries
@@ -19,13 +18,6 @@ EVIDENCE_COLUMNS = ["result_id", "study", "reference_number", "population", "coh
                     "intervention", "endpoint", "timepoint", "statistic", "qualifier", "value", "unit", "n",
                     "p_value", "ci_level", "ci_low", "ci_high", "quote"]
 COHORT_COLUMNS = ["cohort_id", "study", "reference_number", "name", "parent", "arm", "n", "definition", "quote"]
-_UNITS = {"Y": "years", "M": "months", "W": "weeks", "D": "days"}
-
-
-def readable_duration(iso: str) -> str:
-    """'P4Y' -> '4 years', as the article writes time points."""
-    m = re.fullmatch(r"P(\d+(?:\.\d+)?)([YMWD])", iso)
-    return f"{m[1]} {_UNITS[m[2]]}" if m else iso
 
 
 def sorted_references(text: str) -> str:
@@ -40,7 +32,6 @@ def named_rows(engine: Engine, name: str, params: dict[str, str] | None = None) 
 def evidence_rows(engine: Engine, params: dict[str, str] | None = None) -> list[dict[str, str]]:
     rows = named_rows(engine, "evidence-table", params)
     for row in rows:
-        row["timepoint"] = readable_duration(row.get("timepoint", ""))
         row["reference_number"] = sorted_references(row.get("reference_number", ""))
     return rows
 
