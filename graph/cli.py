@@ -134,8 +134,9 @@ def export(
 
 
 def main() -> None:
-    from . import commands  # noqa: F401  (registers serve, viz, classify, analyze, synth when present)
+    from .commands import load_all
 
+    load_all()
     app()
 
 

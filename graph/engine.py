@@ -13,7 +13,7 @@ import httpx
 import pyoxigraph as ox
 
 from . import store as stores
-from .namespaces import sparql_prologue
+from .namespaces import PREFIXES, sparql_prologue
 
 Answer = Union[ox.QuerySolutions, ox.QueryBoolean, ox.QueryTriples, list]
 
@@ -39,11 +39,14 @@ class LocalEngine:
 
     root: Path
     _store: ox.Store | None = field(default=None, init=False, repr=False)
+    _build: Path | None = field(default=None, init=False, repr=False)
 
     @property
     def store(self) -> ox.Store:
-        if self._store is None:
-            self._store = stores.open_read_only(self.root)
+        """The current build, reopened when a new build has been swapped in."""
+        build = stores.current_build(self.root).path
+        if self._store is None or build != self._build:
+            self._store, self._build = stores.open_read_only(self.root), build
         return self._store
 
     def query(self, sparql: str, default_graphs: Iterable[str] = (), named_graphs: Iterable[str] = ()) -> Answer:
@@ -51,7 +54,8 @@ class LocalEngine:
         named = [ox.NamedNode(g) for g in named_graphs]
         try:
             return self.store.query(
-                with_prologue(sparql),
+                sparql,
+                prefixes={p: str(ns) for p, ns in PREFIXES.items()},
                 use_default_graph_as_union=not default,
                 default_graph=default or None,
                 named_graphs=named or None,

@@ -109,3 +109,40 @@ def render_table(answer: Any) -> str:
     buffer = io.StringIO()
     Console(file=buffer, width=220, force_terminal=False, color_system=None).print(out)
     return buffer.getvalue() + f"{len(rows)} row(s)\n"
+
+
+def render_capped(answer: Any, fmt: str, max_rows: int) -> tuple[bytes, str, bool, str]:
+    """Like :func:`render`, keeping at most ``max_rows`` rows or triples.
+
+    Returns the body, its media type, whether it was capped, and the answer kind. A capped
+    SELECT answer is cut in SPARQL JSON and re-serialized by pyoxigraph, so every format stays
+    valid; JSON also says so in a ``relapsekg`` member that SPARQL clients ignore.
+    """
+    import json
+
+    k = kind(answer)
+    if k == "boolean":
+        body, media = render(answer, fmt)
+        return body, media, False, k
+    if k == "triples":
+        triples = []
+        for triple in answer:
+            if len(triples) == max_rows:
+                body, media = render(triples, fmt)
+                return body, media, True, k
+            triples.append(triple)
+        body, media = render(triples, fmt)
+        return body, media, False, k
+    if fmt not in RESULT_FORMATS:
+        render(answer, fmt)  # raises the FormatError that names the formats that fit
+    data = json.loads(answer.serialize(format=ox.QueryResultsFormat.JSON))
+    bindings = data["results"]["bindings"]
+    capped = len(bindings) > max_rows
+    if capped:
+        data["results"]["bindings"] = bindings[:max_rows]
+        data["relapsekg"] = {"capped": True, "max_rows": max_rows}
+    if fmt == "json":
+        return json.dumps(data, ensure_ascii=False).encode(), RESULT_FORMATS["json"][1], capped, k
+    reparsed = ox.parse_query_results(json.dumps(data).encode(), format=ox.QueryResultsFormat.JSON)
+    body, media = render(reparsed, fmt)
+    return body, media, capped, k

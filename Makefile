@@ -1,0 +1,60 @@
+# relapsekg: two commands on a fresh Debian machine with Python 3.11.
+#   make run   creates .venv, installs, builds the graph from graph/sources/, serves it on HOST:PORT
+#   make test  installs with the test extras (and the Debian packages the tests drive), runs pytest
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+STORE  ?= .relapsekg/store
+# Debian packages: a browser for the graph-view tests, Java for the OWL reasoner (HermiT/Pellet).
+DEBIAN_PACKAGES ?= chromium default-jre-headless
+# Front-end libraries served by relapsekg itself, copied from the npm registry's packages.
+VENDOR := api/static/vendor
+
+.PHONY: run test build install install-test vendor debian-packages clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENDOR)/yasgui/yasgui.min.js: package.json package-lock.json
+	@command -v npm >/dev/null || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq nodejs npm; }
+	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	mkdir -p $(VENDOR)/yasgui
+	cp node_modules/@zazuko/yasgui/build/yasgui.min.js node_modules/@zazuko/yasgui/build/yasgui.min.css $(VENDOR)/yasgui/
+
+vendor: $(VENDOR)/yasgui/yasgui.min.js
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed vendor
+
+install-test: $(VENV)/.installed-test vendor debian-packages
+
+debian-packages:
+	@missing=""; for p in $(DEBIAN_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+build: install
+	$(BIN)/relapsekg build --store $(STORE)
+
+run: build
+	$(BIN)/relapsekg serve --host $(HOST) --port $(PORT) --store $(STORE)
+
+test: install-test
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf $(VENV) .relapsekg *.egg-info .pytest_cache test-artifacts node_modules $(VENDOR)

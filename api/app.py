@@ -1,0 +1,58 @@
+"""The FastAPI application: SPARQL protocol, named queries, REST API, entity pages, exports, graph view."""
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import AsyncIterator, Optional
+
+from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, PlainTextResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from .routes import all_routers
+from .settings import Settings
+from .workers import QueryPool
+
+STATIC = Path(__file__).parent / "static"
+
+
+def create_app(settings: Optional[Settings] = None) -> FastAPI:
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        pool = QueryPool(None if settings.endpoint else settings.store, settings.endpoint,
+                         size=settings.workers, timeout=settings.query_timeout)
+        pool.start()
+        app.state.pool = pool
+        try:
+            yield
+        finally:
+            pool.stop()
+
+    app = FastAPI(
+        title="relapsekg",
+        version="0.1.0",
+        description="The clinical-evidence graph of Murphy & Aldoss, Transl Pediatr 2024 (COG AALL1331, "
+                    "blinatumomab in first relapse of pediatric B-ALL) and its 29 references: SPARQL 1.1, "
+                    "named research questions, a JSON API, entity pages and exports. Read-only.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    for router in all_routers():
+        app.include_router(router)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException):  # noqa: ANN202
+        return PlainTextResponse(f"{exc.status_code} {exc.detail}\n", status_code=exc.status_code,
+                                 headers=getattr(exc, "headers", None))
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError):  # noqa: ANN202
+        return JSONResponse({"detail": jsonable_encoder(exc.errors())}, status_code=400)
+
+    return app

@@ -1,0 +1,173 @@
+"""``/api``: JSON for programs that do not speak SPARQL, with typed response models.
+
+Every endpoint reads the graph through a named query of ``queries/``, so the API and SPARQL
+users see the same answers.
+"""
+from __future__ import annotations
+
+from typing import Optional
+
+from fastapi import APIRouter, HTTPException, Query, Request
+from pydantic import BaseModel, Field
+
+from graph.exports.tables import EVIDENCE_COLUMNS, sorted_references
+from graph.named import NamedQueries, NamedQueryError
+from graph.namespaces import entity_iri
+
+from ..querying import select_rows
+
+router = APIRouter(prefix="/api", tags=["JSON API"])
+
+
+class Study(BaseModel):
+    id: str
+    iri: str
+    name: str
+    acronym: Optional[str] = None
+    phase: Optional[int] = None
+    population: Optional[str] = None
+    min_age_years: Optional[float] = None
+    max_age_years: Optional[float] = None
+    design: list[str] = Field(default_factory=list, description="design keys (skos:notation of the ontology's design features)")
+    references: list[int] = Field(default_factory=list, description="reference numbers of the article that report the study")
+    part_of: Optional[str] = None
+
+
+class Result(BaseModel):
+    iri: str
+    result_id: str
+    study: str = ""
+    reference_number: str = ""
+    population: str = ""
+    cohort: str = ""
+    arm: str = ""
+    comparator: str = ""
+    intervention: str = ""
+    endpoint: str = ""
+    timepoint: str = ""
+    statistic: str = ""
+    qualifier: str = ""
+    value: str = ""
+    unit: str = ""
+    n: str = ""
+    p_value: str = ""
+    ci_level: str = ""
+    ci_low: str = ""
+    ci_high: str = ""
+    quote: str = ""
+
+
+class StudyDetail(Study):
+    results: list[Result] = Field(default_factory=list)
+
+
+class Intervention(BaseModel):
+    id: str
+    iri: str
+    label: str
+    kind: str
+    code: Optional[str] = None
+    components: list[str] = Field(default_factory=list)
+
+
+class Citation(BaseModel):
+    intents: list[str]
+    cited_for: str
+    quote: str
+
+
+class Reference(BaseModel):
+    number: int
+    id: str
+    iri: str
+    authors: str = ""
+    title: str
+    journal: Optional[str] = None
+    year: int
+    volume: Optional[str] = None
+    issue: Optional[str] = None
+    pages: Optional[str] = None
+    doi: Optional[str] = None
+    citations: list[Citation] = Field(default_factory=list)
+
+
+def _no_unknown(request: Request, allowed: set[str]) -> None:
+    unknown = sorted(set(request.query_params) - allowed)
+    if unknown:
+        raise HTTPException(400, f"unknown parameter(s): {', '.join(unknown)}; allowed: {', '.join(sorted(allowed)) or 'none'}")
+
+
+async def _named(request: Request, name: str, params: dict[str, str]) -> list[dict]:
+    try:
+        sparql = NamedQueries().get(name).sparql(params)
+    except NamedQueryError as exc:
+        raise HTTPException(400, str(exc)) from None
+    return await select_rows(request, sparql)
+
+
+def _study(row: dict) -> Study:
+    return Study(id=row["id"], iri=entity_iri("study", row["id"]), name=row["name"], acronym=row.get("acronym"),
+                 phase=int(row["phase"]) if row.get("phase") else None, population=row.get("population"),
+                 min_age_years=float(row["min_age"]) if row.get("min_age") else None,
+                 max_age_years=float(row["max_age"]) if row.get("max_age") else None,
+                 design=[d for d in row.get("designs", "").split(";") if d],
+                 references=[int(n) for n in sorted_references(row.get("references", "")).split(";") if n],
+                 part_of=row.get("parent"))
+
+
+def _result(row: dict) -> Result:
+    row = {k: row.get(k, "") for k in EVIDENCE_COLUMNS}
+    row["reference_number"] = sorted_references(row["reference_number"])
+    return Result(iri=entity_iri("result", row["result_id"]), **row)
+
+
+@router.get("/studies", response_model=list[Study], summary="Every study, with design, phase, population and references")
+async def studies(request: Request, design: Optional[str] = Query(None, description="a design key, e.g. randomized")) -> list[Study]:
+    _no_unknown(request, {"design"})
+    return [_study(r) for r in await _named(request, "studies", {"design": design or ""})]
+
+
+@router.get("/studies/{study_id}", response_model=StudyDetail, summary="One study with its results")
+async def study(study_id: str, request: Request) -> StudyDetail:
+    _no_unknown(request, set())
+    rows = await _named(request, "studies", {"study": study_id})
+    if not rows:
+        raise HTTPException(404, f"no study {study_id!r}; see /api/studies")
+    results = [_result(r) for r in await _named(request, "evidence-table", {"study": study_id})]
+    return StudyDetail(**_study(rows[0]).model_dump(), results=results)
+
+
+@router.get("/interventions", response_model=list[Intervention], summary="Every intervention with its kind, code and components")
+async def interventions(request: Request, kind: Optional[str] = Query(None, description="drug, regimen, procedure, cell-therapy, radiotherapy")) -> list[Intervention]:
+    _no_unknown(request, {"kind"})
+    rows = await _named(request, "interventions", {"kind": kind or ""})
+    return [Intervention(id=r["id"], iri=entity_iri("intervention", r["id"]), label=r["label"], kind=r["kind"],
+                         code=r.get("code"), components=[c for c in r.get("components", "").split(";") if c]) for r in rows]
+
+
+@router.get("/results", response_model=list[Result], summary="Reported results, filtered by study, cohort, intervention, endpoint")
+async def results(request: Request,
+                  study: Optional[str] = Query(None, description="study id, e.g. aall1331"),
+                  cohort: Optional[str] = Query(None, description="cohort id, e.g. aall1331-ibm-blin"),
+                  intervention: Optional[str] = Query(None, description="intervention id, e.g. blinatumomab"),
+                  endpoint: Optional[str] = Query(None, description="endpoint id, e.g. dfs")) -> list[Result]:
+    _no_unknown(request, {"study", "cohort", "intervention", "endpoint"})
+    params = {"study": study or "", "cohort": cohort or "", "intervention": intervention or "", "endpoint": endpoint or ""}
+    return [_result(r) for r in await _named(request, "evidence-table", params)]
+
+
+@router.get("/references", response_model=list[Reference], summary="The article's 29 references and what each is cited for")
+async def references(request: Request) -> list[Reference]:
+    _no_unknown(request, set())
+    by_number: dict[int, Reference] = {}
+    for r in await _named(request, "references", {}):
+        number = int(r["number"])
+        ref = by_number.get(number)
+        if ref is None:
+            ref = by_number[number] = Reference(
+                number=number, id=r["id"], iri=entity_iri("publication", r["id"]), authors=r.get("authors", ""),
+                title=r["title"], journal=r.get("journal"), year=int(r["year"]), volume=r.get("volume"),
+                issue=r.get("issue"), pages=r.get("pages"), doi=r.get("doi"))
+        if r.get("cited_for"):
+            ref.citations.append(Citation(intents=r.get("intents", "").split(";"), cited_for=r["cited_for"], quote=r["quote"]))
+    return [by_number[n] for n in sorted(by_number)]
