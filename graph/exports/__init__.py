@@ -48,4 +48,9 @@ def all_exports() -> dict[str, Export]:
 
 
 def _load_writers() -> None:
-    from . import rdf, tables  # noqa: F401  (modules register their formats on import)
+    """Import every module of this package; each registers its formats with :func:`register`."""
+    import importlib
+    import pkgutil
+
+    for module in pkgutil.iter_modules(__path__):
+        importlib.import_module(f"{__name__}.{module.name}")
