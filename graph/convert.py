@@ -234,7 +234,7 @@ class Converter:
         g.add((node, RDF.type, RKG.Intervention))
         g.add((node, RDFS.label, Literal(i.label)))
         if i.code:
-            g.add((node, SKOS.exactMatch, self.key("interventions", "code", i.code)))
+            g.add((node, SKOS.exactMatch, URIRef(expand_curie(i.code))))
         for c in i.components:
             g.add((node, RKG.hasComponent, self.entity(["interventions"], c)))
         if i.targets:
@@ -246,7 +246,7 @@ class Converter:
         if e.abbreviation:
             g.add((node, SKOS.altLabel, Literal(e.abbreviation)))
         if e.code:
-            g.add((node, SKOS.exactMatch, self.key("endpoints", "code", e.code)))
+            g.add((node, SKOS.exactMatch, URIRef(expand_curie(e.code))))
 
     def results(self, g: Graph, node: URIRef, r: Result) -> None:
         g.add((node, RDF.type, RKG.Result))

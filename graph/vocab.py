@@ -34,8 +34,6 @@ FIELD_SCHEMES: dict[tuple[str, str], str] = {
     ("findings", "topic"): "Topics",
     ("findings", "direction"): "Directions",
     ("citations", "intent"): "CitationIntents",
-    ("interventions", "code"): "Codes",
-    ("endpoints", "code"): "Codes",
 }
 
 _W3C_NAMESPACES = (
