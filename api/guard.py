@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-_MASK = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>|#[^\n]*')
+from graph.sparqltext import masked
 _UPDATE = re.compile(r"\b(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY)\b\s+(DATA\b|WHERE\b|SILENT\b|GRAPH\b|DEFAULT\b|NAMED\b|ALL\b|\{|<|INTO\b|TO\b)?", re.I)
 _SERVICE = re.compile(r"\bSERVICE\b", re.I)
 _FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.I)
@@ -17,10 +17,6 @@ _FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.I)
 
 class Refused(ValueError):
     """A request the endpoint will not run; the message tells the user why."""
-
-
-def masked(sparql: str) -> str:
-    return _MASK.sub(lambda m: " " * len(m.group(0)), sparql)
 
 
 def query_form(sparql: str) -> str | None:

@@ -141,4 +141,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    # Run through the package module, so command plugins register on this same app object.
+    from graph.cli import main as package_main
+
+    package_main()

@@ -14,6 +14,7 @@ import pyoxigraph as ox
 
 from . import store as stores
 from .namespaces import PREFIXES, sparql_prologue
+from .sparqltext import declares_dataset
 
 Answer = Union[ox.QuerySolutions, ox.QueryBoolean, ox.QueryTriples, list]
 
@@ -56,7 +57,8 @@ class LocalEngine:
             return self.store.query(
                 sparql,
                 prefixes={p: str(ns) for p, ns in PREFIXES.items()},
-                use_default_graph_as_union=not default,
+                # The default graph is the union of all graphs unless the request or the query names one.
+                use_default_graph_as_union=not default and not declares_dataset(sparql),
                 default_graph=default or None,
                 named_graphs=named or None,
             )

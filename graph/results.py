@@ -140,8 +140,9 @@ def render_capped(answer: Any, fmt: str, max_rows: int) -> tuple[bytes, str, boo
     capped = len(bindings) > max_rows
     if capped:
         data["results"]["bindings"] = bindings[:max_rows]
-        data["relapsekg"] = {"capped": True, "max_rows": max_rows}
     if fmt == "json":
+        if capped:
+            data["relapsekg"] = {"capped": True, "max_rows": max_rows}
         return json.dumps(data, ensure_ascii=False).encode(), RESULT_FORMATS["json"][1], capped, k
     reparsed = ox.parse_query_results(json.dumps(data).encode(), format=ox.QueryResultsFormat.JSON)
     body, media = render(reparsed, fmt)

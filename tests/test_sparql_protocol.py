@@ -1,0 +1,277 @@
+"""The SPARQL 1.1 Protocol, as the W3C protocol test suite (w3c/rdf-tests, sparql11/protocol)
+names its behaviours, for a read-only service; plus content negotiation and the refusals that
+make the endpoint safe to expose."""
+from __future__ import annotations
+
+import concurrent.futures
+import csv
+import io
+import json
+import time
+import xml.etree.ElementTree as ET
+
+import httpx
+import pytest
+from rdflib import Graph
+
+G11 = "https://w3id.org/relapsekg/graph/source/ref-11-hogan-2023"
+G27 = "https://w3id.org/relapsekg/graph/source/ref-27-jacoby-2022"
+G25 = "https://w3id.org/relapsekg/graph/source/ref-25-fabrizio-2022"
+S11 = "<https://w3id.org/relapsekg/id/study/aall1331>"
+S27 = "<https://w3id.org/relapsekg/id/study/jacoby-cns-car-t>"
+S25 = "<https://w3id.org/relapsekg/id/study/prwcc>"
+FORM = {"content-type": "application/x-www-form-urlencoded"}
+DIRECT = {"content-type": "application/sparql-query"}
+JSON_RESULTS = "application/sparql-results+json"
+
+
+def boolean(response: httpx.Response) -> bool:
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].startswith(JSON_RESULTS)
+    return response.json()["boolean"]
+
+
+# --- query operations -------------------------------------------------------------------------
+
+def test_query_via_get(client) -> None:
+    assert boolean(client.get("/sparql", params={"query": "ASK {}"})) is True
+
+
+def test_query_via_url_encoded_post(client) -> None:
+    assert boolean(client.post("/sparql", content="query=ASK%20%7B%7D", headers=FORM)) is True
+
+
+def test_query_via_direct_post(client) -> None:
+    assert boolean(client.post("/sparql", content="ASK {}", headers=DIRECT)) is True
+
+
+def test_get_with_protocol_default_graphs(client) -> None:
+    query = f"ASK {{ {S11} a ?type . {S27} a ?type }}"
+    assert boolean(client.get("/sparql", params=[("query", query), ("default-graph-uri", G11), ("default-graph-uri", G27)]))
+    assert not boolean(client.get("/sparql", params=[("query", query), ("default-graph-uri", G11)]))
+
+
+def test_post_with_protocol_default_graphs(client) -> None:
+    query = f"ASK {{ {S11} a ?type . {S27} a ?type }}"
+    url = f"/sparql?default-graph-uri={G11}&default-graph-uri={G27}"
+    assert boolean(client.post(url, content=query, headers=DIRECT))
+
+
+def test_post_and_get_with_protocol_named_graphs(client) -> None:
+    query = f"ASK {{ GRAPH ?g1 {{ {S11} a ?type }} GRAPH ?g2 {{ {S27} a ?type }} }}"
+    assert boolean(client.post(f"/sparql?named-graph-uri={G11}&named-graph-uri={G27}", content=query, headers=DIRECT))
+    assert boolean(client.get("/sparql", params=[("query", query), ("named-graph-uri", G11), ("named-graph-uri", G27)]))
+    assert not boolean(client.get("/sparql", params=[("query", query), ("named-graph-uri", G11)]))
+
+
+def test_query_with_full_protocol_dataset(client) -> None:
+    query = f"ASK {{ {S25} a ?type GRAPH ?g1 {{ {S11} a ?type }} GRAPH ?g2 {{ {S27} a ?type }} }}"
+    url = f"/sparql?default-graph-uri={G25}&named-graph-uri={G11}&named-graph-uri={G27}"
+    assert boolean(client.post(url, content=query, headers=DIRECT))
+
+
+def test_protocol_dataset_overrides_the_query_dataset(client) -> None:
+    query = f"ASK FROM <{G11}> {{ {S27} a ?type }}"
+    assert not boolean(client.get("/sparql", params={"query": query}))
+    assert boolean(client.get("/sparql", params=[("query", query), ("default-graph-uri", G27)]))
+
+
+def test_default_graph_is_the_union_of_named_graphs(client) -> None:
+    query = f"ASK {{ {S11} a ?type . {S27} a ?type }}"
+    assert boolean(client.get("/sparql", params={"query": query}))
+
+
+# --- content types ----------------------------------------------------------------------------
+
+SELECT = "SELECT ?n WHERE { id:cohort\\/aall1331-lr rkg:sampleSize ?n }"
+
+
+@pytest.mark.parametrize("accept, check", [
+    ("application/sparql-results+json", lambda r: r.json()["results"]["bindings"][0]["n"]["value"] == "255"),
+    ("application/sparql-results+xml", lambda r: "255" in "".join(ET.fromstring(r.content).itertext())),
+    ("text/csv", lambda r: list(csv.reader(io.StringIO(r.text))) == [["n"], ["255"]]),
+    ("text/tab-separated-values", lambda r: r.text.splitlines()[0] == "?n" and "255" in r.text.splitlines()[1]),
+])
+def test_select_content_types(client, accept: str, check) -> None:
+    response = client.get("/sparql", params={"query": SELECT}, headers={"accept": accept})
+    assert response.status_code == 200 and response.headers["content-type"].startswith(accept)
+    assert check(response)
+
+
+def test_ask_content_types(client) -> None:
+    r = client.get("/sparql", params={"query": "ASK {}"}, headers={"accept": "application/sparql-results+xml"})
+    assert r.headers["content-type"].startswith("application/sparql-results+xml") and b"true" in r.content
+
+
+@pytest.mark.parametrize("form", ["CONSTRUCT { ?s ?p ?o } WHERE { BIND(id:study\\/aall1331 AS ?s) ?s ?p ?o }",
+                                  "DESCRIBE id:study\\/aall1331"])
+@pytest.mark.parametrize("accept, fmt", [("text/turtle", "turtle"), ("application/n-triples", "nt"),
+                                         ("application/ld+json", "json-ld"), ("application/rdf+xml", "xml"),
+                                         ("application/trig", "trig")])
+def test_graph_content_types(client, form: str, accept: str, fmt: str) -> None:
+    response = client.get("/sparql", params={"query": form}, headers={"accept": accept})
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].startswith(accept)
+    g = Graph()
+    if fmt == "trig":
+        from rdflib import Dataset
+        g = Dataset()
+    g.parse(data=response.content, format=fmt)
+    assert len(g) > 5
+
+
+def test_q_values_decide_between_formats(client) -> None:
+    accept = "text/csv;q=0.4, application/sparql-results+xml;q=0.9, application/sparql-results+json;q=0.5"
+    r = client.get("/sparql", params={"query": SELECT}, headers={"accept": accept})
+    assert r.headers["content-type"].startswith("application/sparql-results+xml")
+    r = client.get("/sparql", params={"query": SELECT}, headers={"accept": "text/*;q=0.8, */*;q=0.1"})
+    assert r.headers["content-type"].startswith("text/csv")
+
+
+def test_default_result_format_is_json(client) -> None:
+    r = client.get("/sparql", params={"query": SELECT}, headers={"accept": "*/*"})
+    assert r.headers["content-type"].startswith(JSON_RESULTS)
+
+
+def test_unacceptable_type_is_406(client) -> None:
+    r = client.get("/sparql", params={"query": SELECT}, headers={"accept": "image/png"})
+    assert r.status_code == 406 and "offered" in r.text
+
+
+def test_service_description_without_a_query(client) -> None:
+    r = client.get("/sparql", headers={"accept": "text/turtle"})
+    g = Graph().parse(data=r.content, format="turtle")
+    sd = "http://www.w3.org/ns/sparql-service-description#"
+    assert any(str(o) == sd + "SPARQL11Query" for o in g.objects())
+    assert any(str(o) == sd + "UnionDefaultGraph" for o in g.objects())
+
+
+def test_browsers_get_the_query_editor_with_named_query_tabs(client) -> None:
+    r = client.get("/sparql", headers={"accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.8"})
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
+    assert "/static/vendor/yasgui/yasgui.min.js" in r.text and "cns-efficacy" in r.text
+    assert "script-src 'self'" in r.headers["content-security-policy"]
+    assert "https://" not in r.text.split("<main>")[0], "no script or style from another host"
+
+
+def test_editor_assets_are_served_locally(client) -> None:
+    for path in ("/static/vendor/yasgui/yasgui.min.js", "/static/vendor/yasgui/yasgui.min.css", "/static/sparql-editor.js"):
+        assert client.get(path).status_code == 200, f"{path}: run `make vendor`"
+
+
+# --- protocol errors --------------------------------------------------------------------------
+
+def test_bad_query_method(client) -> None:
+    assert client.put("/sparql", content="ASK {}", headers=DIRECT).status_code == 405
+
+
+def test_bad_multiple_queries(client) -> None:
+    r = client.get("/sparql", params=[("query", "ASK {}"), ("query", "ASK {}")])
+    assert r.status_code == 400 and "one" in r.text
+
+
+def test_bad_query_wrong_media_type(client) -> None:
+    assert client.post("/sparql", content="ASK {}", headers={"content-type": "text/plain"}).status_code == 415
+
+
+def test_bad_query_missing_form_type(client) -> None:
+    assert client.post("/sparql", content="query=ASK%20%7B%7D").status_code in (400, 415)
+
+
+def test_bad_query_missing_direct_type(client) -> None:
+    assert client.post("/sparql", content="ASK {}").status_code in (400, 415)
+
+
+def test_bad_query_non_utf8(client) -> None:
+    r = client.post("/sparql", content="ASK { FILTER(\"café\" = \"café\") }".encode("iso-8859-1"),
+                    headers={"content-type": "application/sparql-query; charset=iso-8859-1"})
+    assert r.status_code == 400 and "UTF-8" in r.text
+
+
+def test_bad_query_syntax_gives_the_parser_message_and_position(client) -> None:
+    r = client.get("/sparql", params={"query": "SELECT ?x WHERE { ?x ?y }"})
+    assert r.status_code == 400
+    assert "error at 1:" in r.text
+
+
+@pytest.mark.parametrize("update", ["INSERT DATA { <urn:a> <urn:b> <urn:c> }", "DELETE WHERE { ?s ?p ?o }",
+                                    "LOAD <http://example.org/data.ttl>", "CLEAR ALL", "DROP GRAPH <urn:g>",
+                                    "PREFIX x: <urn:x> INSERT { ?s x:p 1 } WHERE { ?s ?p ?o }"])
+def test_updates_are_refused(client, update: str) -> None:
+    for response in (client.get("/sparql", params={"query": update}),
+                     client.post("/sparql", data={"update": update}),
+                     client.post("/sparql", content=update, headers={"content-type": "application/sparql-update"})):
+        assert response.status_code == 400, response.text
+        assert "read-only" in response.text
+
+
+def test_service_is_refused_and_no_request_leaves(client) -> None:
+    r = client.get("/sparql", params={"query": "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }"})
+    assert r.status_code == 400 and "SERVICE" in r.text
+
+
+def test_keywords_inside_strings_are_not_refused(client) -> None:
+    r = client.get("/sparql", params={"query": 'SELECT ?q WHERE { ?x rkg:quote ?q FILTER(CONTAINS(?q, "SERVICE INSERT DATA")) }'})
+    assert r.status_code == 200
+
+
+def test_overlong_query_is_refused(client) -> None:
+    long_query = "ASK {}" + " " * 30000
+    assert client.post("/sparql", content=long_query, headers=DIRECT).status_code == 413
+
+
+# --- budgets on a real server -----------------------------------------------------------------
+
+PATHOLOGICAL = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+
+
+def test_runaway_query_is_stopped_while_others_are_served(server: str) -> None:
+    with concurrent.futures.ThreadPoolExecutor(2) as pool:
+        slow = pool.submit(httpx.get, f"{server}/sparql", params={"query": PATHOLOGICAL}, timeout=60)
+        time.sleep(0.5)
+        started = time.monotonic()
+        quick = httpx.get(f"{server}/sparql", params={"query": "ASK {}"}, timeout=30)
+        assert quick.status_code == 200 and quick.json()["boolean"] is True
+        assert time.monotonic() - started < 3, "a cheap query is not held up by a runaway one"
+        stopped = slow.result()
+    assert stopped.status_code == 422
+    assert "time budget" in stopped.text
+    after = httpx.get(f"{server}/sparql", params={"query": "ASK {}"}, timeout=30)
+    assert after.status_code == 200, "the server keeps serving after killing a worker"
+
+
+def test_large_answers_are_capped_and_say_so(store) -> None:
+    from conftest import start_server
+
+    proc, url = start_server(store, "--max-rows", "5")
+    try:
+        query = "SELECT ?s WHERE { ?s ?p ?o }"
+        r = httpx.get(f"{url}/sparql", params={"query": query}, timeout=30)
+        assert r.status_code == 200
+        assert len(r.json()["results"]["bindings"]) == 5
+        assert r.headers["x-relapsekg-capped"] == "5" and r.json()["relapsekg"]["capped"] is True
+        csv_rows = httpx.get(f"{url}/sparql", params={"query": query}, headers={"accept": "text/csv"}, timeout=30).text.splitlines()
+        assert len(csv_rows) == 6
+        small = httpx.get(f"{url}/sparql", params={"query": "SELECT ?s WHERE { ?s ?p ?o } LIMIT 3"}, timeout=30)
+        assert "x-relapsekg-capped" not in small.headers
+        turtle = httpx.get(f"{url}/sparql", params={"query": "CONSTRUCT WHERE { ?s ?p ?o }"}, headers={"accept": "text/turtle"}, timeout=30)
+        assert len(Graph().parse(data=turtle.content, format="turtle")) == 5 and turtle.headers["x-relapsekg-capped"] == "5"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def test_sparqlwrapper_and_rdflib_sparqlstore_speak_to_the_endpoint(server: str) -> None:
+    from rdflib.plugins.stores.sparqlstore import SPARQLStore
+    from SPARQLWrapper import JSON, SPARQLWrapper
+
+    wrapper = SPARQLWrapper(f"{server}/sparql")
+    wrapper.setQuery("PREFIX rkg: <https://w3id.org/relapsekg/ontology#> SELECT (COUNT(?r) AS ?n) WHERE { ?r a rkg:Result }")
+    wrapper.setReturnFormat(JSON)
+    n = int(wrapper.query().convert()["results"]["bindings"][0]["n"]["value"])
+    assert n >= 45
+    graph = Graph(store=SPARQLStore(f"{server}/sparql"))
+    rows = list(graph.query("SELECT ?n WHERE { <https://w3id.org/relapsekg/id/cohort/aall1331-lr> "
+                            "<https://w3id.org/relapsekg/ontology#sampleSize> ?n }"))
+    assert int(rows[0][0]) == 255
+    assert json.loads(httpx.get(f"{server}/queries", timeout=10).text)
