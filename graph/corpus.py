@@ -82,10 +82,16 @@ class Corpus:
                 return f
         return None
 
+    sources_dir: Path | None = None
+
     def text(self, name: str) -> SourceText | None:
+        """A source text by file name: ``texts/`` beside the curated files first, then ../shared/sources."""
         if name not in self.texts:
-            path = paths.texts_dir() / name
-            if not path.is_file():
+            candidates = [paths.texts_dir() / name]
+            if self.sources_dir is not None:
+                candidates.insert(0, self.sources_dir / "texts" / name)
+            path = next((c for c in candidates if c.is_file()), None)
+            if path is None:
                 return None
             self.texts[name] = SourceText(path)
         return self.texts[name]
@@ -97,7 +103,7 @@ def source_files(sources_dir: Path) -> list[Path]:
 
 def load_corpus(sources_dir: Path | None = None) -> Corpus:
     """Parse and schema-check every curated file; problems are collected, not raised."""
-    corpus = Corpus()
+    corpus = Corpus(sources_dir=sources_dir or paths.SOURCES_DIR)
     files = source_files(sources_dir or paths.SOURCES_DIR)
     if not files:
         corpus.problems.append(Problem(display_path(sources_dir or paths.SOURCES_DIR), None,
