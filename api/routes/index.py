@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 
 from graph.exports import all_exports
 from graph.named import NamedQueries
@@ -27,3 +27,8 @@ async def index(request: Request) -> HTMLResponse:
     studies = await select_rows(request, NamedQueries().get("studies").sparql())
     return render_page(request, "index.html", title="relapsekg", counts=counts, studies=studies,
                        queries=list(NamedQueries().all().values()), exports=list(all_exports().values()))
+
+
+@router.get("/favicon.ico")
+async def favicon() -> RedirectResponse:
+    return RedirectResponse("/static/favicon.svg", status_code=301)

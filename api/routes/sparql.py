@@ -9,6 +9,7 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF
 
 from graph.named import NamedQueries
+from graph.namespaces import sparql_prologue
 
 from ..negotiation import choose, wants_html
 from ..pages import render_page
@@ -102,6 +103,6 @@ async def sparql_post(request: Request) -> Response:
 
 
 def editor(request: Request) -> HTMLResponse:
-    queries = [{"name": q.name, "title": q.title, "description": q.description, "sparql": q.sparql()}
+    queries = [{"name": q.name, "title": q.title, "description": q.description, "sparql": sparql_prologue() + q.sparql()}
                for q in NamedQueries().all().values()]
     return render_page(request, "sparql.html", title="SPARQL editor", queries=queries)
