@@ -157,7 +157,8 @@ def check_external_iris(corpus: Corpus, allow: IriAllowList, expand: Callable[[s
     """Codes, DOIs and URLs a curator wrote must be verified or printed in the source."""
     for f in corpus.files:
         pub = f.source.publication
-        for field_name, iri in (("doi", f"https://doi.org/{pub.doi}" if pub.doi else None), ("url", pub.url)):
+        for field_name, iri in (("doi", f"https://doi.org/{pub.doi}" if pub.doi else None), ("url", pub.url),
+                                ("license", pub.license)):
             if iri and not allow.allows(iri):
                 corpus.problems.append(Problem(f.name, f.line_of("publication", field_name),
                                                f"publication.{field_name}: {iri} is neither printed in the source nor listed in vocabularies.md"))

@@ -178,6 +178,14 @@ class Converter:
             g.add((node, RDFS.seeAlso, URIRef(pub.url)))
         if pub.comments_on is not None:
             g.add((node, RKG.commentsOn, self.by_number[pub.comments_on]))
+        for prop, day in ((DCTERMS.dateSubmitted, pub.submitted), (DCTERMS.dateAccepted, pub.accepted),
+                          (DCTERMS.available, pub.published_online)):
+            if day is not None:
+                g.add((node, prop, Literal(day, datatype=XSD.date)))
+        for keyword in pub.keywords:
+            g.add((node, DCTERMS.subject, Literal(keyword)))
+        if pub.license:
+            g.add((node, DCTERMS.license, URIRef(pub.license)))
         text = self.text_iri(f)
         g.add((text, RDF.type, RKG.SourceText))
         if pub.reference_number is None:

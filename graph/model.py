@@ -8,6 +8,7 @@ they are checked against the ``skos:notation`` terms of the ontology, so the voc
 from __future__ import annotations
 
 import re
+from datetime import date
 from decimal import Decimal
 from typing import Annotated, Literal, Optional, Union
 
@@ -64,9 +65,18 @@ class Publication(Fact):
     url: Optional[str] = None
     erratum: Optional[str] = None
     comments_on: Optional[int] = None
+    submitted: Optional[date] = None
+    accepted: Optional[date] = None
+    published_online: Optional[date] = None
+    keywords: list[str] = Field(default_factory=list)
+    license: Optional[str] = None
 
     def numbers(self) -> list[tuple[str, Decimal]]:
         found = [("year", Decimal(self.year))]
+        for name in ("submitted", "accepted", "published_online"):
+            day = getattr(self, name)
+            if day is not None:  # the text prints month names, so day and year are what can be checked
+                found += [(name, Decimal(day.day)), (name, Decimal(day.year))]
         for name in ("volume", "issue", "article_number"):
             value = getattr(self, name)
             if value and value.isdigit():
