@@ -32,14 +32,19 @@ def _digest(files: list[Path]) -> dict[str, str]:
             hashlib.sha256(f.read_bytes()).hexdigest()[:16] for f in files}
 
 
-def build(store_root: Path, sources_dir: Path | None = None, show_progress: bool = False) -> BuildReport:
+def build(store_root: Path, sources_dir: Path | None = None, show_progress: bool = False,
+          reason: bool = True) -> BuildReport:
     started = time.perf_counter()
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
                   disable=not show_progress, transient=True) as progress:
-        task = progress.add_task("validating curated sources", total=None)
-        validation = validate_sources(sources_dir)
+        task = progress.add_task("validating curated sources and reasoning (OWL)" if reason else
+                                 "validating curated sources", total=None)
+        validation = validate_sources(sources_dir, reason=reason)
         if not validation.ok:
             return BuildReport(False, validation.problems, seconds=time.perf_counter() - started)
+        if validation.reasoning is not None and validation.reasoning.ran:
+            progress.update(task, description="adding the rule axioms, derived and inferred graphs")
+            validation.reasoning.add_to(validation.dataset)
         progress.update(task, description="serializing the graph")
         nquads = validation.dataset.serialize(format="nquads", encoding="utf-8")
         progress.update(task, description="loading the Oxigraph store")
@@ -54,6 +59,7 @@ def build(store_root: Path, sources_dir: Path | None = None, show_progress: bool
                 "graphs": len({q[3] for q in validation.dataset.quads((None, None, None, None))}),
                 "sources": _digest(files),
                 "seconds": round(time.perf_counter() - started, 3),
+                "reasoning": validation.reasoning.manifest() if validation.reasoning else {"skipped": "not requested"},
             }
             store.write_manifest(new, manifest)
             progress.update(task, description="swapping the new graph in")

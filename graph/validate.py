@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pyshacl import validate as shacl_validate
 from rdflib import Dataset, Graph, URIRef
@@ -18,12 +19,16 @@ from .convert import Origin, expand_curie, to_dataset
 from .corpus import Corpus, Problem, load_corpus
 from .vocab import IriAllowList, Vocabulary, default_allow_list, load_ontology
 
+if TYPE_CHECKING:
+    from .reasoning import Reasoning
+
 
 @dataclass
 class Validation:
     corpus: Corpus
     dataset: Dataset | None = None
     origins: dict[URIRef, Origin] = field(default_factory=dict)
+    reasoning: "Reasoning | None" = None
 
     @property
     def problems(self) -> list[Problem]:
@@ -83,7 +88,8 @@ def iri_problems(dataset: Dataset, allow: IriAllowList, origins: dict[URIRef, Or
     return list(seen.values())
 
 
-def validate_sources(sources_dir: Path | None = None, allow: IriAllowList | None = None) -> Validation:
+def validate_sources(sources_dir: Path | None = None, allow: IriAllowList | None = None,
+                     reason: bool = True) -> Validation:
     corpus = load_corpus(sources_dir)
     validation = Validation(corpus)
     ontology = load_ontology()
@@ -96,6 +102,13 @@ def validate_sources(sources_dir: Path | None = None, allow: IriAllowList | None
     corpus.problems.extend(shacl_problems(dataset, load_shapes(), origins))
     corpus.problems.extend(iri_problems(dataset, allow, origins))
     validation.dataset, validation.origins = dataset, origins
+    if reason and not corpus.problems:
+        # OWL 2 DL reasoning (graph/reasoning): consistency with the entities involved, risk rules
+        # that overlap or never apply; its inferred facts are kept for the build to store.
+        from .reasoning import reason as run_reasoner
+
+        validation.reasoning = run_reasoner(dataset, origins)
+        corpus.problems.extend(validation.reasoning.problems)
     return validation
 
 
