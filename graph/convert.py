@@ -47,6 +47,13 @@ def expand_pages(pages: str) -> tuple[Optional[str], Optional[str]]:
     return letters + start, letters + end
 
 
+def add_literals(g: Graph, node: URIRef, pairs: Iterable[tuple[URIRef, Any]], datatype: URIRef | None = None) -> None:
+    """Add ``node prop "value"`` for every pair whose value the curator gave (optional fields)."""
+    for prop, value in pairs:
+        if value is not None and value != "":
+            g.add((node, prop, Literal(value, datatype=datatype)))
+
+
 def graph_iri(f: CuratedFile) -> URIRef:
     return GRAPH[f"source/{f.source.publication.id}"]
 
@@ -162,10 +169,8 @@ class Converter:
             g.add((node, RKG.journal, journal))
             g.add((journal, RDF.type, RKG.Journal))
             g.add((journal, DCTERMS.title, Literal(pub.journal)))
-        for prop, value in ((BIBO.volume, pub.volume), (BIBO.issue, pub.issue), (RKG.pages, pub.pages),
-                            (RKG.articleNumber, pub.article_number), (RKG.erratum, pub.erratum)):
-            if value:
-                g.add((node, prop, Literal(value)))
+        add_literals(g, node, ((BIBO.volume, pub.volume), (BIBO.issue, pub.issue), (RKG.pages, pub.pages),
+                               (RKG.articleNumber, pub.article_number), (RKG.erratum, pub.erratum)))
         if pub.pages:
             start, end = expand_pages(pub.pages)
             g.add((node, BIBO.pageStart, Literal(start)))
@@ -178,10 +183,8 @@ class Converter:
             g.add((node, RDFS.seeAlso, URIRef(pub.url)))
         if pub.comments_on is not None:
             g.add((node, RKG.commentsOn, self.by_number[pub.comments_on]))
-        for prop, day in ((DCTERMS.dateSubmitted, pub.submitted), (DCTERMS.dateAccepted, pub.accepted),
-                          (DCTERMS.available, pub.published_online)):
-            if day is not None:
-                g.add((node, prop, Literal(day, datatype=XSD.date)))
+        add_literals(g, node, ((DCTERMS.dateSubmitted, pub.submitted), (DCTERMS.dateAccepted, pub.accepted),
+                               (DCTERMS.available, pub.published_online)), XSD.date)
         for keyword in pub.keywords:
             g.add((node, DCTERMS.subject, Literal(keyword)))
         if pub.license:
@@ -197,19 +200,12 @@ class Converter:
     def studies(self, g: Graph, node: URIRef, s: Any) -> None:
         g.add((node, RDF.type, RKG.Study))
         g.add((node, RDFS.label, Literal(s.name)))
-        if s.acronym:
-            g.add((node, RKG.acronym, Literal(s.acronym)))
+        add_literals(g, node, ((RKG.acronym, s.acronym), (RKG.phase, s.phase), (RKG.population, s.population)))
+        add_literals(g, node, ((RKG.minAgeYears, s.age_min), (RKG.maxAgeYears, s.age_max)), XSD.decimal)
         for d in s.design:
             g.add((node, RKG.design, self.key("studies", "design", d)))
-        if s.phase is not None:
-            g.add((node, RKG.phase, Literal(s.phase)))
-        if s.population:
-            g.add((node, RKG.population, Literal(s.population)))
         if s.condition:
             g.add((node, RKG.condition, self.key("studies", "condition", s.condition)))
-        for prop, value in ((RKG.minAgeYears, s.age_min), (RKG.maxAgeYears, s.age_max)):
-            if value is not None:
-                g.add((node, prop, Literal(value, datatype=XSD.decimal)))
         for i in s.interventions:
             g.add((node, RKG.studiesIntervention, self.entity(["interventions"], i)))
         for i in s.comparators:
@@ -228,14 +224,11 @@ class Converter:
             g.add((node, RKG.partOf, self.entity(["cohorts"], c.parent)))
         if c.arm:
             g.add((node, RKG.arm, self.entity(["cohorts"], c.arm)))
-        if c.n is not None:
-            g.add((node, RKG.sampleSize, Literal(c.n)))
+        add_literals(g, node, ((RKG.sampleSize, c.n), (SKOS.definition, c.definition)))
         if c.site:
             g.add((node, RKG.relapseSite, self.key("cohorts", "site", c.site)))
         for i in c.interventions:
             g.add((node, RKG.receives, self.entity(["interventions"], i)))
-        if c.definition:
-            g.add((node, SKOS.definition, Literal(c.definition)))
 
     def interventions(self, g: Graph, node: URIRef, i: Any) -> None:
         g.add((node, RDF.type, self.key("interventions", "kind", i.kind)))
@@ -245,14 +238,12 @@ class Converter:
             g.add((node, SKOS.exactMatch, URIRef(expand_curie(i.code))))
         for c in i.components:
             g.add((node, RKG.hasComponent, self.entity(["interventions"], c)))
-        if i.targets:
-            g.add((node, RKG.targets, Literal(i.targets)))
+        add_literals(g, node, ((RKG.targets, i.targets),))
 
     def endpoints(self, g: Graph, node: URIRef, e: Any) -> None:
         g.add((node, RDF.type, RKG.Endpoint))
         g.add((node, RDFS.label, Literal(e.label)))
-        if e.abbreviation:
-            g.add((node, SKOS.altLabel, Literal(e.abbreviation)))
+        add_literals(g, node, ((SKOS.altLabel, e.abbreviation),))
         if e.code:
             g.add((node, SKOS.exactMatch, URIRef(expand_curie(e.code))))
 
@@ -266,20 +257,14 @@ class Converter:
                                      (RKG.intervention, "interventions", r.intervention)):
             if value:
                 g.add((node, prop, self.entity([section], value)))
-        if r.population:
-            g.add((node, RKG.population, Literal(r.population)))
+        add_literals(g, node, ((RKG.population, r.population), (RKG.unit, r.unit), (RKG.qualifier, r.qualifier),
+                               (RKG.sampleSize, r.n)))
         if r.timepoint:
             g.add((node, RKG.timepoint, Literal(iso_duration(r.timepoint), datatype=XSD.duration)))
             g.add((node, RKG.timepointText, Literal(r.timepoint)))
         if r.value is not None:
             g.add((node, RKG.value, Literal(r.value, datatype=XSD.decimal)))
             g.add((node, RKG.printed, Literal(str(r.value))))
-        if r.unit:
-            g.add((node, RKG.unit, Literal(r.unit)))
-        if r.qualifier:
-            g.add((node, RKG.qualifier, Literal(r.qualifier)))
-        if r.n is not None:
-            g.add((node, RKG.sampleSize, Literal(r.n)))
         if r.p is not None:
             qualifier, number = r.p_parts()
             p = URIRef(f"{node}/p-value")
@@ -333,8 +318,7 @@ class Converter:
     def prognostic_factors(self, g: Graph, node: URIRef, p: Any) -> None:
         g.add((node, RDF.type, RKG.PrognosticFactor))
         g.add((node, RDFS.label, Literal(p.label)))
-        if p.effect:
-            g.add((node, RKG.effect, Literal(p.effect)))
+        add_literals(g, node, ((RKG.effect, p.effect),))
 
     def risk_rules(self, g: Graph, node: URIRef, rule: Any) -> None:
         g.add((node, RDF.type, RKG.RiskRule))
@@ -343,8 +327,7 @@ class Converter:
             g.add((node, RKG.assignsRiskGroup, self.key("risk_rules", "risk_group", rule.risk_group)))
         if rule.study:
             g.add((node, RKG.aboutStudy, self.entity(["studies"], rule.study)))
-        if rule.consequence:
-            g.add((node, RKG.consequence, Literal(rule.consequence)))
+        add_literals(g, node, ((RKG.consequence, rule.consequence),))
         for i, conjunction in enumerate(rule.any_of, start=1):
             cset = URIRef(f"{node}/any-of-{i}")
             g.add((node, RKG.anyOf, cset))
@@ -356,12 +339,8 @@ class Converter:
                 g.add((cond, RKG.factor, self.entity(["prognostic_factors"], c.factor)))
                 for site in c.site:
                     g.add((cond, RKG.siteIn, self.key("risk_rules", "site", site)))
-                if c.operator:
-                    g.add((cond, RKG.operator, Literal(c.operator)))
-                if c.threshold is not None:
-                    g.add((cond, RKG.threshold, Literal(c.threshold, datatype=XSD.decimal)))
-                if c.unit:
-                    g.add((cond, RKG.unit, Literal(c.unit)))
+                add_literals(g, cond, ((RKG.operator, c.operator), (RKG.unit, c.unit)))
+                add_literals(g, cond, ((RKG.threshold, c.threshold),), XSD.decimal)
 
     def citation(self, g: Graph, f: CuratedFile, index: int, c: Any) -> None:
         citing = publication_iri(f.source.publication)
