@@ -84,6 +84,7 @@ class Converter:
         self.by_number = {n: publication_iri(f.source.publication) for n, f in self.corpus.publications_by_number().items()}
         article = self.corpus.article()
         self.article = publication_iri(article.source.publication) if article else None
+        self._shared: set[tuple] = set()
 
     # -- helpers -------------------------------------------------------------------------------
     def entity(self, sections: Iterable[str], slug: str) -> URIRef:
@@ -96,6 +97,13 @@ class Converter:
         iri = self.vocab.resolve(section, field_name, value)
         assert iri is not None, (section, field_name, value)
         return iri
+
+    def add_once(self, g: Graph, triple: tuple) -> None:
+        """Describe a node several files share (a journal, the source text) in one graph only, so
+        the union default graph does not repeat its triples."""
+        if triple not in self._shared:
+            self._shared.add(triple)
+            g.add(triple)
 
     def text_iri(self, f: CuratedFile) -> URIRef:
         return ID[f"text/{f.source.text.removesuffix('.txt')}"]
@@ -167,8 +175,8 @@ class Converter:
         if pub.journal:
             journal = ID[f"journal/{slugify(pub.journal)}"]
             g.add((node, RKG.journal, journal))
-            g.add((journal, RDF.type, RKG.Journal))
-            g.add((journal, DCTERMS.title, Literal(pub.journal)))
+            self.add_once(g, (journal, RDF.type, RKG.Journal))
+            self.add_once(g, (journal, DCTERMS.title, Literal(pub.journal)))
         add_literals(g, node, ((BIBO.volume, pub.volume), (BIBO.issue, pub.issue), (RKG.pages, pub.pages),
                                (RKG.articleNumber, pub.article_number), (RKG.erratum, pub.erratum)))
         if pub.pages:
@@ -190,7 +198,7 @@ class Converter:
         if pub.license:
             g.add((node, DCTERMS.license, URIRef(pub.license)))
         text = self.text_iri(f)
-        g.add((text, RDF.type, RKG.SourceText))
+        self.add_once(g, (text, RDF.type, RKG.SourceText))
         if pub.reference_number is None:
             g.add((text, RKG.textOf, node))
         self.annotate(g, f, ("publication",), node, pub)

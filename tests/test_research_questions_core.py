@@ -86,3 +86,11 @@ def test_every_quote_is_located_in_the_text_with_offsets(engine: LocalEngine) ->
           OPTIONAL { ?a oa:hasBody ?fact ; oa:hasTarget/oa:hasSelector/oa:start ?start }
         }""")
     assert answer[0]["facts"] == answer[0]["located"]
+
+
+def test_no_triple_is_stated_in_two_named_graphs(engine: LocalEngine) -> None:
+    """The default graph is the union of the named graphs; a triple in two of them would repeat answers."""
+    answer = rows(engine, """
+        SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } FILTER(!isBlank(?s) && !isBlank(?o)) }
+        GROUP BY ?s ?p ?o HAVING (COUNT(DISTINCT ?g) > 1) LIMIT 5""")
+    assert answer == []
