@@ -24,9 +24,14 @@ def sorted_references(text: str) -> str:
     return ";".join(sorted({n for n in text.split(";") if n}, key=int))
 
 
+def rows_of(engine: Engine, sparql: str) -> list[dict[str, str]]:
+    """A SELECT answer as dicts of plain strings; an unbound variable is an empty string."""
+    table = to_table(engine.query(sparql))
+    return [{v: term_text(row.get(v)) for v in table.variables} for row in table.rows]
+
+
 def named_rows(engine: Engine, name: str, params: dict[str, str] | None = None) -> list[dict[str, str]]:
-    table = to_table(engine.query(NamedQueries().get(name).sparql(params)))
-    return [{k: term_text(v) for k, v in row.items()} for row in table.rows]
+    return rows_of(engine, NamedQueries().get(name).sparql(params))
 
 
 def evidence_rows(engine: Engine, params: dict[str, str] | None = None) -> list[dict[str, str]]:
