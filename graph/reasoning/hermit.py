@@ -141,8 +141,11 @@ def run_hermit(graph: Graph) -> HermitAnswer:
         s_iri, p_iri, o_iri = iri(s), iri(p), iri(o)
         if not (s_iri and p_iri and o_iri):
             continue
+        if s_iri.rstrip("/") == _INFERENCES.rstrip("/"):
+            continue  # owlready2's own bookkeeping ontology
         if p_iri == str(RDF.type):
-            answer.types.add((s_iri, o_iri))
+            if not o_iri.startswith(str(OWL)):  # owl:Thing, owl:NamedIndividual, owl:Ontology
+                answer.types.add((s_iri, o_iri))
         elif p_iri == str(RDFS.subClassOf):
             answer.subclasses.add((s_iri, o_iri))
         elif p_iri == str(OWL.equivalentClass):

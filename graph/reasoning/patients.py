@@ -307,7 +307,7 @@ def classify(patients: list[Patient], tbox: Graph) -> list[Classification]:
         bad = {}
         for conflict in localize(tbox, abox):
             for entity in conflict.entities:
-                bad.setdefault(entity, " (or) ".join(dict.fromkeys(conflict.facts)))
+                bad.setdefault(entity, " or ".join(dict.fromkeys(conflict.facts)))
         by_iri = {p.iri: p for p in patients}
         if not bad:
             raise PatientError("the patient descriptions contradict the ontology together") from None

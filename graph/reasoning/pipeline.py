@@ -309,8 +309,8 @@ def inconsistency_problems(tbox: Graph, abox: Graph, origins: dict) -> list[Prob
         names = ", ".join(f"<{e}>" for e in conflict.entities)
         what = {"node": "contradicts the ontology", "edge": "contradict the ontology together",
                 "star": "contradict the ontology together"}[conflict.kind]
-        facts = "; ".join(dict.fromkeys(conflict.facts))
-        problems.append(_problem(conflict.entities[0], f"OWL inconsistency: {names} {what} ({facts})", origins))
+        facts = " or ".join(dict.fromkeys(conflict.facts)) if conflict.kind != "star" else "; ".join(dict.fromkeys(conflict.facts))
+        problems.append(_problem(conflict.entities[0], f"OWL inconsistency: {names} {what}: {facts}", origins))
     return problems
 
 

@@ -286,7 +286,7 @@ def overlap_probes(rules: list[Rule], generated: Graph, target: Graph) -> list[O
         both = intersection(target, [copy_expression(generated, definition[a.cls], target),
                                      copy_expression(generated, definition[b.cls], target)])
         target.add((probe, RDF.type, OWL.Class))
-        target.add((probe, OWL.equivalentClass, both))
+        target.add((probe, RDFS.subClassOf, both))  # primitive: unsatisfiable iff both definitions cannot meet
         probes.append(OverlapProbe(probe, a, b))
     return probes
 
