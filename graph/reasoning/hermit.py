@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
 # The datatypes of the OWL 2 datatype map that the graph uses; literals of any other datatype
@@ -213,4 +213,4 @@ def inverse(target: Graph, prop) -> BNode:
 
 __all__ = ["run_hermit", "HermitAnswer", "InconsistentOntology", "ReasonerUnavailable", "require_java",
            "java_executable", "hermit_version", "owl_input", "copy_expression", "intersection",
-           "restriction", "inverse", "rdf_list", "URIRef"]
+           "restriction", "inverse", "rdf_list"]

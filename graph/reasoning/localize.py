@@ -21,7 +21,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from itertools import combinations
 
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
 from ..namespaces import ID
@@ -200,4 +200,4 @@ def minimal_pair_facts(tbox: Graph, facts: _Facts, pairs: list) -> dict:
     return cores
 
 
-__all__ = ["localize", "Conflict", "PROBE", "BNode"]
+__all__ = ["localize", "Conflict", "PROBE"]

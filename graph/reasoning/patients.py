@@ -17,13 +17,14 @@ import csv
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from pathlib import Path
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS, XSD
 
 from ..namespaces import ID, ONTOLOGY_GRAPH, RKG
-from .hermit import InconsistentOntology, hermit_version, intersection, rdf_list, restriction, run_hermit
+from .hermit import InconsistentOntology, rdf_list, restriction, run_hermit
 from .localize import localize
 from .names import short, slug
 from .pipeline import TypeClosure
@@ -184,17 +185,14 @@ def _text_position(quote: str) -> int:
     return spans[0].start if spans else 0
 
 
-_ARTICLE: list = []
-
-
+@lru_cache(maxsize=1)
 def _article_text():
-    if not _ARTICLE:
-        from .. import paths
-        from ..quotes import SourceText
+    """The commented article's text (the risk rules quote it)."""
+    from .. import paths
+    from ..quotes import SourceText
 
-        files = sorted(paths.texts_dir().glob("murphy-aldoss-*.txt"))
-        _ARTICLE.append(SourceText(files[0]) if files else None)
-    return _ARTICLE[0]
+    files = sorted(paths.texts_dir().glob("murphy-aldoss-*.txt"))
+    return SourceText(files[0]) if files else None
 
 
 def parse_value(name: str, text: str) -> Value:
@@ -300,6 +298,8 @@ def classify(patients: list[Patient], tbox: Graph) -> list[Classification]:
     vocabulary = Vocabulary(tbox)
     if not patients:
         return []
+    if len({p.iri for p in patients}) != len(patients):
+        raise PatientError("two patients have the same id (ids are compared after replacing spaces and symbols by '-')")
     abox = patient_graph(patients)
     try:
         answer = run_hermit(tbox + abox)
@@ -308,7 +308,6 @@ def classify(patients: list[Patient], tbox: Graph) -> list[Classification]:
         for conflict in localize(tbox, abox):
             for entity in conflict.entities:
                 bad.setdefault(entity, " or ".join(dict.fromkeys(conflict.facts)))
-        by_iri = {p.iri: p for p in patients}
         if not bad:
             raise PatientError("the patient descriptions contradict the ontology together") from None
         good = [p for p in patients if p.iri not in bad]
@@ -319,7 +318,7 @@ def classify(patients: list[Patient], tbox: Graph) -> list[Classification]:
                 out.append(Classification(p, "unknown", None, error=_contradiction(p, bad[p.iri])))
             else:
                 out.append(results[p.iri])
-        return [r for r in out if r.patient.iri in by_iri]
+        return out
     closure = TypeClosure(tbox + abox, answer)
     types = closure.types(tbox + abox, answer)
     return [_result(p, types.get(p.iri, set()), vocabulary) for p in patients]
@@ -356,9 +355,6 @@ def tbox_from_dataset(dataset) -> Graph:
     return g
 
 
-__all__ = ["Patient", "PatientError", "Classification", "Vocabulary", "parse_patient", "read_csv", "classify", "load_tbox",
-           "patient_graph", "hermit_version", "intersection"]
-
 
 def load_tbox(store_root: Path | None = None, sources_dir: Path | None = None) -> tuple[Graph, str]:
     """The ontology with the risk-rule classes: from the built store, else from the curated sources.
@@ -387,3 +383,7 @@ def load_tbox(store_root: Path | None = None, sources_dir: Path | None = None) -
     if errors:
         raise PatientError("; ".join(str(e) for e in errors))
     return tbox_from_dataset(validation.dataset) + rules_graph(rules_turtle(rules)), "the curated sources"
+
+
+__all__ = ["Patient", "Value", "PatientError", "Classification", "Vocabulary", "parse_patient", "read_csv", "classify",
+           "load_tbox", "patient_graph"]

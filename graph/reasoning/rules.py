@@ -28,7 +28,7 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
 from .. import paths
-from ..namespaces import GRAPH, OA, ONTOLOGY_GRAPH, RKG
+from ..namespaces import OA, ONTOLOGY_GRAPH, RKG
 from .hermit import copy_expression, intersection
 
 SNAPSHOT = paths.ONTOLOGY_DIR / "generated" / "risk-rules.ttl"
@@ -292,4 +292,4 @@ def overlap_probes(rules: list[Rule], generated: Graph, target: Graph) -> list[O
 
 
 __all__ = ["read_rules", "rules_turtle", "rules_graph", "write_snapshot", "overlap_probes", "Rule", "RuleError",
-           "SNAPSHOT", "PROBE", "GRAPH"]
+           "SNAPSHOT", "PROBE"]
