@@ -18,9 +18,9 @@ from rich.table import Table
 
 from ..cli import StoreOption, _fail, _report_problems, _store, app, err
 
-PATIENT_HELP = ("a patient in first relapse: site=BM|BM+EM|IEM|ICNS (or any relapse-site key) months=N mrd=PCT "
-                "[cns=CNS1|CNS2|CNS3] [id=NAME]; a value may be a bound (months=>=36) for a group of patients; "
-                "the fields may follow as separate arguments")
+PATIENT_HELP = ("a patient in first relapse: site=BM|BM+EM|IEM|ICNS (or any relapse-site key) months=N mrd=PCT, "
+                "optionally cns=CNS1|CNS2|CNS3 and id=NAME; a value may be a bound (months=>=36) for a group of "
+                "patients; the fields may follow as separate arguments")
 
 
 @app.command()
