@@ -1,0 +1,97 @@
+"""Shared helpers for the benchmark scripts: a built store, servers on loopback, timing, tables."""
+from __future__ import annotations
+
+import math
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Callable, Iterator
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def build_store(sources: Path | None = None) -> Path:
+    from graph.build import build
+
+    root = Path(tempfile.mkdtemp(prefix="relapsekg-bench-")) / "store"
+    report = build(root, sources)
+    if not report.ok:
+        raise SystemExit("\n".join(map(str, report.problems)))
+    return root
+
+
+@contextmanager
+def process(cmd: list[str], ready_url: str, timeout: float = 120, env: dict | None = None) -> Iterator[subprocess.Popen]:
+    """Start a server on loopback and wait until ``ready_url`` answers; stop it afterwards."""
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env={**os.environ, **(env or {})})
+    deadline = time.monotonic() + timeout
+    try:
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"{cmd[0]} exited: {proc.stderr.read().decode()[-2000:]}")
+            try:
+                if httpx.get(ready_url, timeout=5).status_code < 500:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{ready_url} did not answer within {timeout} s")
+            time.sleep(0.2)
+        yield proc
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def relapsekg_server(store: Path, *extra: str) -> tuple[list[str], str]:
+    port = free_port()
+    return ([sys.executable, "-m", "graph.cli", "serve", "--store", str(store), "--port", str(port), *extra],
+            f"http://127.0.0.1:{port}")
+
+
+def timings(run: Callable[[], object], repeats: int, budget_s: float) -> list[float]:
+    """Up to ``repeats`` timed runs (ms), stopping early once ``budget_s`` is spent (after one warm-up)."""
+    run()
+    out: list[float] = []
+    started = time.perf_counter()
+    while len(out) < repeats and (not out or time.perf_counter() - started < budget_s):
+        t0 = time.perf_counter()
+        run()
+        out.append((time.perf_counter() - t0) * 1000)
+    return out
+
+
+def p50(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+def p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, math.ceil(0.95 * len(ordered)) - 1)]
+
+
+def geomean(values: list[float]) -> float:
+    return math.exp(sum(math.log(v) for v in values) / len(values))
+
+
+def machine() -> str:
+    import platform
+
+    return f"{platform.node()} · {os.cpu_count()} cores · Python {platform.python_version()} · {time.strftime('%Y-%m-%d')}"

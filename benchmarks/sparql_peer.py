@@ -1,0 +1,122 @@
+"""relapsekg versus its closest peer, side by side in one run.
+
+Over HTTP: rdflib-endpoint (rdflib + FastAPI, its default in-memory rdflib store) serving the same
+graph (`relapsekg export trig`), and relapsekg's /sparql, each asked every named query. In process:
+rdflib's SPARQL engine versus pyoxigraph, the store relapsekg uses. Prints p50/p95 per query for
+both and the ratio, and the geometric mean of the ratios.
+
+    .venv/bin/python benchmarks/sparql_peer.py [--repeats 20] [--budget 20]
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from contextlib import ExitStack
+from pathlib import Path
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.common import build_store, free_port, geomean, machine, p50, p95, process, relapsekg_server, timings  # noqa: E402
+
+PEER_APP = """
+import sys, uvicorn
+from rdflib import Dataset
+from rdflib_endpoint import SparqlEndpoint
+ds = Dataset(default_union=True)
+ds.parse(sys.argv[1], format="trig")
+uvicorn.run(SparqlEndpoint(graph=ds), host="127.0.0.1", port=int(sys.argv[2]), log_level="warning")
+"""
+
+
+def start_peer(stack: ExitStack, trig: Path) -> str:
+    port = free_port()
+    stack.enter_context(process([sys.executable, "-c", PEER_APP, str(trig), str(port)],
+                                f"http://127.0.0.1:{port}/?query=ASK%7B%7D", timeout=300))
+    return f"http://127.0.0.1:{port}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--repeats", type=int, default=20, help="timed runs per query and server")
+    parser.add_argument("--budget", type=float, default=20.0, help="seconds per query and server at most")
+    parser.add_argument("--timeout", type=float, default=60.0, help="seconds the peer may take for one answer")
+    args = parser.parse_args()
+
+    from rdflib import Dataset
+
+    from graph.engine import LocalEngine
+    from graph.exports import get_export
+    from graph.named import NamedQueries
+    from graph.namespaces import sparql_prologue
+
+    store = build_store()
+    engine = LocalEngine(store)
+    trig = Path(tempfile.mkdtemp()) / "relapsekg.trig"
+    trig.write_bytes(get_export("trig").write(engine))
+    queries = {name: q.sparql() for name, q in NamedQueries().all().items()}
+    print(f"# relapsekg vs rdflib-endpoint — {machine()}")
+    print(f"# graph: {sum(1 for _ in open(trig, encoding='utf-8'))} lines of TriG; {len(queries)} named queries; "
+          f"up to {args.repeats} runs or {args.budget:g} s per query and engine\n")
+
+    ours_cmd, ours_url = relapsekg_server(store, "--workers", "2", "--query-timeout", "60")
+    accept = {"Accept": "application/sparql-results+json"}
+    http_rows = []
+    peer = ExitStack()
+    peer_url = start_peer(peer, trig)
+    with process(ours_cmd, f"{ours_url}/sparql?query=ASK%7B%7D"), httpx.Client(timeout=args.timeout) as client:
+        for name, sparql in queries.items():
+            full = sparql_prologue() + sparql
+            ours = timings(lambda: client.post(f"{ours_url}/sparql", data={"query": sparql}, headers=accept).raise_for_status(),
+                           args.repeats, args.budget)
+            try:
+                theirs = timings(lambda: client.post(f"{peer_url}/", data={"query": full}, headers=accept).raise_for_status(),
+                                 args.repeats, args.budget)
+                http_rows.append((name, ours, theirs, ""))
+            except httpx.TimeoutException:
+                http_rows.append((name, ours, None, f"no answer within {args.timeout:g} s"))
+                peer.close()  # rdflib-endpoint answers one query at a time: a runaway one blocks the rest
+                peer = ExitStack()
+                peer_url = start_peer(peer, trig)
+            except httpx.HTTPStatusError as exc:
+                http_rows.append((name, ours, None, f"error {exc.response.status_code}"))
+    peer.close()
+
+    print("## Over HTTP: p50/p95 in ms")
+    print("| query | relapsekg p50 | p95 | rdflib-endpoint p50 | p95 | ratio (p50) |")
+    print("|---|---:|---:|---:|---:|---:|")
+    ratios = []
+    for name, ours, theirs, failure in http_rows:
+        if theirs is None:
+            print(f"| {name} | {p50(ours):.1f} | {p95(ours):.1f} | {failure} | | |")
+            continue
+        ratio = p50(theirs) / p50(ours)
+        ratios.append((ratio, name))
+        print(f"| {name} | {p50(ours):.1f} | {p95(ours):.1f} | {p50(theirs):.1f} | {p95(theirs):.1f} | {ratio:.0f}× |")
+    failed = [r[0] for r in http_rows if r[2] is None]
+    print(f"\nHTTP: geometric mean ratio {geomean([r for r, _ in ratios]):.0f}× over the {len(ratios)} queries both answered; "
+          f"smallest ratio {min(ratios)[0]:.0f}× ({min(ratios)[1]}); relapsekg p50 at most "
+          f"{max(p50(r[1]) for r in http_rows):.1f} ms; the peer failed or timed out on {len(failed)}: {', '.join(failed) or 'none'}\n")
+
+    ds = Dataset(default_union=True)
+    ds.parse(trig, format="trig")
+    inproc = []
+    for name, sparql in queries.items():
+        if name in failed:
+            continue
+        full = sparql_prologue() + sparql
+        ox = timings(lambda: list(engine.query(sparql)), args.repeats, args.budget)
+        rd = timings(lambda: list(ds.query(full)), args.repeats, args.budget)
+        inproc.append((name, p50(ox), p50(rd), p50(rd) / p50(ox)))
+    print("## In process: p50 in ms (queries rdflib answers)")
+    print("| query | pyoxigraph | rdflib | ratio |")
+    print("|---|---:|---:|---:|")
+    for name, a, b, ratio in inproc:
+        print(f"| {name} | {a:.2f} | {b:.1f} | {ratio:.0f}× |")
+    print(f"\nIn-process geometric mean ratio: {geomean([r[-1] for r in inproc]):.0f}×")
+
+
+if __name__ == "__main__":
+    main()
