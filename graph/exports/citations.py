@@ -6,8 +6,6 @@ added that the article does not print: no DOI, PMID or abstract is invented.
 """
 from __future__ import annotations
 
-import csv
-import io
 import json
 from dataclasses import dataclass
 from typing import Optional
@@ -18,7 +16,7 @@ from bibtexparser.model import Entry, Field
 
 from ..engine import Engine
 from . import register
-from .tables import named_rows
+from .tables import named_rows, write_csv
 
 RIS_TYPES = {"conference-abstract": "ABST", "prescribing-information": "GEN"}
 
@@ -177,11 +175,6 @@ ASREVIEW_COLUMNS = ["id", "title", "abstract", "authors", "year", "doi", "includ
 @register("asreview-csv", "text/csv; charset=utf-8", "relapsekg-asreview.csv",
           "ASReview: one row per record; included = 1 for references the article uses as evidence on outcomes")
 def asreview_csv(engine: Engine) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=ASREVIEW_COLUMNS, lineterminator="\r\n")
-    writer.writeheader()
-    for r in records(engine):
-        authors = "; ".join(r.authors) + ("; et al." if r.et_al else "")
-        writer.writerow({"id": r.id, "title": r.title, "abstract": "", "authors": authors, "year": r.year,
-                         "doi": r.doi or "", "included": int(r.number > 0 and r.evidence)})
-    return buffer.getvalue().encode("utf-8")
+    rows = [{"id": r.id, "title": r.title, "abstract": "", "authors": "; ".join(r.authors) + ("; et al." if r.et_al else ""),
+             "year": r.year, "doi": r.doi or "", "included": int(r.number > 0 and r.evidence)} for r in records(engine)]
+    return write_csv(rows, ASREVIEW_COLUMNS)

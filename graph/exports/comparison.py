@@ -7,13 +7,11 @@ result on a cohort with CNS involvement and every finding on CNS efficacy about 
 """
 from __future__ import annotations
 
-import csv
-import io
 from collections import defaultdict
 
 from ..engine import Engine
 from . import register
-from .tables import cohort_rows, evidence_rows, named_rows, rows_of
+from .tables import cohort_rows, evidence_rows, named_rows, rows_of, write_csv
 
 COLUMNS = ["study", "references", "design", "population", "intervention", "comparator", "n",
            "headline_result", "cns_outcome"]
@@ -107,11 +105,7 @@ def comparison_rows(engine: Engine) -> list[dict[str, str]]:
 @register("comparison-csv", "text/csv; charset=utf-8", "relapsekg-comparison.csv",
           "ORKG-style comparison: one row per study (design, population, intervention, comparator, n, headline result, CNS outcome)")
 def comparison_csv(engine: Engine) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\r\n")
-    writer.writeheader()
-    writer.writerows(comparison_rows(engine))
-    return buffer.getvalue().encode("utf-8")
+    return write_csv(comparison_rows(engine), COLUMNS)
 
 
 _LATEX_SPECIALS = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
