@@ -111,39 +111,59 @@ def render_table(answer: Any) -> str:
     return buffer.getvalue() + f"{len(rows)} row(s)\n"
 
 
+def _cut_lines(body: bytes, lines: int) -> bytes:
+    """The first ``lines`` lines of ``body`` (each ending in a newline)."""
+    end = -1
+    for _ in range(lines):
+        end = body.index(b"\n", end + 1)
+    return body[: end + 1]
+
+
 def render_capped(answer: Any, fmt: str, max_rows: int) -> tuple[bytes, str, bool, str]:
     """Like :func:`render`, keeping at most ``max_rows`` rows or triples.
 
-    Returns the body, its media type, whether it was capped, and the answer kind. A capped
-    SELECT answer is cut in SPARQL JSON and re-serialized by pyoxigraph, so every format stays
-    valid; JSON also says so in a ``relapsekg`` member that SPARQL clients ignore.
+    Returns the body, its media type, whether it was capped, and the answer kind. Rows are
+    counted without materialising them in Python: pyoxigraph writes a SELECT answer as SPARQL
+    TSV (one line per solution, line breaks inside literals escaped) and a CONSTRUCT/DESCRIBE
+    answer as N-Triples (one line per triple); the lines are counted, cut at the cap if need
+    be, and pyoxigraph re-serializes them in the format asked for (lossless: TSV and N-Triples
+    write every term in full). TSV and N-Triples answers under the cap go out as written.
+    A capped JSON answer also says so in a ``relapsekg`` member that SPARQL clients ignore.
     """
-    import json
-
     k = kind(answer)
+    if fmt == "table":
+        raise FormatError("the table format is for the terminal; use render() for it")
     if k == "boolean":
         body, media = render(answer, fmt)
         return body, media, False, k
     if k == "triples":
-        triples = []
-        for triple in answer:
-            if len(triples) == max_rows:
-                body, media = render(triples, fmt)
-                return body, media, True, k
-            triples.append(triple)
+        if fmt not in GRAPH_FORMATS:
+            render([], fmt)  # raises the FormatError that names the formats that fit
+        if isinstance(answer, ox.QueryTriples):
+            nt = answer.serialize(format=ox.RdfFormat.N_TRIPLES)
+            capped = nt.count(b"\n") > max_rows
+            if capped:
+                nt = _cut_lines(nt, max_rows)
+            if fmt == "ntriples":
+                return nt, GRAPH_FORMATS["ntriples"][1], capped, k
+            triples = [q.triple for q in ox.parse(nt, format=ox.RdfFormat.N_TRIPLES)]
+        else:  # a list of triples (from a remote endpoint)
+            triples = list(answer)
+            capped = len(triples) > max_rows
+            triples = triples[:max_rows]
         body, media = render(triples, fmt)
-        return body, media, False, k
+        return body, media, capped, k
     if fmt not in RESULT_FORMATS:
         render(answer, fmt)  # raises the FormatError that names the formats that fit
-    data = json.loads(answer.serialize(format=ox.QueryResultsFormat.JSON))
-    bindings = data["results"]["bindings"]
-    capped = len(bindings) > max_rows
+    tsv = answer.serialize(format=ox.QueryResultsFormat.TSV)
+    capped = tsv.count(b"\n") - 1 > max_rows  # the first line names the variables
     if capped:
-        data["results"]["bindings"] = bindings[:max_rows]
-    if fmt == "json":
-        if capped:
-            data["relapsekg"] = {"capped": True, "max_rows": max_rows}
-        return json.dumps(data, ensure_ascii=False).encode(), RESULT_FORMATS["json"][1], capped, k
-    reparsed = ox.parse_query_results(json.dumps(data).encode(), format=ox.QueryResultsFormat.JSON)
-    body, media = render(reparsed, fmt)
+        tsv = _cut_lines(tsv, max_rows + 1)
+    rformat, media = RESULT_FORMATS[fmt]
+    if fmt == "tsv":
+        return tsv, media, capped, k
+    body = ox.parse_query_results(tsv, format=ox.QueryResultsFormat.TSV).serialize(format=rformat)
+    if capped and fmt == "json":
+        # pyoxigraph's JSON is one object ending in "}": add a member that says the answer was cut.
+        body = body[:-1] + b',"relapsekg":{"capped":true,"max_rows":%d}}' % max_rows
     return body, media, capped, k
