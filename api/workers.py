@@ -3,17 +3,27 @@
 pyoxigraph offers no cancellation from Python, so a runaway query is stopped the only reliable
 way: its process is killed and replaced, while the other workers go on serving. Each worker
 opens the store read-only and notices when a build swapped in a newer graph.
+
+A worker is a plain ``python -c`` child that imports only the query engine (no web stack, not
+the command line), connected by a socket pair: the request goes down pickled, the answer comes
+back already serialized (bytes) in the format the client asked for, row cap applied. The server
+waits for it on its event loop (no thread hop), with the time budget as a timer.
 """
 from __future__ import annotations
 
 import asyncio
-import multiprocessing as mp
+import os
+import signal
+import socket
+import subprocess
+import sys
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Optional
 
-_CTX = mp.get_context("spawn")
+_ROOT = str(Path(__file__).resolve().parent.parent)
+_WORKER_MAIN = "from api.workers import worker_main; worker_main()"
 
 
 @dataclass(frozen=True)
@@ -33,6 +43,8 @@ class QueryOutcome:
     capped: bool = False
     kind: str = ""
     message: str = ""
+    build: str = ""  # the build of the graph that answered ("" for a remote endpoint)
+    digest: str = ""  # a hash of the body, for the ETag
 
 
 class QueryTimeout(Exception):
@@ -44,7 +56,9 @@ class ServiceBusy(Exception):
 
 
 def _serve_queries(conn: Connection, store: Optional[str], endpoint: Optional[str]) -> None:
-    """The worker's loop: one request in, one outcome out, until the pipe closes."""
+    """The worker's loop: one request in, one outcome out, until the connection closes."""
+    from hashlib import blake2b
+
     from graph.engine import QueryError, engine_for
     from graph.results import FormatError, render_capped
     from graph.store import StoreMissing
@@ -53,12 +67,14 @@ def _serve_queries(conn: Connection, store: Optional[str], endpoint: Optional[st
     while True:
         try:
             request: QueryRequest = conn.recv()
-        except EOFError:
+        except (EOFError, OSError):
             return
         try:
             answer = engine.query(request.sparql, request.default_graphs, request.named_graphs)
+            build = getattr(engine, "build_id", "")
             body, media, capped, kind = render_capped(answer, request.format, request.max_rows)
-            outcome = QueryOutcome("ok", body, media, capped, kind)
+            outcome = QueryOutcome("ok", body, media, capped, kind, build=build,
+                                   digest=blake2b(body, digest_size=16).hexdigest())
         except (QueryError, FormatError) as exc:
             outcome = QueryOutcome("bad", message=str(exc))
         except StoreMissing as exc:
@@ -66,17 +82,31 @@ def _serve_queries(conn: Connection, store: Optional[str], endpoint: Optional[st
         except Exception as exc:  # an engine failure must not kill the worker silently
             outcome = QueryOutcome("bad" if isinstance(exc, (SyntaxError, ValueError)) else "error",
                                    message=f"{type(exc).__name__}: {exc}")
-        conn.send(outcome)
+        try:
+            conn.send(outcome)
+        except OSError:
+            return
+
+
+def worker_main() -> None:
+    """Entry point of a worker process: ``python -c ... FD STORE ENDPOINT``."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the server, which stops its workers
+    fd, store, endpoint = sys.argv[1:4]
+    _serve_queries(Connection(int(fd)), store or None, endpoint or None)
 
 
 @dataclass
 class _Worker:
-    process: mp.Process
+    process: subprocess.Popen
     conn: Connection
 
     def kill(self) -> None:
-        self.process.kill()
-        self.process.join(timeout=5)
+        if self.process.poll() is None:
+            self.process.kill()
+        try:
+            self.process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            pass
         self.conn.close()
 
 
@@ -90,6 +120,7 @@ class QueryPool:
     timeout: float = 10.0
     _idle: asyncio.Queue = field(init=False)
     _all: list[_Worker] = field(init=False, default_factory=list)
+    _reclaiming: set = field(init=False, default_factory=set)
 
     def start(self) -> None:
         self._idle = asyncio.Queue()
@@ -97,12 +128,17 @@ class QueryPool:
             self._idle.put_nowait(self._spawn())
 
     def _spawn(self) -> _Worker:
-        parent, child = _CTX.Pipe()
-        process = _CTX.Process(target=_serve_queries, args=(child, str(self.store) if self.store else None, self.endpoint),
-                               daemon=True, name="relapsekg-query-worker")
-        process.start()
-        child.close()
-        worker = _Worker(process, parent)
+        parent, child = socket.socketpair()
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (_ROOT, env.get("PYTHONPATH")) if p)
+        try:
+            process = subprocess.Popen(
+                [sys.executable, "-c", _WORKER_MAIN, str(child.fileno()),
+                 str(self.store) if self.store else "", self.endpoint or ""],
+                pass_fds=(child.fileno(),), stdin=subprocess.DEVNULL, env=env)
+        finally:
+            child.close()
+        worker = _Worker(process, Connection(parent.detach()))
         self._all.append(worker)
         return worker
 
@@ -110,25 +146,67 @@ class QueryPool:
         loop = asyncio.get_running_loop()
         started = loop.time()
         try:
-            worker: _Worker = await asyncio.wait_for(self._idle.get(), timeout=self.timeout)
-        except asyncio.TimeoutError:
-            raise ServiceBusy(f"every query worker stayed busy for {self.timeout:g} s") from None
-        remaining = max(0.1, self.timeout - (loop.time() - started))
+            worker: _Worker = self._idle.get_nowait()
+        except asyncio.QueueEmpty:
+            try:
+                worker = await asyncio.wait_for(self._idle.get(), timeout=self.timeout)
+            except asyncio.TimeoutError:
+                raise ServiceBusy(f"every query worker stayed busy for {self.timeout:g} s") from None
+        deadline = max(started + self.timeout, loop.time() + 0.1)
         try:
             worker.conn.send(request)
-            ready = await loop.run_in_executor(None, worker.conn.poll, remaining)
-            if not ready:
-                self._replace(worker)
-                worker = None
-                raise QueryTimeout(f"the query was stopped after its time budget of {self.timeout:g} s")
-            return worker.conn.recv()
-        except (EOFError, BrokenPipeError, OSError):
+            ready = await self._answered(worker, deadline)
+        except asyncio.CancelledError:
+            # The request was abandoned while its query runs: take the worker back once it answers.
+            task = loop.create_task(self._reclaim(worker, deadline))
+            self._reclaiming.add(task)
+            task.add_done_callback(self._reclaiming.discard)
+            raise
+        except (BrokenPipeError, OSError):
             self._replace(worker)
-            worker = None
             return QueryOutcome("error", message="the query worker died; it has been replaced")
+        if not ready:
+            self._replace(worker)
+            raise QueryTimeout(f"the query was stopped after its time budget of {self.timeout:g} s")
+        try:
+            outcome = worker.conn.recv()
+        except (EOFError, OSError):
+            self._replace(worker)
+            return QueryOutcome("error", message="the query worker died; it has been replaced")
+        self._idle.put_nowait(worker)
+        return outcome
+
+    @staticmethod
+    async def _answered(worker: _Worker, deadline: float) -> bool:
+        """Wait on the event loop until the worker has something to say (True) or ``deadline`` passes (False)."""
+        loop = asyncio.get_running_loop()
+        if worker.conn.poll(0):
+            return True
+        ready = loop.create_future()
+
+        def settle(value: bool) -> None:
+            if not ready.done():
+                ready.set_result(value)
+
+        fd = worker.conn.fileno()
+        loop.add_reader(fd, settle, True)
+        timer = loop.call_at(deadline, settle, False)
+        try:
+            return await ready
         finally:
-            if worker is not None:
+            loop.remove_reader(fd)
+            timer.cancel()
+
+    async def _reclaim(self, worker: _Worker, deadline: float) -> None:
+        try:
+            ready = await self._answered(worker, deadline)
+            if ready:
+                worker.conn.recv()
                 self._idle.put_nowait(worker)
+                return
+        except (EOFError, OSError):
+            pass
+        self._replace(worker)
 
     def _replace(self, worker: Optional[_Worker]) -> None:
         if worker is not None:
@@ -138,6 +216,8 @@ class QueryPool:
         self._idle.put_nowait(self._spawn())
 
     def stop(self) -> None:
+        for task in list(self._reclaiming):
+            task.cancel()
         for worker in self._all:
             worker.kill()
         self._all.clear()

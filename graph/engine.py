@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Protocol, Union
 
-import httpx
 import pyoxigraph as ox
 
 from . import store as stores
@@ -47,8 +46,13 @@ class LocalEngine:
         """The current build, reopened when a new build has been swapped in."""
         build = stores.current_build(self.root).path
         if self._store is None or build != self._build:
-            self._store, self._build = stores.open_read_only(self.root), build
+            self._store, self._build = ox.Store.read_only(str(stores.Build(build).db)), build
         return self._store
+
+    @property
+    def build_id(self) -> str:
+        """The name of the build the last query read (builds are never rewritten, so it names a graph)."""
+        return self._build.name if self._build is not None else ""
 
     def query(self, sparql: str, default_graphs: Iterable[str] = (), named_graphs: Iterable[str] = ()) -> Answer:
         default = [ox.NamedNode(g) for g in default_graphs]
@@ -77,6 +81,8 @@ class RemoteEngine:
     timeout: float = 60.0
 
     def query(self, sparql: str, default_graphs: Iterable[str] = (), named_graphs: Iterable[str] = ()) -> Answer:
+        import httpx  # only a remote engine needs an HTTP client
+
         params = [("default-graph-uri", g) for g in default_graphs] + [("named-graph-uri", g) for g in named_graphs]
         headers = {"Accept": "application/sparql-results+json, application/n-triples;q=0.9, text/plain;q=0.5"}
         response = httpx.post(self.url, params=params, data={"query": with_prologue(sparql)},
