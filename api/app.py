@@ -8,11 +8,14 @@ from typing import AsyncIterator, Optional
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, PlainTextResponse
+from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from .cache import ResultCache
+from .querying import error_response
 from .routes import all_routers
+from .routes.sparql import SparqlFastPath
 from .settings import Settings
 from .workers import QueryPool
 
@@ -32,6 +35,7 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
             yield
         finally:
             pool.stop()
+            app.state.cache.clear()
 
     app = FastAPI(
         title="relapsekg",
@@ -42,14 +46,15 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.settings = settings
+    app.state.cache = ResultCache(settings.cache_mb * 2**20)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for router in all_routers():
         app.include_router(router)
+    app.add_middleware(SparqlFastPath)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):  # noqa: ANN202
-        return PlainTextResponse(f"{exc.status_code} {exc.detail}\n", status_code=exc.status_code,
-                                 headers=getattr(exc, "headers", None))
+        return error_response(exc)
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError):  # noqa: ANN202

@@ -1,18 +1,25 @@
 """Run a SPARQL query for an HTTP request: refuse, negotiate, execute within budget, answer.
 
 Shared by ``/sparql``, ``/queries/{name}`` and every page or API that reads the graph, so each
-gets the same budgets and the same 4xx messages.
+gets the same budgets and the same 4xx messages. Answers carry an ``ETag`` (a hash of the bytes
+and their media type) and ``Cache-Control``; a GET whose ``If-None-Match`` names the current
+answer gets ``304 Not Modified``. Answers of the current build are kept in a bounded cache
+(:mod:`api.cache`), so asking again skips the query worker altogether.
 """
 from __future__ import annotations
 
 import json
-from typing import Any, Sequence
+from functools import lru_cache
+from hashlib import blake2b
+from typing import Any, Optional, Sequence
 
 from fastapi import HTTPException, Request
-from fastapi.responses import Response
+from fastapi.responses import PlainTextResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from graph.results import GRAPH_FORMATS, RESULT_FORMATS
 
+from .cache import CachedAnswer, build_id, volatile
 from .guard import Refused, check
 from .negotiation import choose
 from .workers import QueryRequest, QueryTimeout, ServiceBusy
@@ -28,6 +35,12 @@ GRAPH_OFFERS = ["text/turtle", "application/n-triples", "application/ld+json", "
                 "application/trig", "application/x-turtle", "text/plain", "application/json"]
 
 
+def error_response(exc: StarletteHTTPException) -> PlainTextResponse:
+    """How every 4xx/5xx of the service reads: the status, the reason, a newline."""
+    return PlainTextResponse(f"{exc.status_code} {exc.detail}\n", status_code=exc.status_code,
+                             headers=getattr(exc, "headers", None))
+
+
 def negotiate(form: str, accept: str | None) -> tuple[str, str]:
     """(format name, media type) for a query form and an Accept header; 406 if nothing fits."""
     graph_form = form in ("CONSTRUCT", "DESCRIBE")
@@ -39,22 +52,48 @@ def negotiate(form: str, accept: str | None) -> tuple[str, str]:
     return table[media], media
 
 
-async def run_sparql(request: Request, sparql: str, accept: str | None,
-                     default_graphs: Sequence[str] = (), named_graphs: Sequence[str] = (),
-                     fmt: str | None = None) -> Response:
-    settings = request.app.state.settings
+# The read-only guard and the volatility test scan the whole query text; the same texts come back
+# again and again (named queries, pages), so their verdicts are remembered (refusals are not).
+_check = lru_cache(maxsize=256)(check)
+_volatile = lru_cache(maxsize=256)(volatile)
+
+
+def _guard(request: Request, sparql: str) -> str:
+    """The query form, or the 4xx that says why the query is refused."""
     try:
-        form = check(sparql, settings.max_query_length)
+        return _check(sparql, request.app.state.settings.max_query_length)
     except Refused as exc:
-        status = 413 if "characters long" in str(exc) else 400
-        raise HTTPException(status, str(exc)) from None
-    if fmt is None:
-        fmt, media = negotiate(form, accept)
-    else:
-        media = None
+        raise HTTPException(413 if "characters long" in str(exc) else 400, str(exc)) from None
+
+
+def _cache_control(max_age: int) -> str:
+    return f"public, max-age={max_age}" if max_age > 0 else "no-cache"
+
+
+def _not_modified(if_none_match: Optional[str], etag: str) -> bool:
+    """RFC 9110 weak comparison of ``If-None-Match`` against the answer's ETag."""
+    if not if_none_match:
+        return False
+    tags = [tag.strip() for tag in if_none_match.split(",")]
+    return "*" in tags or any(tag.removeprefix("W/") == etag for tag in tags)
+
+
+async def answer_query(request: Request, sparql: str, fmt: str, media: Optional[str],
+                       default_graphs: tuple[str, ...] = (), named_graphs: tuple[str, ...] = ()) -> CachedAnswer:
+    """The serialized answer, from the cache of the current build or from a query worker."""
+    state = request.app.state
+    settings = state.settings
+    cache = state.cache
+    key = None
+    if cache.enabled and not settings.endpoint and not _volatile(sparql):
+        build = build_id(settings.store)
+        if build:
+            key = (build, fmt, media, settings.max_rows, sparql, default_graphs, named_graphs)
+            hit = cache.get(key)
+            if hit is not None:
+                return hit
     try:
-        outcome = await request.app.state.pool.run(
-            QueryRequest(sparql, fmt, settings.max_rows, tuple(default_graphs), tuple(named_graphs)))
+        outcome = await state.pool.run(QueryRequest(sparql, fmt, settings.max_rows, default_graphs, named_graphs))
     except QueryTimeout as exc:
         raise HTTPException(422, str(exc)) from None
     except ServiceBusy as exc:
@@ -63,18 +102,40 @@ async def run_sparql(request: Request, sparql: str, accept: str | None,
         raise HTTPException(400, f"malformed or unsupported query: {outcome.message}")
     if outcome.status == "error":
         raise HTTPException(503, outcome.message)
-    headers = {"Vary": "Accept"}
-    if outcome.capped:
+    media_type = media or outcome.media_type
+    if media_type.startswith("text/"):
+        media_type += "; charset=utf-8"
+    etag = '"' + blake2b(f"{media_type} {outcome.digest}".encode(), digest_size=16).hexdigest() + '"'
+    answer = CachedAnswer(outcome.body, media_type, outcome.capped, etag)
+    if key is not None and outcome.build:
+        # Filed under the build the worker actually read, which a rebuild may have changed meanwhile.
+        cache.put((outcome.build, *key[1:]), answer)
+    return answer
+
+
+async def run_sparql(request: Request, sparql: str, accept: str | None,
+                     default_graphs: Sequence[str] = (), named_graphs: Sequence[str] = (),
+                     fmt: str | None = None) -> Response:
+    settings = request.app.state.settings
+    form = _guard(request, sparql)
+    negotiated = fmt is None
+    if negotiated:
+        fmt, media = negotiate(form, accept)
+    else:
+        media = None
+    answer = await answer_query(request, sparql, fmt, media, tuple(default_graphs), tuple(named_graphs))
+    headers = {"Vary": "Accept", "ETag": answer.etag, "Cache-Control": _cache_control(settings.cache_max_age)}
+    if answer.capped:
         headers["X-Relapsekg-Capped"] = str(settings.max_rows)
         headers["Warning"] = f'199 relapsekg "result capped at {settings.max_rows} rows"'
-    media_type = media or outcome.media_type
-    if media_type in ("text/csv", "text/tab-separated-values") or media_type.startswith("text/"):
-        media_type += "; charset=utf-8"
-    return Response(outcome.body, media_type=media_type, headers=headers)
+    if negotiated and request.method == "GET" and _not_modified(request.headers.get("if-none-match"), answer.etag):
+        return Response(status_code=304, headers=headers)
+    return Response(answer.body, media_type=answer.media_type, headers=headers)
 
 
 async def select_rows(request: Request, sparql: str) -> list[dict[str, Any]]:
     """A SELECT answer as plain dicts of strings (for pages and the JSON API)."""
-    response = await run_sparql(request, sparql, None, fmt="json")
-    data = json.loads(response.body)
+    _guard(request, sparql)
+    answer = await answer_query(request, sparql, "json", None)
+    data = json.loads(answer.body)
     return [{k: v["value"] for k, v in row.items()} for row in data["results"]["bindings"]]

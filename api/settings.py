@@ -1,6 +1,7 @@
 """Server settings: where the graph is, and the budgets that keep the service safe on a network.
 
 Every budget has a ``RELAPSEKG_*`` environment variable and a ``relapsekg serve`` flag.
+``RELAPSEKG_CACHE=0`` turns the answer cache off (the same as ``RELAPSEKG_CACHE_MB=0``).
 """
 from __future__ import annotations
 
@@ -16,6 +17,12 @@ def _env(name: str, default: str) -> str:
     return os.environ.get(f"RELAPSEKG_{name}", default)
 
 
+def _cache_mb() -> int:
+    if _env("CACHE", "1").strip().lower() in ("0", "off", "false", "no"):
+        return 0
+    return int(_env("CACHE_MB", "64"))
+
+
 @dataclass
 class Settings:
     store: Path = field(default_factory=paths.default_store)
@@ -24,3 +31,7 @@ class Settings:
     max_rows: int = field(default_factory=lambda: int(_env("MAX_ROWS", "10000")))
     max_query_length: int = field(default_factory=lambda: int(_env("MAX_QUERY_LENGTH", "20000")))
     workers: int = field(default_factory=lambda: int(_env("QUERY_WORKERS", "3")))
+    # Memory for serialized answers of the current build (MiB; 0: no answer cache).
+    cache_mb: int = field(default_factory=_cache_mb)
+    # Seconds clients and proxies may reuse an answer without asking again (0: revalidate with the ETag).
+    cache_max_age: int = field(default_factory=lambda: int(_env("CACHE_MAX_AGE", "0")))

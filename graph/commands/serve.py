@@ -20,6 +20,7 @@ def serve(
     max_rows: int = typer.Option(None, "--max-rows", help="rows or triples per answer (RELAPSEKG_MAX_ROWS, default 10000)"),
     max_query_length: int = typer.Option(None, "--max-query-length", help="characters per query (RELAPSEKG_MAX_QUERY_LENGTH, default 20000)"),
     workers: int = typer.Option(None, "--workers", help="query worker processes (RELAPSEKG_QUERY_WORKERS, default 3)"),
+    cache_mb: int = typer.Option(None, "--cache-mb", help="memory for cached answers of the current build, 0 for none (RELAPSEKG_CACHE_MB, default 64)"),
 ) -> None:
     """Serve the graph over HTTP (read-only)."""
     import uvicorn
@@ -29,7 +30,7 @@ def serve(
 
     settings = Settings(store=_store(store), endpoint=endpoint)
     for name, value in (("query_timeout", query_timeout), ("max_rows", max_rows),
-                        ("max_query_length", max_query_length), ("workers", workers)):
+                        ("max_query_length", max_query_length), ("workers", workers), ("cache_mb", cache_mb)):
         if value is not None:
             setattr(settings, name, value)
     typer.echo(f"relapsekg serving {endpoint or settings.store} on http://{host}:{port}/  (SPARQL at /sparql)", err=True)

@@ -1,0 +1,97 @@
+"""A bounded in-memory cache of serialized query answers, valid for one build of the graph.
+
+The graph is read-only between builds, and a build is swapped in by replacing the store's
+``current`` link; builds are never rewritten. So an answer is keyed by the build that computed it
+(as the query worker reports it) plus everything else that shapes the bytes: the exact query
+text, the protocol dataset, the row cap, the format and the media type. A lookup reads the
+``current`` link first (one system call), so once a rebuild is swapped in, no answer of an
+earlier build can match again; the old entries age out of the LRU order.
+
+Queries whose answer changes from one run to the next (``NOW()``, ``RAND()``, ``UUID()``,
+``STRUUID()``, ``BNODE()``) are never cached.
+"""
+from __future__ import annotations
+
+import os
+import re
+from collections import OrderedDict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Hashable, Optional
+
+from graph.sparqltext import masked
+
+_VOLATILE = re.compile(r"\b(NOW|RAND|UUID|STRUUID|BNODE)\s*\(", re.I)
+_ENTRY_OVERHEAD = 256  # bytes of bookkeeping per entry, roughly
+
+
+@dataclass(frozen=True)
+class CachedAnswer:
+    body: bytes
+    media_type: str
+    capped: bool
+    etag: str
+
+    @property
+    def size(self) -> int:
+        return len(self.body) + _ENTRY_OVERHEAD
+
+
+def build_id(store: Optional[Path]) -> str:
+    """The name of the build ``store/current`` points at ("" when there is none)."""
+    if store is None:
+        return ""
+    try:
+        return os.path.basename(os.readlink(os.path.join(store, "current")))
+    except OSError:
+        return ""
+
+
+def volatile(sparql: str) -> bool:
+    """Whether the answer may differ between two runs on the same graph."""
+    return bool(_VOLATILE.search(masked(sparql)))
+
+
+class ResultCache:
+    """LRU over serialized answers, bounded by the bytes it holds (bodies plus bookkeeping)."""
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self.max_entry = max_bytes // 8  # one huge answer must not flush everything else
+        self.bytes = 0
+        self.hits = 0
+        self.misses = 0
+        self._entries: OrderedDict[Hashable, tuple[CachedAnswer, int]] = OrderedDict()
+
+    @property
+    def enabled(self) -> bool:
+        return self.max_bytes > 0
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def get(self, key: Hashable) -> Optional[CachedAnswer]:
+        found = self._entries.get(key)
+        if found is None:
+            self.misses += 1
+            return None
+        self._entries.move_to_end(key)
+        self.hits += 1
+        return found[0]
+
+    def put(self, key: Hashable, entry: CachedAnswer) -> None:
+        size = entry.size + sum(len(part) for part in key if isinstance(part, str))
+        if not self.enabled or size > self.max_entry:
+            return
+        old = self._entries.pop(key, None)
+        if old is not None:
+            self.bytes -= old[1]
+        self._entries[key] = (entry, size)
+        self.bytes += size
+        while self.bytes > self.max_bytes:
+            _, (_, evicted) = self._entries.popitem(last=False)
+            self.bytes -= evicted
+
+    def clear(self) -> None:
+        self._entries.clear()
+        self.bytes = 0

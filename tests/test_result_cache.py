@@ -1,0 +1,142 @@
+"""The answer cache: keyed by build, query, dataset and format; bounded; ETag and 304 like an HTTP
+cache expects; never an answer of an earlier build after a rebuild is swapped in."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from api.cache import CachedAnswer, ResultCache, volatile
+from api.settings import Settings
+from graph import store as stores
+
+COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+JSON = {"accept": "application/sparql-results+json"}
+
+
+def swap_in(root: Path, triples: int) -> str:
+    """Build a graph of ``triples`` triples beside the live one and swap it in, as `relapsekg build` does."""
+    build = stores.new_build(root)
+    stores.load_nquads(build, "".join(f"<urn:s{i}> <urn:p> <urn:o{i}> .\n" for i in range(triples)).encode())
+    stores.write_manifest(build, {"quads": triples})
+    stores.activate(root, build)
+    return build.path.name
+
+
+@pytest.fixture()
+def tiny(tmp_path: Path) -> Path:
+    root = tmp_path / "store"
+    swap_in(root, 2)
+    return root
+
+
+def app_client(store: Path, **settings) -> TestClient:
+    return TestClient(create_app(Settings(store=store, workers=1, query_timeout=10, **settings)))
+
+
+def count(response) -> int:
+    assert response.status_code == 200, response.text
+    return int(response.json()["results"]["bindings"][0]["n"]["value"])
+
+
+def test_a_rebuild_is_never_answered_from_the_cache(tiny: Path) -> None:
+    with app_client(tiny) as client:
+        cache = client.app.state.cache
+        first = client.get("/sparql", params={"query": COUNT}, headers=JSON)
+        assert count(first) == 2
+        assert count(client.get("/sparql", params={"query": COUNT}, headers=JSON)) == 2
+        assert cache.hits == 1, "the second identical request is served from the cache"
+        swap_in(tiny, 3)
+        again = client.get("/sparql", params={"query": COUNT}, headers={**JSON, "if-none-match": first.headers["etag"]})
+        assert count(again) == 3, "the new build answers, not the cached answer of the previous one"
+        assert again.headers["etag"] != first.headers["etag"]
+        assert count(client.post("/sparql", data={"query": COUNT}, headers=JSON)) == 3
+        # Named queries and pages go through the same cache.
+        assert client.get("/queries/definitions", headers=JSON).status_code == 200
+
+
+def test_each_format_is_its_own_entry(tiny: Path) -> None:
+    with app_client(tiny) as client:
+        cache = client.app.state.cache
+        formats = {"application/sparql-results+json": b'"n"', "application/sparql-results+xml": b"<sparql",
+                   "text/csv": b"n\r\n2", "text/tab-separated-values": b"?n\n2"}
+        for _ in range(2):
+            for accept, marker in formats.items():
+                r = client.get("/sparql", params={"query": COUNT}, headers={"accept": accept})
+                assert r.status_code == 200 and r.headers["content-type"].startswith(accept)
+                assert marker in r.content, (accept, r.content)
+        assert len(cache) == 4 and cache.hits == 4
+        etags = {client.get("/sparql", params={"query": COUNT}, headers={"accept": a}).headers["etag"] for a in formats}
+        assert len(etags) == 4
+        # An alias media type is a different representation (another Content-Type), so another entry and ETag.
+        alias = client.get("/sparql", params={"query": COUNT}, headers={"accept": "application/json"})
+        assert alias.headers["content-type"].startswith("application/json") and alias.headers["etag"] not in etags
+
+
+def test_etag_and_if_none_match(tiny: Path) -> None:
+    with app_client(tiny) as client:
+        r = client.get("/sparql", params={"query": COUNT}, headers=JSON)
+        etag = r.headers["etag"]
+        assert etag.startswith('"') and etag.endswith('"')
+        assert r.headers["cache-control"] == "no-cache" and "Accept" in r.headers["vary"]
+        for header in (etag, f"W/{etag}", f'"other", {etag}', "*"):
+            not_modified = client.get("/sparql", params={"query": COUNT}, headers={**JSON, "if-none-match": header})
+            assert not_modified.status_code == 304, header
+            assert not_modified.content == b"" and not_modified.headers["etag"] == etag
+        assert client.get("/sparql", params={"query": COUNT}, headers={**JSON, "if-none-match": '"other"'}).status_code == 200
+        # The same answer in XML is another representation: the JSON ETag does not validate it.
+        xml = client.get("/sparql", params={"query": COUNT},
+                         headers={"accept": "application/sparql-results+xml", "if-none-match": etag})
+        assert xml.status_code == 200
+        # A POST is not a conditional GET.
+        assert client.post("/sparql", data={"query": COUNT}, headers={**JSON, "if-none-match": etag}).status_code == 200
+
+
+def test_max_age_is_configurable(tiny: Path) -> None:
+    with app_client(tiny, cache_max_age=60) as client:
+        assert client.get("/sparql", params={"query": COUNT}).headers["cache-control"] == "public, max-age=60"
+
+
+def test_volatile_queries_are_not_cached(tiny: Path) -> None:
+    query = "SELECT (STRUUID() AS ?id) WHERE {}"
+    assert volatile(query) and volatile("SELECT (rand () AS ?r) {}") and not volatile('SELECT ?x { ?x ?p "NOW()" }')
+    with app_client(tiny) as client:
+        ids = {client.get("/sparql", params={"query": query}).json()["results"]["bindings"][0]["id"]["value"]
+               for _ in range(3)}
+        assert len(ids) == 3 and len(client.app.state.cache) == 0
+
+
+def test_capped_answers_stay_capped_from_the_cache(tiny: Path) -> None:
+    swap_in(tiny, 10)
+    with app_client(tiny, max_rows=4) as client:
+        for _ in range(2):
+            r = client.get("/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o }"}, headers=JSON)
+            assert r.headers["x-relapsekg-capped"] == "4" and len(r.json()["results"]["bindings"]) == 4
+            assert r.json()["relapsekg"] == {"capped": True, "max_rows": 4}
+        assert client.app.state.cache.hits == 1
+
+
+def test_the_cache_can_be_turned_off(tiny: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RELAPSEKG_CACHE", "0")
+    assert Settings().cache_mb == 0
+    with app_client(tiny, cache_mb=0) as client:
+        for _ in range(3):
+            r = client.get("/sparql", params={"query": COUNT})
+            assert count(r) == 2 and r.headers["etag"]
+        assert len(client.app.state.cache) == 0 and client.app.state.cache.hits == 0
+
+
+def test_the_cache_is_bounded_and_least_recently_used_goes_first() -> None:
+    cache = ResultCache(100_000)
+    answer = lambda size: CachedAnswer(b"x" * size, "text/csv", False, '"e"')  # noqa: E731
+    for i in range(5):
+        cache.put(("build", i), answer(10_000))
+    assert cache.get(("build", 0)) is not None  # now the most recently used
+    for i in range(5, 10):
+        cache.put(("build", i), answer(10_000))
+    assert cache.bytes <= 100_000 and len(cache) == 9
+    assert cache.get(("build", 0)) is not None and cache.get(("build", 1)) is None
+    cache.put(("build", "huge"), answer(20_000))  # more than an eighth of the budget: not kept
+    assert cache.get(("build", "huge")) is None
