@@ -64,6 +64,7 @@ def _serve_queries(conn: Connection, store: Optional[str], endpoint: Optional[st
     from graph.store import StoreMissing
 
     engine = engine_for(Path(store) if store else None, endpoint)
+    conn.send("ready")  # the pool hands out a worker only once it has started
     while True:
         try:
             request: QueryRequest = conn.recv()
@@ -118,16 +119,21 @@ class QueryPool:
     endpoint: Optional[str]
     size: int = 3
     timeout: float = 10.0
-    _idle: asyncio.Queue = field(init=False)
+    _idle: asyncio.LifoQueue = field(init=False)
     _all: list[_Worker] = field(init=False, default_factory=list)
     _reclaiming: set = field(init=False, default_factory=set)
+    _starting: list[_Worker] = field(init=False, default_factory=list)
+    _stopped: bool = field(init=False, default=False)
 
     def start(self) -> None:
-        self._idle = asyncio.Queue()
+        """Start the workers (on the running event loop); each becomes idle once it says it is ready."""
+        self._idle = asyncio.LifoQueue()  # the worker that answered last is the warmest (CPU caches, pages)
         for _ in range(self.size):
-            self._idle.put_nowait(self._spawn())
+            self._spawn()
 
-    def _spawn(self) -> _Worker:
+    def _spawn(self) -> None:
+        if self._stopped:
+            return
         parent, child = socket.socketpair()
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(p for p in (_ROOT, env.get("PYTHONPATH")) if p)
@@ -140,7 +146,24 @@ class QueryPool:
             child.close()
         worker = _Worker(process, Connection(parent.detach()))
         self._all.append(worker)
-        return worker
+        self._starting.append(worker)
+        asyncio.get_running_loop().add_reader(worker.conn.fileno(), self._started, worker)
+
+    def _started(self, worker: _Worker) -> None:
+        loop = asyncio.get_running_loop()
+        loop.remove_reader(worker.conn.fileno())
+        self._starting.remove(worker)
+        try:
+            hello = worker.conn.recv()
+        except (EOFError, OSError):
+            hello = None
+        if hello == "ready":
+            self._idle.put_nowait(worker)
+            return
+        # It died while starting (its error is on the server's stderr): try again, never in a tight loop.
+        worker.kill()
+        self._all.remove(worker)
+        loop.call_later(1.0, self._spawn)
 
     async def run(self, request: QueryRequest) -> QueryOutcome:
         loop = asyncio.get_running_loop()
@@ -208,16 +231,24 @@ class QueryPool:
             pass
         self._replace(worker)
 
-    def _replace(self, worker: Optional[_Worker]) -> None:
-        if worker is not None:
-            worker.kill()
-            if worker in self._all:
-                self._all.remove(worker)
-        self._idle.put_nowait(self._spawn())
+    def _replace(self, worker: _Worker) -> None:
+        worker.kill()
+        if worker in self._all:
+            self._all.remove(worker)
+        self._spawn()
 
     def stop(self) -> None:
+        self._stopped = True
         for task in list(self._reclaiming):
             task.cancel()
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            loop = None
+        for worker in self._starting:
+            if loop is not None:
+                loop.remove_reader(worker.conn.fileno())
+        self._starting.clear()
         for worker in self._all:
             worker.kill()
         self._all.clear()
