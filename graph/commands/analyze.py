@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Callable, Optional
+from typing import Optional
 
 import typer
 from rich.console import Console
@@ -40,23 +40,23 @@ def _print(rows: list[dict], fmt: str, title: str) -> None:
     Console(width=200).print(table)
 
 
-def _command(name: str, title: str, measure: Callable) -> None:
+def _command(name: str, title: str, measure: str) -> None:
     @analyze_app.command(name, help=title)
     def run(store: Optional[Path] = StoreOption, endpoint: Optional[str] = EndpointOption, fmt: str = FormatOption) -> None:
-        _print(measure(_network(store, endpoint)), fmt, title)
+        from .. import analytics  # networkx loads when an analysis runs, not with every command
+
+        _print(getattr(analytics, measure)(_network(store, endpoint)), fmt, title)
 
 
 def _register() -> None:
-    from .. import analytics
-
     _command("citations", "The citation network: each reference, the CiTO intents it is cited with, facts derived from it.",
-             analytics.citations)
+             "citations")
     _command("support", "Which references support which claims (results and findings attributed to each).",
-             analytics.support)
+             "support")
     _command("centrality", "Degree, betweenness and PageRank of references and studies in the evidence graph.",
-             analytics.centrality)
+             "centrality")
     _command("components", "Per finding topic, the connected groups of therapies, studies and references.",
-             analytics.components)
+             "components")
 
 
 _register()
