@@ -11,6 +11,7 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
 
 from graph.namespaces import ID
+from graph.viz.extract import ENTITY_PATHS
 
 from ..negotiation import wants_html
 from ..pages import render_page
@@ -71,5 +72,5 @@ async def entity(kind: str, slug: str, request: Request) -> Response:
         label = next((f["olabel"] for f in facts if f["p"].endswith("#label") and f.get("olabel")), None) \
             or next((f["o"] for f in facts if f["p"].endswith("#label")), slug)
         return render_page(request, "entity.html", title=label, iri=iri, kind=kind, facts=facts,
-                           quotes=quotes, incoming=incoming)
+                           quotes=quotes, incoming=incoming, in_graph_view=kind in ENTITY_PATHS)
     return await run_sparql(request, _DESCRIBE.format(iri=iri), accept)

@@ -1,0 +1,396 @@
+/* relapsekg graph view: draws the payload of #gv-data with vis-network.
+ *
+ * Safety: every text from the graph reaches the page through textContent, text nodes or
+ * vis-network's canvas; tooltips are DOM elements filled with textContent (never HTML strings);
+ * links are only http(s) or same-site paths. No inline handlers, so the page runs under
+ * script-src 'self' (served) or hashed inline scripts (the self-contained file).
+ */
+(function () {
+  "use strict";
+
+  const data = JSON.parse(document.getElementById("gv-data").textContent);
+  const $ = (id) => document.getElementById(id);
+  const timings = {};
+  const kinds = Object.fromEntries(data.kinds.map((k) => [k.key, k]));
+
+  /** An element with attributes and children; strings become text nodes (never markup). */
+  function el(tag, attrs, ...children) {
+    const node = document.createElement(tag);
+    for (const [key, value] of Object.entries(attrs || {})) {
+      if (value === undefined || value === null || value === false) continue;
+      if (key === "class") node.className = value;
+      else if (key === "text") node.textContent = value;
+      else if (key === "style") Object.assign(node.style, value);
+      else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
+      else node.setAttribute(key, value);
+    }
+    for (const child of children) if (child !== null && child !== undefined) node.append(child);
+    return node;
+  }
+
+  function safeHref(href) {
+    return typeof href === "string" && /^(https?:\/\/|\/(?!\/))/i.test(href) ? href : null;
+  }
+
+  function tooltip(text) {
+    return el("div", { class: "gv-tooltip", text: text || "" });
+  }
+
+  function graphHref(params) {
+    const query = new URLSearchParams(params);
+    return "/graph" + (query.toString() ? "?" + query : "");
+  }
+
+  // --- the network ------------------------------------------------------------------------
+  const nodes = new vis.DataSet(data.nodes.map((n) => ({ ...n, title: tooltip(n.title) })));
+  const edges = new vis.DataSet(data.edges.map((e) => ({ ...e, title: tooltip(e.title) })));
+  const hiddenKinds = new Set();
+  let only = null; // a client-side neighbourhood (the self-contained file has no server to ask)
+  const nodeView = new vis.DataView(nodes, {
+    filter: (n) => !hiddenKinds.has(n.kind) && (only === null || only.has(n.id)),
+  });
+  const network = new vis.Network($("gv-canvas"), { nodes: nodeView, edges: edges }, data.options);
+
+  // Timings for benchmarks/graph_render.py: the first frame drawn, and the first frame drawn
+  // once the layout is stable (physics stabilised, or physics off: positions were precomputed).
+  let stable = !data.physics;
+  network.on("afterDrawing", function drawn() {
+    if (timings.firstRender === undefined) {
+      timings.firstRender = performance.now();
+      document.body.dataset.state = "rendered";
+    }
+    if (stable) {
+      timings.settled = performance.now();
+      document.body.dataset.state = "settled";
+      network.off("afterDrawing", drawn);
+      if (data.physics) network.setOptions({ physics: { enabled: false } });
+    }
+  });
+  network.once("stabilizationIterationsDone", () => {
+    stable = true;
+    network.redraw();
+  });
+  window.relapsekgGraph = { network, nodes, edges, timings, data };
+
+  // --- status, notices, legend and type filter -------------------------------------------
+  function updateStatus() {
+    const shown = nodeView.length;
+    const text = `${shown} of ${nodes.length} nodes · ${edges.length} relations`;
+    $("gv-status").textContent = data.physics || shown < 2000 ? text : text + " · layout precomputed";
+  }
+
+  for (const notice of data.notices) $("gv-notices").append(el("p", { class: "gv-notice", text: notice }));
+
+  const legend = $("gv-legend");
+  legend.append(el("h2", { text: "Types" }));
+  for (const kind of data.kinds) {
+    if (!kind.count && !data.nodes.some((n) => n.kind === kind.key)) continue;
+    const box = el("input", { type: "checkbox", checked: "checked", value: kind.key, "aria-label": "show " + kind.plural });
+    box.addEventListener("change", () => {
+      if (box.checked) hiddenKinds.delete(kind.key);
+      else hiddenKinds.add(kind.key);
+      nodeView.refresh();
+      updateStatus();
+    });
+    const swatch = el("span", { class: "gv-swatch gv-shape-" + kind.shape, style: { background: kind.color, borderColor: kind.border } });
+    legend.append(el("label", { class: "gv-legend-item", "data-kind": kind.key }, box, swatch,
+      el("span", { text: `${kind.label} (${kind.count})` })));
+  }
+  if (Object.keys(data.directions).length) {
+    const dirs = el("div", { class: "gv-directions" });
+    for (const [direction, color] of Object.entries(data.directions)) {
+      dirs.append(el("span", { class: "gv-direction" }, el("span", { class: "gv-line", style: { background: color } }),
+        "finding " + direction));
+    }
+    legend.append(dirs);
+  }
+
+  // --- side panel --------------------------------------------------------------------------
+  const panel = $("gv-panel");
+
+  async function detailsOf(id) {
+    if (data.details[id]) return data.details[id];
+    if (data.standalone) return null;
+    const response = await fetch("/graph/details?" + new URLSearchParams({ iri: id }), { headers: { Accept: "application/json" } });
+    if (!response.ok) throw new Error(`${response.status} ${await response.text()}`);
+    return (data.details[id] = await response.json());
+  }
+
+  function link(href, text, cls) {
+    const safe = safeHref(href);
+    return safe ? el("a", { href: safe, class: cls }, text) : el("span", { class: cls }, text);
+  }
+
+  function directionBadge(direction) {
+    if (!direction) return null;
+    return el("span", { class: "gv-badge gv-dir-" + direction.replace(/[^a-z-]/g, ""), text: direction });
+  }
+
+  function evidenceSection(details) {
+    if (!details.evidence.length) return null;
+    const section = el("section", { class: "gv-evidence" }, el("h3", { text: "Evidence" }));
+    let topic = null;
+    let list = null;
+    for (const item of details.evidence) {
+      if (item.topicLabel !== topic) {
+        topic = item.topicLabel;
+        section.append(el("h4", { text: topic }));
+        list = el("ul");
+        section.append(list);
+      }
+      const head = el("p", { class: "gv-statement" }, directionBadge(item.direction),
+        item.cns ? el("span", { class: "gv-badge gv-cns", text: "CNS" }) : null,
+        focusButton(item.iri, item.statement));
+      list.append(el("li", { class: "gv-evidence-item", "data-direction": item.direction || "" }, head,
+        el("blockquote", { class: "gv-quote", text: item.quote })));
+    }
+    return section;
+  }
+
+  function focusButton(id, text) {
+    if (!nodes.get(id)) return el("span", { text });
+    return el("button", { type: "button", class: "gv-linkish", onclick: () => selectNode(id) }, text);
+  }
+
+  function factsSection(details) {
+    if (!details.facts.length) return null;
+    const table = el("table", { class: "gv-facts" });
+    for (const fact of details.facts) {
+      const value = fact.iri && nodes.get(fact.iri) ? focusButton(fact.iri, fact.value)
+        : fact.href ? link(fact.href, fact.value) : el("span", { text: fact.value });
+      table.append(el("tr", {}, el("th", { text: fact.property }), el("td", {}, value)));
+    }
+    return el("section", {}, el("h3", { text: "Facts" }), table);
+  }
+
+  function quotesSection(details) {
+    if (!details.quotes.length) return null;
+    const section = el("section", { class: "gv-quotes" }, el("h3", { text: details.quotes.length > 1 ? "Quotes" : "Quote" }));
+    for (const q of details.quotes) {
+      section.append(el("blockquote", { class: "gv-quote", text: q.text }),
+        q.source ? el("p", { class: "gv-cite", text: "— " + q.source }) : null);
+    }
+    return section;
+  }
+
+  function actions(id) {
+    const bar = el("p", { class: "gv-actions" });
+    if (data.standalone) {
+      bar.append(el("button", { type: "button", onclick: () => showNeighbourhood(id, Number($("gv-depth").value) || 2) },
+        "Show only its neighbourhood"));
+      if (only !== null) bar.append(el("button", { type: "button", onclick: () => showNeighbourhood(null) }, "Show all"));
+    } else {
+      bar.append(el("a", { href: graphHref({ focus: id, depth: 2 }) }, "Focus on this node"));
+      bar.append(el("button", { type: "button", onclick: () => expand(id) }, "Expand neighbours"));
+    }
+    if (data.answer) bar.append(el("button", { type: "button", onclick: showAnswer }, "Back to the answer"));
+    return bar;
+  }
+
+  async function showDetails(id) {
+    const node = nodes.get(id);
+    const kind = kinds[node ? node.kind : ""];
+    panel.replaceChildren(el("p", { class: "gv-hint", text: "Loading…" }));
+    let details;
+    try {
+      details = await detailsOf(id);
+    } catch (error) {
+      panel.replaceChildren(el("p", { class: "gv-error", text: "Could not load this node: " + error.message }));
+      return;
+    }
+    if (!details) details = { iri: id, href: id, label: node ? node.full : id, facts: [], quotes: [], evidence: [], sublabel: "" };
+    panel.replaceChildren(
+      el("p", { class: "gv-kind" }, kind ? el("span", { class: "gv-swatch gv-shape-" + kind.shape, style: { background: kind.color, borderColor: kind.border } }) : null,
+        (kind ? kind.label : "node") + (details.sublabel ? " · " + details.sublabel : "")),
+      el("h2", { class: "gv-node-title", text: details.label }),
+      el("p", { class: "gv-iri" }, link(details.href, details.iri)),
+      actions(id),
+      evidenceSection(details),
+      quotesSection(details),
+      factsSection(details),
+    );
+    panel.dataset.node = id;
+  }
+
+  function showAnswer() {
+    const answer = data.answer;
+    if (!answer) return;
+    const table = el("table", { class: "gv-answer-table" });
+    table.append(el("tr", {}, ...answer.columns.map((c) => el("th", { text: c }))));
+    answer.rows.forEach((row, i) => {
+      const links = answer.links[i] || {};
+      table.append(el("tr", {}, ...answer.columns.map((c) => {
+        const value = row[c] === undefined ? "" : row[c];
+        return el("td", {}, links[c] && nodes.get(links[c]) ? focusButton(links[c], value) : value);
+      })));
+    });
+    panel.replaceChildren(
+      el("p", { class: "gv-kind", text: "Question · " + answer.name }),
+      el("h2", { class: "gv-node-title", text: answer.title }),
+      el("p", { class: "gv-description", text: answer.description }),
+      el("p", { class: "gv-hint", text: `${answer.total} answer row(s); click a cell to find it in the graph.` }),
+      el("div", { class: "gv-answer" }, table),
+    );
+    delete panel.dataset.node;
+  }
+
+  function selectNode(id) {
+    const node = nodes.get(id);
+    if (!node) return;
+    if (hiddenKinds.has(node.kind)) {
+      hiddenKinds.delete(node.kind);
+      const box = legend.querySelector(`input[value="${CSS.escape(node.kind)}"]`);
+      if (box) box.checked = true;
+    }
+    if (only !== null && !only.has(id)) only.add(id);
+    nodeView.refresh();
+    updateStatus();
+    network.selectNodes([id]);
+    network.focus(id, { scale: Math.max(network.getScale(), 1.1), animation: { duration: 350, easingFunction: "easeInOutQuad" } });
+    showDetails(id);
+  }
+
+  // --- neighbourhoods and expansion ------------------------------------------------------
+  function neighbours(id) {
+    const out = new Set();
+    for (const e of edges.get({ filter: (e) => e.from === id || e.to === id })) out.add(e.from === id ? e.to : e.from);
+    return out;
+  }
+
+  function showNeighbourhood(id, depth) {
+    if (id === null) {
+      only = null;
+    } else {
+      only = new Set([id]);
+      let frontier = [id];
+      for (let hop = 0; hop < depth; hop++) {
+        const next = [];
+        for (const n of frontier) for (const m of neighbours(n)) if (!only.has(m)) { only.add(m); next.push(m); }
+        frontier = next;
+      }
+    }
+    nodeView.refresh();
+    updateStatus();
+    network.fit({ animation: { duration: 300 } });
+    if (id !== null) showDetails(id);
+  }
+
+  async function expand(id) {
+    if (data.standalone) {
+      if (only !== null) { for (const m of neighbours(id)) only.add(m); nodeView.refresh(); updateStatus(); }
+      return;
+    }
+    $("gv-status").textContent = "Expanding…";
+    const response = await fetch("/graph/neighbours?" + new URLSearchParams({ iri: id }), { headers: { Accept: "application/json" } });
+    if (!response.ok) { $("gv-status").textContent = `Could not expand: ${response.status}`; return; }
+    const more = await response.json();
+    const centre = network.getPositions([id])[id] || { x: 0, y: 0 };
+    const fresh = more.nodes.filter((n) => !nodes.get(n.id));
+    fresh.forEach((n, i) => {
+      const angle = (2 * Math.PI * i) / Math.max(1, fresh.length);
+      n.x = centre.x + 160 * Math.cos(angle);
+      n.y = centre.y + 160 * Math.sin(angle);
+      n.title = tooltip(n.title);
+    });
+    nodes.add(fresh);
+    edges.add(more.edges.filter((e) => !edges.get(e.id) && nodes.get(e.from) && nodes.get(e.to)).map((e) => ({ ...e, title: tooltip(e.title) })));
+    updateStatus();
+    network.focus(id, { animation: { duration: 300 } });
+  }
+
+  network.on("click", (params) => {
+    if (params.nodes.length) showDetails(params.nodes[0]);
+  });
+  network.on("doubleClick", (params) => {
+    if (params.nodes.length) expand(params.nodes[0]);
+  });
+
+  // --- search ------------------------------------------------------------------------------
+  const input = $("gv-search-input");
+  const results = $("gv-search-results");
+  let searchToken = 0;
+
+  function resultItem(kindKey, label, onchoose, note) {
+    const kind = kinds[kindKey];
+    const button = el("button", { type: "button", role: "option", onclick: onchoose },
+      kind ? el("span", { class: "gv-swatch gv-shape-" + kind.shape, style: { background: kind.color, borderColor: kind.border } }) : null,
+      el("span", { class: "gv-result-label", text: label }),
+      el("span", { class: "gv-result-kind", text: note || (kind ? kind.label : "") }));
+    return el("li", {}, button);
+  }
+
+  function localMatches(text) {
+    const needle = text.toLowerCase();
+    const rank = (n) => {
+      const full = n.full.toLowerCase();
+      return full === needle ? 0 : full.startsWith(needle) ? 1 : 2;
+    };
+    return nodes.get({ filter: (n) => n.full.toLowerCase().includes(needle) || n.label.toLowerCase().includes(needle) })
+      .sort((a, b) => rank(a) - rank(b) || a.full.length - b.full.length || a.full.localeCompare(b.full))
+      .slice(0, 12);
+  }
+
+  async function runSearch() {
+    const text = input.value.trim();
+    const token = ++searchToken;
+    if (!text) { results.hidden = true; results.replaceChildren(); return; }
+    const local = localMatches(text);
+    const items = local.map((n) => resultItem(n.kind, n.full, () => choose(n.id)));
+    results.replaceChildren(...items);
+    results.hidden = false;
+    if (!data.standalone && local.length < 12) {
+      try {
+        const response = await fetch("/graph/search?" + new URLSearchParams({ q: text }));
+        if (!response.ok || token !== searchToken) return;
+        for (const hit of await response.json()) {
+          if (nodes.get(hit.node)) continue;
+          results.append(resultItem(hit.kind, hit.label, () => { window.location.href = graphHref({ focus: hit.node, depth: 1 }); }, "not drawn: focus"));
+        }
+      } catch (error) { /* the local matches stand */ }
+    }
+    if (!results.children.length) results.replaceChildren(el("li", { class: "gv-none", text: "No node matches." }));
+  }
+
+  function choose(id) {
+    results.hidden = true;
+    selectNode(id);
+  }
+
+  let debounce = null;
+  input.addEventListener("input", () => { clearTimeout(debounce); debounce = setTimeout(runSearch, 120); });
+  input.addEventListener("keydown", (event) => {
+    if (event.key === "Enter") {
+      event.preventDefault();
+      const first = results.querySelector("button");
+      if (first) first.click();
+      else runSearch();
+    } else if (event.key === "Escape") {
+      results.hidden = true;
+    }
+  });
+
+  // --- toolbar -------------------------------------------------------------------------------
+  const question = $("gv-question");
+  for (const q of data.questions) question.append(el("option", { value: q.name, text: q.title }));
+  if (data.answer) question.value = data.answer.name;
+  if (data.standalone || !data.questions.length) question.closest("label").hidden = true;
+  question.addEventListener("change", () => {
+    window.location.href = question.value ? graphHref({ question: question.value }) : graphHref({});
+  });
+
+  const depth = $("gv-depth");
+  depth.value = String(data.depth === undefined || data.depth === null ? 2 : data.depth);
+  if (data.mode === "focus" || data.standalone) $("gv-depth-label").hidden = false;
+  depth.addEventListener("change", () => {
+    if (data.mode === "focus" && !data.standalone) window.location.href = graphHref({ focus: data.focus, depth: depth.value });
+    else if (panel.dataset.node && only !== null) showNeighbourhood(panel.dataset.node, Number(depth.value));
+  });
+  $("gv-fit").addEventListener("click", () => network.fit({ animation: { duration: 300 } }));
+
+  updateStatus();
+  if (data.answer) showAnswer();
+  else if (data.focus && nodes.get(data.focus)) {
+    network.selectNodes([data.focus]);
+    showDetails(data.focus);
+  }
+})();
