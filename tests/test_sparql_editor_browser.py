@@ -2,26 +2,7 @@
 "for" and blinatumomab "against", each with its quote — with no request to any other host."""
 from __future__ import annotations
 
-import shutil
 from urllib.parse import urlparse
-
-import pytest
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    assert shutil.which("chromium") or shutil.which(CHROMIUM), \
-        "Debian's chromium is missing: `make test` installs it (apt-get install chromium)"
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
 
 
 def test_cns_efficacy_tab_runs_in_the_editor(browser, server: str, artifacts) -> None:

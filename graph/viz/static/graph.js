@@ -212,24 +212,36 @@
     panel.dataset.node = id;
   }
 
+  /** The answer rows as cards (the panel is too narrow for a wide table): the first column as a
+   *  heading, short cells as "column: value" lines, long ones (quotes) as block quotes. */
   function showAnswer() {
     const answer = data.answer;
     if (!answer) return;
-    const table = el("table", { class: "gv-answer-table" });
-    table.append(el("tr", {}, ...answer.columns.map((c) => el("th", { text: c }))));
+    const cell = (links, column, value) =>
+      links[column] && nodes.get(links[column]) ? focusButton(links[column], value) : value;
+    const list = el("ol", { class: "gv-answer" });
     answer.rows.forEach((row, i) => {
       const links = answer.links[i] || {};
-      table.append(el("tr", {}, ...answer.columns.map((c) => {
-        const value = row[c] === undefined ? "" : row[c];
-        return el("td", {}, links[c] && nodes.get(links[c]) ? focusButton(links[c], value) : value);
-      })));
+      const [first, ...rest] = answer.columns.filter((c) => row[c] !== undefined && row[c] !== "");
+      const card = el("li", { class: "gv-answer-row", "data-direction": row.direction || "" });
+      if (first) card.append(el("p", { class: "gv-answer-head" }, cell(links, first, row[first]),
+        row.direction && first !== "direction" ? directionBadge(row.direction) : null));
+      const fields = el("dl", { class: "gv-answer-fields" });
+      for (const column of rest) {
+        if (column === "direction") continue;
+        const value = row[column];
+        if (value.length > 90) card.append(el("blockquote", { class: "gv-quote", text: value }));
+        else fields.append(el("dt", { text: column }), el("dd", {}, cell(links, column, value)));
+      }
+      card.append(fields);
+      list.append(card);
     });
     panel.replaceChildren(
       el("p", { class: "gv-kind", text: "Question · " + answer.name }),
       el("h2", { class: "gv-node-title", text: answer.title }),
       el("p", { class: "gv-description", text: answer.description }),
-      el("p", { class: "gv-hint", text: `${answer.total} answer row(s); click a cell to find it in the graph.` }),
-      el("div", { class: "gv-answer" }, table),
+      el("p", { class: "gv-hint", text: `${answer.total} answer row(s); click a linked value to find it in the graph.` }),
+      list,
     );
     delete panel.dataset.node;
   }
