@@ -37,12 +37,14 @@ def build_store(sources: Path | None = None) -> Path:
 @contextmanager
 def process(cmd: list[str], ready_url: str, timeout: float = 120, env: dict | None = None) -> Iterator[subprocess.Popen]:
     """Start a server on loopback and wait until ``ready_url`` answers; stop it afterwards."""
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env={**os.environ, **(env or {})})
+    log = tempfile.TemporaryFile()  # not a pipe: a chatty server must never block on a full one
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=log, env={**os.environ, **(env or {})})
     deadline = time.monotonic() + timeout
     try:
         while True:
             if proc.poll() is not None:
-                raise RuntimeError(f"{cmd[0]} exited: {proc.stderr.read().decode()[-2000:]}")
+                log.seek(0)
+                raise RuntimeError(f"{cmd[0]} exited: {log.read().decode(errors='replace')[-2000:]}")
             try:
                 if httpx.get(ready_url, timeout=5).status_code < 500:
                     break
@@ -58,6 +60,7 @@ def process(cmd: list[str], ready_url: str, timeout: float = 120, env: dict | No
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
+        log.close()
 
 
 def relapsekg_server(store: Path, *extra: str) -> tuple[list[str], str]:
@@ -95,3 +98,13 @@ def machine() -> str:
     import platform
 
     return f"{platform.node()} · {os.cpu_count()} cores · Python {platform.python_version()} · {time.strftime('%Y-%m-%d')}"
+
+
+def http_stack() -> str:
+    """What uvicorn serves with here (it picks httptools and uvloop when they are installed)."""
+    import importlib.util
+    from importlib.metadata import version
+
+    parser = "httptools" if importlib.util.find_spec("httptools") else "h11"
+    loop = "uvloop" if importlib.util.find_spec("uvloop") else "asyncio"
+    return f"uvicorn {version('uvicorn')} ({parser}, {loop}) for both servers; httpx {version('httpx')} client"

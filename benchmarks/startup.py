@@ -1,0 +1,134 @@
+"""How long `relapsekg serve` takes to give its first SPARQL answer, and how much memory it holds.
+
+Starts the server on an already-built store (one untimed start first, so the OS file cache is
+warm), polls ``/sparql?query=ASK{}`` every 10 ms and prints the time from launching the process
+to the first 200 answer; then the resident memory (RSS) of the server process and of its query
+workers, after the first answer and after each named query has run once.
+
+    .venv/bin/python benchmarks/startup.py [--store STORE] [--runs 5] [--workers 3]
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.common import build_store, machine, relapsekg_server  # noqa: E402
+
+
+def rss_mib(pid: int) -> float:
+    with open(f"/proc/{pid}/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def children(pid: int) -> list[int]:
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as f:
+            return [int(p) for p in f.read().split()]
+    except OSError:
+        return []
+
+
+def descendants(pid: int) -> list[int]:
+    out = []
+    for child in children(pid):
+        out.append(child)
+        out.extend(descendants(child))
+    return out
+
+
+def memory(pid: int) -> tuple[float, list[float]]:
+    """RSS of the server process and of each query worker it spawned (MiB)."""
+    workers = []
+    for child in descendants(pid):
+        try:
+            cmdline = Path(f"/proc/{child}/cmdline").read_bytes()
+        except OSError:
+            continue
+        if (b"multiprocessing" in cmdline and b"resource_tracker" not in cmdline) or b"api.workers" in cmdline:
+            workers.append(rss_mib(child))
+    return rss_mib(pid), workers
+
+
+def start_once(store: Path, workers: int, timeout: float = 60) -> tuple[float, subprocess.Popen, str]:
+    cmd, url = relapsekg_server(store, "--workers", str(workers))
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    with httpx.Client(timeout=5) as client:
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"relapsekg serve exited: {proc.stderr.read().decode()[-2000:]}")
+            try:
+                if client.get(f"{url}/sparql", params={"query": "ASK {}"}).status_code == 200:
+                    return time.perf_counter() - started, proc, url
+            except httpx.HTTPError:
+                pass
+            if time.perf_counter() - started > timeout:
+                proc.kill()
+                raise RuntimeError(f"no answer within {timeout} s")
+            time.sleep(0.01)
+
+
+def stop(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--store", type=Path, help="a built store (default: build one from graph/sources)")
+    parser.add_argument("--runs", type=int, default=5, help="timed starts")
+    parser.add_argument("--workers", type=int, default=3, help="query workers (the server's default is 3)")
+    args = parser.parse_args()
+
+    from graph.named import NamedQueries
+
+    store = args.store or build_store()
+    print(f"# relapsekg serve: start-up to first SPARQL answer — {machine()}")
+    print(f"# {args.workers} query workers; one untimed warm-up start, then {args.runs} timed starts\n")
+    _, proc, _ = start_once(store, args.workers)
+    stop(proc)
+    seconds = []
+    for _ in range(args.runs):
+        elapsed, proc, url = start_once(store, args.workers)
+        seconds.append(elapsed)
+        last = (proc, url)
+        if len(seconds) < args.runs:
+            stop(proc)
+    proc, url = last
+    try:
+        time.sleep(1.0)  # let every worker finish starting
+        first_server, first_workers = memory(proc.pid)
+        with httpx.Client(timeout=60) as client:
+            for name in NamedQueries().all():
+                client.get(f"{url}/queries/{name}", headers={"Accept": "application/sparql-results+json"})
+        after_server, after_workers = memory(proc.pid)
+    finally:
+        stop(proc)
+    print("| measure | value |")
+    print("|---|---:|")
+    print(f"| launch → first /sparql answer, median of {len(seconds)} | {statistics.median(seconds):.2f} s |")
+    print(f"| fastest / slowest | {min(seconds):.2f} s / {max(seconds):.2f} s |")
+    print(f"| server process RSS after the first answer | {first_server:.0f} MiB |")
+    print(f"| each query worker's RSS after the first answer | {', '.join(f'{w:.0f}' for w in first_workers)} MiB |")
+    print(f"| server process RSS after every named query | {after_server:.0f} MiB |")
+    print(f"| query workers' RSS after every named query | {', '.join(f'{w:.0f}' for w in after_workers)} MiB |")
+    print(f"| total (server + workers) after every named query | {after_server + sum(after_workers):.0f} MiB |")
+
+
+if __name__ == "__main__":
+    main()
