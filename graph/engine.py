@@ -5,15 +5,22 @@ and the API never care which engine answered.
 """
 from __future__ import annotations
 
+import json
+import re
+import time
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Iterable, Protocol, Union
+from typing import TYPE_CHECKING, Callable, Iterable, Protocol, Union
 
 import pyoxigraph as ox
 
 from . import store as stores
-from .namespaces import PREFIXES, sparql_prologue
-from .sparqltext import declares_dataset
+from .namespaces import GRAPH as GRAPH_NAMESPACE, PREFIXES, sparql_prologue
+from .sparqltext import declares_dataset, masked
+
+if TYPE_CHECKING:
+    import httpx
 
 Answer = Union[ox.QuerySolutions, ox.QueryBoolean, ox.QueryTriples, list]
 
@@ -73,29 +80,171 @@ class LocalEngine:
         return f"embedded Oxigraph store at {self.root}"
 
 
+# Graphs a relapsekg endpoint holds: those `relapsekg export trig` / `nquads` name (one per
+# curated source, the ontology, the derived and inferred graphs). A server also has graphs of its
+# own (Virtuoso: its virtrdf# quad-map schema, ldp#, ...), which must stay out of the answers.
+_OUR_GRAPHS = f"""SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(STRSTARTS(STR(?g), "{GRAPH_NAMESPACE}")) }}"""
+_FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.I)
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+
+
+def _blank_label(label: str) -> str:
+    """A blank node label valid in SPARQL results and Turtle (Virtuoso writes ``nodeID://b10018``).
+
+    Letters and digits stay, anything else becomes ``_<hex>_``, so distinct labels stay distinct.
+    """
+    return "".join(c if c.isascii() and c.isalnum() else f"_{ord(c):x}_" for c in label)
+
+
+def _duration(value: str) -> str:
+    """The canonical xsd:duration of what Virtuoso 7 writes: months (``48``) or seconds (``129600.0``)."""
+    if value.lstrip("-").startswith("P"):
+        return value
+    sign, magnitude = ("-", value[1:]) if value.startswith("-") else ("", value)
+    if magnitude.isdigit():
+        years, months = divmod(int(magnitude), 12)
+        parts = (f"{years}Y" if years else "") + (f"{months}M" if months else "")
+        return f"{sign}P{parts}" if parts else "PT0S"
+    try:
+        seconds = Decimal(magnitude)
+    except InvalidOperation:
+        return value
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, rest = divmod(rest, 60)
+    time_part = "".join(f"{int(n)}{unit}" for n, unit in ((hours, "H"), (minutes, "M")) if n)
+    if rest:
+        time_part += f"{rest.normalize():f}S"
+    parts = (f"{int(days)}D" if days else "") + (f"T{time_part}" if time_part else "")
+    return f"{sign}P{parts}" if parts else "PT0S"
+
+
+def _standard_lexical(value: str, datatype: str) -> str:
+    """A literal's lexical form as the embedded store writes it, where Virtuoso 7 writes its own.
+
+    Same values, other spellings: booleans ``1``/``0`` and durations as a number of months or
+    seconds. Exports and pages compare lexical forms (``"true"``, ``"P4Y"``), so they are mapped.
+    """
+    if datatype == _XSD + "boolean" and value in ("1", "0"):
+        return "true" if value == "1" else "false"
+    if datatype == _XSD + "duration":
+        return _duration(value)
+    return value
+
+
+def _portable_results(body: bytes) -> bytes:
+    """SPARQL JSON results with what Virtuoso writes its own way made standard.
+
+    Virtuoso labels blank nodes ``nodeID://...`` (pyoxigraph refuses them) and spells some
+    literals its own way (:func:`_standard_lexical`). Answers with neither are returned untouched,
+    without parsing.
+    """
+    if b'"bnode"' not in body and b"XMLSchema#boolean" not in body and b"XMLSchema#duration" not in body:
+        return body
+    data = json.loads(body)
+    for row in data.get("results", {}).get("bindings", []):
+        for term in row.values():
+            if term.get("type") == "bnode":
+                term["value"] = _blank_label(term["value"])
+            elif "datatype" in term:
+                term["value"] = _standard_lexical(term["value"], term["datatype"])
+    return json.dumps(data).encode()
+
+
+def _portable_triple(triple: ox.Triple) -> ox.Triple:
+    """A CONSTRUCT/DESCRIBE triple whose object literal is written as the embedded store writes it."""
+    o = triple.object
+    if isinstance(o, ox.Literal) and o.datatype is not None:
+        value = _standard_lexical(o.value, o.datatype.value)
+        if value != o.value:
+            return ox.Triple(triple.subject, triple.predicate, ox.Literal(value, datatype=o.datatype))
+    return triple
+
+
 @dataclass
 class RemoteEngine:
-    """A SPARQL 1.1 Protocol endpoint (Virtuoso, Oxigraph server, ...), loaded with `export trig`."""
+    """A SPARQL 1.1 Protocol endpoint (Virtuoso, Oxigraph server, ...) loaded with ``export nquads``/``trig``.
+
+    Answers must not depend on the server's default-graph settings, so every query that names
+    no dataset is sent with an explicit one, as the embedded store sees it: the default graph is
+    the union of relapsekg's named graphs, and ``GRAPH ?g`` ranges over them only. The list of
+    graphs is read from the endpoint and re-read after ``dataset_ttl`` seconds. A request's own
+    ``default-graph-uri``/``named-graph-uri`` and a query's ``FROM`` are passed through as given.
+    An answer the server cut (row limit) or interrupted (time limit) is an error, not a result.
+    """
 
     url: str
     timeout: float = 60.0
+    dataset_ttl: float = 300.0
+    _graphs: tuple[str, ...] = field(default=(), init=False, repr=False)
+    _graphs_read_at: float | None = field(default=None, init=False, repr=False)
+
+    def graphs(self) -> tuple[str, ...]:
+        """The relapsekg named graphs the endpoint holds (cached for ``dataset_ttl`` seconds)."""
+        now = time.monotonic()
+        if self._graphs_read_at is None or now - self._graphs_read_at > self.dataset_ttl:
+            answer = self._send(_OUR_GRAPHS, (), ())
+            self._graphs = tuple(sorted(row["g"].value for row in answer))
+            self._graphs_read_at = now
+        return self._graphs
 
     def query(self, sparql: str, default_graphs: Iterable[str] = (), named_graphs: Iterable[str] = ()) -> Answer:
+        default, named = list(default_graphs), list(named_graphs)
+        if not (default or named) and declares_dataset(sparql):
+            return self._send(sparql, (), ())
+        ours = self.graphs()
+        # No relapsekg graph on the endpoint (e.g. the data is in its default graph): ask as is.
+        return self._send(sparql, default or list(ours), named or list(ours))
+
+    def _send(self, sparql: str, default_graphs: Iterable[str], named_graphs: Iterable[str]) -> Answer:
         import httpx  # only a remote engine needs an HTTP client
 
-        params = [("default-graph-uri", g) for g in default_graphs] + [("named-graph-uri", g) for g in named_graphs]
-        headers = {"Accept": "application/sparql-results+json, application/n-triples;q=0.9, text/plain;q=0.5"}
-        response = httpx.post(self.url, params=params, data={"query": with_prologue(sparql)},
-                              headers=headers, timeout=self.timeout)
+        form = _FORM.search(masked(sparql))
+        graph_form = form is not None and form.group(1).upper() in ("CONSTRUCT", "DESCRIBE")
+        # Ask for one kind of answer: given both, Virtuoso answers a CONSTRUCT with a s/p/o table.
+        accept = ("application/n-triples, text/turtle;q=0.9, text/plain;q=0.5" if graph_form
+                  else "application/sparql-results+json, application/sparql-results+xml;q=0.9")
+        # The dataset goes in the form body, not the URL: a graph list can be long.
+        data = {"query": with_prologue(sparql), "default-graph-uri": list(default_graphs),
+                "named-graph-uri": list(named_graphs)}
+        try:
+            response = httpx.post(self.url, data=data, headers={"Accept": accept}, timeout=self.timeout)
+        except httpx.HTTPError as exc:
+            raise QueryError(f"endpoint {self.url} did not answer: {type(exc).__name__}: {exc}") from exc
         if response.status_code >= 400:
             raise QueryError(f"endpoint {self.url} answered {response.status_code}: {response.text[:500]}")
         ctype = response.headers.get("content-type", "").split(";")[0].strip()
         if ctype in ("application/sparql-results+json", "application/json"):
-            return ox.parse_query_results(response.content, format=ox.QueryResultsFormat.JSON)
-        if ctype == "application/sparql-results+xml":
-            return ox.parse_query_results(response.content, format=ox.QueryResultsFormat.XML)
-        fmt = {"text/turtle": ox.RdfFormat.TURTLE}.get(ctype, ox.RdfFormat.N_TRIPLES)
-        return [q.triple for q in ox.parse(response.content, format=fmt)]
+            body = _portable_results(response.content)
+            rows = lambda: len(json.loads(body).get("results", {}).get("bindings", []))  # noqa: E731
+            answer = lambda: ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)  # noqa: E731
+        elif ctype == "application/sparql-results+xml":
+            rows = lambda: response.content.count(b"<result>")  # noqa: E731
+            answer = lambda: ox.parse_query_results(response.content, format=ox.QueryResultsFormat.XML)  # noqa: E731
+        else:
+            fmt = {"text/turtle": ox.RdfFormat.TURTLE}.get(ctype, ox.RdfFormat.N_TRIPLES)
+            triples = [_portable_triple(q.triple) for q in ox.parse(response.content, format=fmt)]
+            rows, answer = (lambda: len(triples)), (lambda: triples)
+        self._check_complete(response.headers, rows)
+        return answer()
+
+    def _check_complete(self, headers: "httpx.Headers", rows: Callable[[], int]) -> None:
+        """Refuse an answer the server cut or interrupted (Virtuoso says so in headers, status 200).
+
+        ``X-SQL-State`` (e.g. ``S1TAT``) comes with rows computed before MaxQueryExecutionTime
+        ran out. ``X-SPARQL-MaxRows: N`` comes whenever ResultSetMaxRows was applied as a LIMIT;
+        the answer is cut only if it has N rows.
+        """
+        state = headers.get("x-sql-state")
+        cap = headers.get("x-sparql-maxrows")
+        if state:
+            reason = f"interrupted ({state}: {headers.get('x-sql-message', '')[:160]}); raise MaxQueryExecutionTime"
+        elif cap and cap.isdigit() and rows() >= int(cap):
+            reason = f"cut at {cap} rows; raise ResultSetMaxRows"
+        else:
+            return
+        raise QueryError(f"endpoint {self.url} returned an incomplete answer, {reason} ([SPARQL] section of "
+                         "virtuoso.ini) or narrow the query")
 
     def describe(self) -> str:
         return f"SPARQL endpoint {self.url}"
