@@ -1,6 +1,7 @@
 # relapsekg: two commands on a fresh Debian machine with Python 3.11.
 #   make run   creates .venv, installs, builds the graph from graph/sources/, serves it on HOST:PORT
 #   make test  installs with the test extras (and the Debian packages the tests drive), runs pytest
+#   make test-integration  also installs Virtuoso open source, runs tests/integration against it
 
 PYTHON ?= python3
 VENV   ?= .venv
@@ -10,10 +11,12 @@ PORT   ?= 8000
 STORE  ?= .relapsekg/store
 # Debian packages: a browser for the graph-view tests, Java for the OWL reasoner (HermiT/Pellet).
 DEBIAN_PACKAGES ?= chromium default-jre-headless
+# The external SPARQL server `--endpoint` is tested against (the tests start a private instance).
+INTEGRATION_PACKAGES ?= virtuoso-opensource
 # Front-end libraries served by relapsekg itself, copied from the npm registry's packages.
 VENDOR := api/static/vendor
 
-.PHONY: run test build install install-test vendor debian-packages clean
+.PHONY: run test test-integration build install install-test vendor debian-packages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +58,10 @@ run: build
 
 test: install-test
 	$(BIN)/python -m pytest
+
+test-integration: install-test
+	@$(MAKE) --no-print-directory debian-packages DEBIAN_PACKAGES="$(INTEGRATION_PACKAGES)"
+	$(BIN)/python -m pytest tests/integration
 
 clean:
 	rm -rf $(VENV) .relapsekg *.egg-info .pytest_cache test-artifacts node_modules $(VENDOR)
