@@ -7,6 +7,7 @@ from ..engine import Engine
 from ..results import PREFIX_MAP
 from . import register
 
+TRIG_PREFIXES = {k: v for k, v in PREFIX_MAP.items() if k != "id"}
 _ALL_QUADS = "SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }"
 
 
@@ -30,7 +31,9 @@ def jsonld(engine: Engine) -> bytes:
 
 @register("trig", "application/trig", "relapsekg.trig", "the whole graph with its named graphs (one per source file, the ontology, inferences)")
 def trig(engine: Engine) -> bytes:
-    return ox.serialize(quads(engine), format=ox.RdfFormat.TRIG, prefixes=PREFIX_MAP)
+    # Entity IRIs are written in full: as `id:` names they need an escaped slash (id:cohort\/x),
+    # which some loaders keep literally (Virtuoso 7.2 loads <…/id/cohort\/x>).
+    return ox.serialize(quads(engine), format=ox.RdfFormat.TRIG, prefixes=TRIG_PREFIXES)
 
 
 @register("nquads", "application/n-quads", "relapsekg.nq", "the whole graph with its named graphs, one quad a line")

@@ -12,9 +12,10 @@ as one node each, then each community is laid out on its own around its centre.
 from __future__ import annotations
 
 import math
-from typing import Hashable, Iterable
+from typing import TYPE_CHECKING, Hashable, Iterable
 
-import networkx as nx
+if TYPE_CHECKING:  # networkx loads with the first layout, not with the server
+    import networkx as nx
 
 Position = tuple[float, float]
 
@@ -26,6 +27,8 @@ NODE_SPACING = 90.0    # pixels of canvas per node, roughly, in a settled layout
 def layout(nodes: Iterable[Hashable], edges: Iterable[tuple[Hashable, Hashable]],
            seed: int = SEED) -> dict[Hashable, Position]:
     """Canvas coordinates (pixels, centred on 0, 0) for every node."""
+    import networkx as nx
+
     g = nx.Graph()
     g.add_nodes_from(nodes)
     g.add_edges_from((s, o) for s, o in edges if s != o)
@@ -41,11 +44,15 @@ def layout(nodes: Iterable[Hashable], edges: Iterable[tuple[Hashable, Hashable]]
 def _spring(g: nx.Graph, seed: int, iterations: int) -> dict[Hashable, Position]:
     if len(g) == 1:
         return {next(iter(g)): (0.0, 0.0)}
+    import networkx as nx
+
     pos = nx.spring_layout(g, seed=seed, iterations=iterations)
     return {n: (float(x), float(y)) for n, (x, y) in pos.items()}
 
 
 def _two_level(g: nx.Graph, seed: int) -> dict[Hashable, Position]:
+    import networkx as nx
+
     communities = [sorted(c, key=str) for c in nx.community.louvain_communities(g, seed=seed)]
     communities.sort(key=lambda c: (-len(c), str(c[0])))
     member_of = {n: i for i, members in enumerate(communities) for n in members}

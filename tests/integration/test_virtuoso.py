@@ -146,9 +146,6 @@ def test_order_keys_stop_at_an_expression_or_an_unprojected_variable() -> None:
 
 # --- Virtuoso itself -------------------------------------------------------------------------
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason="Virtuoso 7.2's Turtle/TriG loader keeps the backslash of escaped prefixed "
-                                       "names (id:cohort\\/x becomes <…/id/cohort\\/x>), and export trig writes entity "
-                                       "IRIs that way; load export nquads instead")
 def test_the_trig_export_loads_into_virtuoso_with_its_iris_intact(trig_load: Any, engine: LocalEngine) -> None:
     assert trig_load.quads == quad_count(engine)
     assert trig_load.quads_with_backslash_iris == 0, f"e.g. <{trig_load.example}>"
