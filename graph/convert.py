@@ -108,8 +108,11 @@ class Converter:
     def text_iri(self, f: CuratedFile) -> URIRef:
         return ID[f"text/{f.source.text.removesuffix('.txt')}"]
 
-    def annotate(self, g: Graph, f: CuratedFile, path: tuple[Any, ...], node: URIRef, fact: Fact) -> None:
-        """rkg:quote on the fact, and an oa:Annotation selecting the quoted characters."""
+    def annotate(self, g: Graph, f: CuratedFile, path: tuple[Any, ...], node: URIRef, fact: Fact,
+                 stated_in_article: bool = True) -> None:
+        """rkg:quote on the fact, and an oa:Annotation selecting the quoted characters; a fact is
+        ``dcterms:source`` the article unless it is a publication or a citation (not "stated in" it).
+        (The graph is only ever added to, so it can also be a plain list sink for large corpora.)"""
         self.origins[node] = Origin(f.name, f.line_of(*path))
         spans: list[Span] = self.corpus.spans.get((f.name, path), [])
         annotation = URIRef(f"{node}#quote")
@@ -134,7 +137,7 @@ class Converter:
             g.add((pos_sel, OA.end, Literal(span.end, datatype=XSD.nonNegativeInteger)))
         if fact.note:
             g.add((node, RKG.note, Literal(fact.note)))
-        if self.article is not None:
+        if self.article is not None and stated_in_article:
             g.add((node, DCTERMS.source, self.article))
         for number in getattr(fact, "references", []):
             g.add((node, PROV.wasDerivedFrom, self.by_number[number]))
@@ -201,8 +204,7 @@ class Converter:
         self.add_once(g, (text, RDF.type, RKG.SourceText))
         if pub.reference_number is None:
             g.add((text, RKG.textOf, node))
-        self.annotate(g, f, ("publication",), node, pub)
-        g.remove((node, DCTERMS.source, None))  # a publication is not "stated in" the article
+        self.annotate(g, f, ("publication",), node, pub, stated_in_article=False)
         g.add((node, RDFS.label, Literal(_publication_label(pub))))
 
     def studies(self, g: Graph, node: URIRef, s: Any) -> None:
@@ -365,8 +367,7 @@ class Converter:
                 g.add((node, CITO.hasCitationCharacterization, prop))
                 g.add((citing, prop, cited))
             g.add((citing, CITO.cites, cited))
-            self.annotate(g, f, ("citations", index), node, c)
-            g.remove((node, DCTERMS.source, None))
+            self.annotate(g, f, ("citations", index), node, c, stated_in_article=False)
 
 
 def _publication_label(pub: Publication) -> str:

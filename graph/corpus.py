@@ -7,6 +7,7 @@ across the whole corpus.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -34,8 +35,10 @@ class CuratedFile:
     loaded: LoadedYaml
     source: SourceFile
 
-    @property
+    @cached_property
     def name(self) -> str:
+        # Cached: every problem and every converted fact names its file, and resolving a path is
+        # file-system calls (a third of the checks' time on a 1M-triple corpus).
         return display_path(self.path)
 
     def line_of(self, *path: Any) -> int | None:
