@@ -2,19 +2,26 @@
 
 Nothing is written to the live store: the new graph goes to its own build folder, and the
 ``current`` link moves only when every step succeeded.
+
+A large corpus builds in scale mode (graph/validate.py says when and what it checks): each
+publication graph is written to an N-Quads spool file beside the builds as soon as it is
+converted and checked, and Oxigraph's bulk loader reads that file, so memory holds the parsed
+sources and one graph at a time, not the whole graph three times over (rdflib, N-Quads, store).
 """
 from __future__ import annotations
 
 import hashlib
+import os
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from . import paths, store
 from .corpus import Problem
-from .validate import validate_sources
+from .namespaces import ONTOLOGY_GRAPH
+from .validate import Validation, validate_sources
 
 
 @dataclass
@@ -25,6 +32,7 @@ class BuildReport:
     seconds: float = 0.0
     path: Path | None = None
     manifest: dict | None = None
+    notes: list[str] = field(default_factory=list)  # what the size made the build skip, to print
 
 
 def _digest(files: list[Path]) -> dict[str, str]:
@@ -33,38 +41,77 @@ def _digest(files: list[Path]) -> dict[str, str]:
 
 
 def build(store_root: Path, sources_dir: Path | None = None, show_progress: bool = False,
-          reason: bool = True) -> BuildReport:
+          reason: bool | None = None, shacl: str = "auto") -> BuildReport:
+    """Validate the sources, build the graph, swap it in. ``reason`` and ``shacl`` as in
+    :func:`graph.validate.validate_sources` (by default: chosen by the size of the graph)."""
     started = time.perf_counter()
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
-                  disable=not show_progress, transient=True) as progress:
-        task = progress.add_task("validating curated sources and reasoning (OWL)" if reason else
-                                 "validating curated sources", total=None)
-        validation = validate_sources(sources_dir, reason=reason)
-        if not validation.ok:
-            return BuildReport(False, validation.problems, seconds=time.perf_counter() - started)
-        if validation.reasoning is not None and validation.reasoning.ran:
-            progress.update(task, description="adding the rule axioms, derived and inferred graphs")
-            validation.reasoning.add_to(validation.dataset)
-        progress.update(task, description="serializing the graph")
-        nquads = validation.dataset.serialize(format="nquads", encoding="utf-8")
-        progress.update(task, description="loading the Oxigraph store")
-        store_root.mkdir(parents=True, exist_ok=True)
-        new = store.new_build(store_root)
-        try:
-            quads = store.load_nquads(new, nquads)
-            files = [f.path for f in validation.corpus.files] + sorted(paths.ONTOLOGY_DIR.glob("*.ttl"))
-            manifest = {
-                "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-                "quads": quads,
-                "graphs": len({q[3] for q in validation.dataset.quads((None, None, None, None))}),
-                "sources": _digest(files),
-                "seconds": round(time.perf_counter() - started, 3),
-                "reasoning": validation.reasoning.manifest() if validation.reasoning else {"skipped": "not requested"},
-            }
-            store.write_manifest(new, manifest)
-            progress.update(task, description="swapping the new graph in")
-            store.activate(store_root, new)
-        except BaseException:
-            store.discard(new)
-            raise
-    return BuildReport(True, [], quads, time.perf_counter() - started, new.path, manifest)
+    spool = store.NQuadsSpool(store_root / f".spool-{os.getpid()}-{time.monotonic_ns()}.nq")
+    try:
+        with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+                      disable=not show_progress, transient=True) as progress:
+            task = progress.add_task("validating curated sources and reasoning (OWL)" if reason is not False else
+                                     "validating curated sources", total=None)
+            validation = validate_sources(sources_dir, reason=reason, shacl=shacl, on_graph=spool.write)
+            if not validation.ok:
+                return BuildReport(False, validation.problems, seconds=time.perf_counter() - started,
+                                   notes=validation.notes)
+            if validation.scale:
+                return _build_streamed(store_root, validation, spool, progress, task, started)
+            if validation.reasoning is not None and validation.reasoning.ran:
+                progress.update(task, description="adding the rule axioms, derived and inferred graphs")
+                validation.reasoning.add_to(validation.dataset)
+            progress.update(task, description="serializing the graph")
+            nquads = validation.dataset.serialize(format="nquads", encoding="utf-8")
+            progress.update(task, description="loading the Oxigraph store")
+            store_root.mkdir(parents=True, exist_ok=True)
+            new = store.new_build(store_root)
+            try:
+                quads = store.load_nquads(new, nquads)
+                manifest = _manifest(validation, quads, started,
+                                     len({q[3] for q in validation.dataset.quads((None, None, None, None))}))
+                store.write_manifest(new, manifest)
+                progress.update(task, description="swapping the new graph in")
+                store.activate(store_root, new)
+            except BaseException:
+                store.discard(new)
+                raise
+    finally:
+        spool.discard()
+    return BuildReport(True, [], quads, time.perf_counter() - started, new.path, manifest, validation.notes)
+
+
+def _build_streamed(store_root: Path, validation: Validation, spool: store.NQuadsSpool, progress: Progress,
+                    task: object, started: float) -> BuildReport:
+    """Scale mode: the source graphs are already in the spool; add the ontology, bulk-load, swap."""
+    spool.write(ONTOLOGY_GRAPH, validation.ontology)
+    spool.close()
+    progress.update(task, description=f"bulk-loading {spool.quads:,} quads into the Oxigraph store")
+    new = store.new_build(store_root)
+    try:
+        quads = store.load_nquads_file(new, spool.path)
+        spool.discard()
+        manifest = _manifest(validation, quads, started, validation.graphs + 1)
+        store.write_manifest(new, manifest)
+        progress.update(task, description="swapping the new graph in")
+        store.activate(store_root, new)
+    except BaseException:
+        store.discard(new)
+        raise
+    return BuildReport(True, [], quads, time.perf_counter() - started, new.path, manifest, validation.notes)
+
+
+def _manifest(validation: Validation, quads: int, started: float, graphs: int) -> dict:
+    files = [f.path for f in validation.corpus.files] + sorted(paths.ONTOLOGY_DIR.glob("*.ttl"))
+    reasoning = validation.reasoning.manifest() if validation.reasoning else {
+        "skipped": next((n for n in validation.notes if "reasoning" in n), "not requested")}
+    return {
+        "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "quads": quads,
+        "graphs": graphs,
+        "sources": _digest(files),
+        "seconds": round(time.perf_counter() - started, 3),
+        "reasoning": reasoning,
+        "mode": "scale" if validation.scale else "full",
+        "shacl": validation.shacl,
+        "source_triples": validation.triples,
+    }

@@ -34,28 +34,50 @@ def _report_problems(problems: list) -> None:
     err.print(f"[bold red]{len(problems)} problem(s)[/]")
 
 
-@app.command()
-def validate(sources: Optional[Path] = typer.Option(None, "--sources", help="curated sources folder (default graph/sources)")) -> None:
-    """Check every curated source: YAML, schema, SHACL, verbatim quotes, numbers in quotes, references, IRIs."""
-    from .validate import validate_sources
+SourcesOption = typer.Option(None, "--sources", help="curated sources folder (default graph/sources)")
+ReasoningOption = typer.Option(None, "--reasoning/--no-reasoning",
+                               help="run the OWL reasoner (HermiT), or not; default: up to 12,000 source triples")
+ShaclOption = typer.Option("auto", "--shacl", help="auto|full|sample|off: SHACL over the whole graph, a sample of "
+                                                   "publication graphs (scale mode), or none; auto: full up to 150,000 triples")
 
-    result = validate_sources(sources)
+
+def _print_notes(notes: list[str]) -> None:
+    for note in notes:
+        err.print(f"[yellow]note:[/] {note}", markup=True, soft_wrap=True)
+
+
+@app.command()
+def validate(sources: Optional[Path] = SourcesOption, reasoning: Optional[bool] = ReasoningOption,
+             shacl: str = ShaclOption) -> None:
+    """Check every curated source: YAML, schema, SHACL, verbatim quotes, numbers in quotes, references, IRIs."""
+    from .validate import SHACL_MODES, validate_sources
+
+    if shacl not in SHACL_MODES:
+        _fail(f"--shacl must be one of {', '.join(SHACL_MODES)}", 2)
+    result = validate_sources(sources, reason=reasoning, shacl=shacl)
+    _print_notes(result.notes)
     if not result.ok:
         _report_problems(result.problems)
         raise typer.Exit(1)
     files = len(result.corpus.files)
     facts = sum(1 for f in result.corpus.files for _ in f.facts())
-    err.print(f"[green]✓[/] {files} files, {facts} facts: every quote found verbatim, every number in its quote, shapes conform")
+    shapes = "shapes conform" if result.shacl.startswith("all") else f"shapes conform on {result.shacl}" \
+        if result.shacl != "skipped" else "shapes not checked"
+    err.print(f"[green]✓[/] {files} files, {facts} facts: every quote found verbatim, every number in its quote, {shapes}")
 
 
 @app.command()
-def build(store: Optional[Path] = StoreOption,
-          sources: Optional[Path] = typer.Option(None, "--sources", help="curated sources folder (default graph/sources)")) -> None:
+def build(store: Optional[Path] = StoreOption, sources: Optional[Path] = SourcesOption,
+          reasoning: Optional[bool] = ReasoningOption, shacl: str = ShaclOption) -> None:
     """Validate, build the graph and swap it in atomically; on any problem the previous graph stays."""
     from .build import build as run_build
+    from .validate import SHACL_MODES
 
+    if shacl not in SHACL_MODES:
+        _fail(f"--shacl must be one of {', '.join(SHACL_MODES)}", 2)
     root = _store(store)
-    report = run_build(root, sources, show_progress=sys.stderr.isatty())
+    report = run_build(root, sources, show_progress=sys.stderr.isatty(), reason=reasoning, shacl=shacl)
+    _print_notes(report.notes)
     if not report.ok:
         _report_problems(report.problems)
         err.print(f"[yellow]the previous graph in {root} is unchanged[/]")
