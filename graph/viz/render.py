@@ -24,6 +24,7 @@ from .layout import SMALL, layout
 HERE = Path(__file__).parent
 STATIC = HERE / "static"
 TEMPLATES = HERE / "templates"
+HUB_KINDS = ("study", "intervention")   # labelled large: what a reader looks for first
 EDGE_LABELS_UP_TO = 1500       # edges; beyond, relation names are in tooltips only (drawing is costly)
 
 
@@ -60,7 +61,7 @@ def options(physics: bool, edge_labels: bool) -> dict[str, Any]:
                   "smooth": {"type": "continuous"} if physics else False, "width": 1},
         "physics": ({"enabled": True, "solver": "forceAtlas2Based",
                      "forceAtlas2Based": {"gravitationalConstant": -70, "springLength": 110, "avoidOverlap": 0.3},
-                     "stabilization": {"enabled": True, "iterations": 250, "updateInterval": 50, "fit": True}}
+                     "stabilization": {"enabled": True, "iterations": 80, "updateInterval": 40, "fit": True}}
                     if physics else {"enabled": False}),
         "layout": {"improvedLayout": False},
         "interaction": {"hover": True, "tooltipDelay": 200, "keyboard": {"enabled": True, "bindToWindow": False},
@@ -82,6 +83,8 @@ def network(view, positions: Optional[dict] = None):
     for iri, node in sub.nodes.items():
         x, y = positions.get(iri, (0.0, 0.0))
         extra = {"borderWidth": 4, "size": 22} if iri in highlight else {"size": 10 + min(12, degrees[iri])}
+        if node.kind in HUB_KINDS and physics:
+            extra["font"] = {"size": 22}     # still legible when the whole graph is fitted in the window
         net.add_node(iri, label=node.display, title=node.tooltip(), group=node.kind, shape=BY_KEY[node.kind].shape,
                      x=round(x, 1), y=round(y, 1),
                      full=node.full, kind=node.kind, **extra)
