@@ -13,6 +13,8 @@ from typing import Any, Iterable
 from .kinds import BY_KEY, DIRECTION_COLORS, TOPIC_ORDER, relation_label
 
 Row = dict[str, str]
+# The query columns a result's label is made of (graph.viz.sparql selects them).
+RESULT_FIELDS = ("endpoint", "timepoint", "printed", "unit", "qualifier", "statistic", "p")
 
 DISPLAY_CHARS = 40
 TOOLTIP_QUOTE_CHARS = 320
@@ -170,8 +172,7 @@ class Subgraph:
             if row.get("topic"):
                 node.topic = row["topic"]
             if node.kind == "result" and any(row.get(k) for k in ("endpoint", "printed", "p")):
-                node.value = result_label(**{k: row.get(k, "") for k in
-                                             ("endpoint", "timepoint", "printed", "unit", "qualifier", "statistic", "p")})
+                node.value = result_label(**{k: row.get(k, "") for k in RESULT_FIELDS})
 
     def add_edge_rows(self, rows: Iterable[Row], only_known: bool = True) -> int:
         """Add relations; returns how many were new. Several relations between the same two
@@ -267,8 +268,7 @@ def details(nodes: dict[str, Node], fact_rows: Iterable[Row], quote_rows: Iterab
             continue
         kind = row["ekind"]
         if kind == "result":
-            statement = result_label(**{k: row.get(k, "") for k in
-                                        ("endpoint", "timepoint", "printed", "unit", "qualifier", "statistic", "p")})
+            statement = result_label(**{k: row.get(k, "") for k in RESULT_FIELDS})
             if row.get("cohort"):
                 statement += f" in {row['cohort']}"
         else:

@@ -49,6 +49,20 @@ def _page(limit: int | None, offset: int) -> str:
     return f"LIMIT {limit} OFFSET {offset}" if limit else ""
 
 
+
+def _result_value(var: str) -> str:
+    """What a result's label is made of (see :data:`graph.viz.model.RESULT_FIELDS`): endpoint
+    (acronym or label), time point, printed value, unit, qualifier, statistic, printed p-value."""
+    return f"""
+    OPTIONAL {{ ?{var} rkg:endpoint ?_en . ?_en rdfs:label ?_enl . OPTIONAL {{ ?_en rkg:acronym ?_ena }}
+               BIND(COALESCE(?_ena, ?_enl) AS ?endpoint) }}
+    OPTIONAL {{ ?{var} rkg:timepointText ?timepoint }}
+    OPTIONAL {{ ?{var} rkg:printed ?printed }}
+    OPTIONAL {{ ?{var} rkg:unit ?unit }}
+    OPTIONAL {{ ?{var} rkg:qualifier ?qualifier }}
+    OPTIONAL {{ ?{var} rkg:statisticType/skos:notation ?statistic }}
+    OPTIONAL {{ ?{var} rkg:pValue/rkg:printed ?p }}"""
+
 _HIDDEN = ", ".join(f"<{p}>" for p in HIDDEN_RELATIONS)
 _PATH = "rkg:anyOf/rkg:allOf/rkg:factor"
 
@@ -74,13 +88,7 @@ SELECT ?node ?endpoint ?timepoint ?printed ?unit ?qualifier ?statistic ?p ?direc
   {values("node", iris)}
   {{
     ?node a rkg:Result .
-    OPTIONAL {{ ?node rkg:endpoint ?e . ?e rdfs:label ?el . OPTIONAL {{ ?e rkg:acronym ?ea }} BIND(COALESCE(?ea, ?el) AS ?endpoint) }}
-    OPTIONAL {{ ?node rkg:timepointText ?timepoint }}
-    OPTIONAL {{ ?node rkg:printed ?printed }}
-    OPTIONAL {{ ?node rkg:unit ?unit }}
-    OPTIONAL {{ ?node rkg:qualifier ?qualifier }}
-    OPTIONAL {{ ?node rkg:statisticType/skos:notation ?statistic }}
-    OPTIONAL {{ ?node rkg:pValue/rkg:printed ?p }}
+    {_result_value('node')}
   }} UNION {{
     ?node a rkg:Finding .
     OPTIONAL {{ ?node rkg:direction/skos:notation ?direction }}
@@ -177,13 +185,7 @@ SELECT ?node ?e ?ekind ?elabel ?rel ?via ?vialabel ?quote ?topic ?topiclabel ?di
   OPTIONAL {{ ?e rdfs:label ?elabel }}
   OPTIONAL {{ ?e rkg:topic ?t . ?t skos:notation ?topic . OPTIONAL {{ ?t rdfs:label ?topiclabel }} }}
   OPTIONAL {{ ?e rkg:direction/skos:notation ?direction }}
-  OPTIONAL {{ ?e rkg:endpoint ?en . ?en rdfs:label ?enl . OPTIONAL {{ ?en rkg:acronym ?ena }} BIND(COALESCE(?ena, ?enl) AS ?endpoint) }}
-  OPTIONAL {{ ?e rkg:timepointText ?timepoint }}
-  OPTIONAL {{ ?e rkg:printed ?printed }}
-  OPTIONAL {{ ?e rkg:unit ?unit }}
-  OPTIONAL {{ ?e rkg:qualifier ?qualifier }}
-  OPTIONAL {{ ?e rkg:statisticType/skos:notation ?statistic }}
-  OPTIONAL {{ ?e rkg:pValue/rkg:printed ?p }}
+  {_result_value('e')}
   OPTIONAL {{ ?e rkg:cohort/rdfs:label ?cohort }}
   OPTIONAL {{ ?e rkg:cohort/rkg:relapseSite/rkg:involvesSite obo:NCIT_C12438 . BIND(true AS ?cns) }}
 }} ORDER BY ?node ?e {_page(limit, offset)}"""
