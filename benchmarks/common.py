@@ -100,6 +100,11 @@ def machine() -> str:
     return f"{platform.node()} · {os.cpu_count()} cores · Python {platform.python_version()} · {time.strftime('%Y-%m-%d')}"
 
 
+def load() -> str:
+    """The machine's load average (1, 5, 15 min): other work running beside a benchmark skews it."""
+    return "load average " + " ".join(open("/proc/loadavg").read().split()[:3])
+
+
 def http_stack() -> str:
     """What uvicorn serves with here (it picks httptools and uvloop when they are installed)."""
     import importlib.util

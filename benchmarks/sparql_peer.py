@@ -21,7 +21,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.common import (build_store, free_port, geomean, http_stack, machine, p50, p95, process,  # noqa: E402
+from benchmarks.common import (build_store, free_port, geomean, http_stack, load, machine, p50, p95, process,  # noqa: E402
                                relapsekg_server, timings)
 
 PEER_APP = """
@@ -63,7 +63,7 @@ def main() -> None:
     print(f"# relapsekg vs rdflib-endpoint — {machine()}")
     print(f"# graph: {sum(1 for _ in open(trig, encoding='utf-8'))} lines of TriG; {len(queries)} named queries; "
           f"up to {args.repeats} runs or {args.budget:g} s per query and engine")
-    print(f"# {http_stack()}\n")
+    print(f"# {http_stack()}; {load()} at the start\n")
 
     cold_cmd, cold_url = relapsekg_server(store, "--workers", "2", "--query-timeout", "60")
     warm_cmd, warm_url = relapsekg_server(store, "--workers", "2", "--query-timeout", "60")
@@ -132,6 +132,7 @@ def main() -> None:
     for name, a, b, ratio in inproc:
         print(f"| {name} | {a:.2f} | {b:.1f} | {ratio:.0f}× |")
     print(f"\nIn-process geometric mean ratio: {geomean([r[-1] for r in inproc]):.0f}×")
+    print(f"\n# {load()} at the end")
 
 
 if __name__ == "__main__":

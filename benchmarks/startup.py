@@ -21,7 +21,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.common import build_store, machine, relapsekg_server  # noqa: E402
+from benchmarks.common import build_store, load, machine, relapsekg_server  # noqa: E402
 
 
 def rss_mib(pid: int) -> float:
@@ -128,6 +128,7 @@ def main() -> None:
     print(f"| server process RSS after every named query | {after_server:.0f} MiB |")
     print(f"| query workers' RSS after every named query | {', '.join(f'{w:.0f}' for w in after_workers)} MiB |")
     print(f"| total (server + workers) after every named query | {after_server + sum(after_workers):.0f} MiB |")
+    print(f"\n# {load()} at the end")
 
 
 if __name__ == "__main__":
