@@ -1,0 +1,298 @@
+"""How the cost of relapsekg grows with the graph: synthetic corpora of about 10k, 100k and 1M triples.
+
+For each size, one run
+
+1. writes a synthetic corpus (`relapsekg synth`, seed 0) to a temporary folder;
+2. builds it in a child process (`graph.build.build`, OWL reasoning off at every size so the rows
+   compare like with like; the 10k row is also built once more in the default mode, with HermiT)
+   and reads the child's wall time and peak RSS (``getrusage`` of the child, its own and its
+   children's, e.g. the JVM);
+3. measures the store on disk, starts `relapsekg serve` on it and reads the server's RSS (main
+   process and query workers) after it answered its first queries;
+4. times every named query (queries/*.rq) in process on the store relapsekg uses (pyoxigraph,
+   through graph.engine.LocalEngine, every row consumed): p50/p95 over up to ``--repeats`` runs
+   within ``--budget`` seconds. Parameters that name a curated entity (study=aall1331,
+   number=11, an entity or fact IRI) name the synthetic equivalent given in the corpus' synth.json.
+
+Then it prints how each cost grows per 10x more triples (exponent 1 = linear) and flags named
+queries that grow faster than linearly or miss 100 ms at the largest size.
+
+    .venv/bin/python benchmarks/scale.py                      # 10k, 100k, 1m; writes scale.latest.txt
+    .venv/bin/python benchmarks/scale.py --sizes 10k,100k     # quick run, printed only
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.common import machine, p50, p95, process, relapsekg_server, timings  # noqa: E402
+
+LATEST = Path(__file__).with_name("scale.latest.txt")
+DEFAULT_SIZES = ("10k", "100k", "1m")
+TARGETS = {"build_s": 60.0, "query_p50_ms": 100.0, "rss_mb": 2048.0}
+# Named-query parameters whose curated default has a synthetic counterpart (see graph/synth).
+OVERRIDDEN = {"study", "number", "entity", "fact"}
+ALL_VALUES = {"", "0", "-1"}  # defaults that mean "every row": kept as they are
+
+CHILD_BUILD = """
+import json, resource, sys, time
+from pathlib import Path
+from graph.build import build
+store, sources, reason = Path(sys.argv[1]), Path(sys.argv[2]), {"auto": None, "off": False}[sys.argv[3]]
+started = time.perf_counter()
+report = build(store, sources, reason=reason)
+seconds = time.perf_counter() - started
+own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+print(json.dumps({"ok": report.ok, "problems": [str(p) for p in report.problems[:5]], "seconds": seconds,
+                  "quads": report.quads, "rss_kb": own, "children_rss_kb": children, "notes": report.notes,
+                  "manifest": {k: v for k, v in (report.manifest or {}).items() if k != "sources"}}))
+"""
+
+
+class Out:
+    """Prints and keeps every line, for scale.latest.txt."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+
+    def __call__(self, line: str = "") -> None:
+        print(line, flush=True)
+        self.lines.append(line)
+
+
+@dataclass
+class SizeResult:
+    label: str
+    studies: int
+    quads: int = 0
+    build_s: float = 0.0
+    build_rss_mb: float = 0.0
+    store_mb: float = 0.0
+    server_rss_mb: float = 0.0
+    server_main_rss_mb: float = 0.0
+    mode: str = ""
+    notes: list[str] = field(default_factory=list)
+    queries: dict[str, tuple[float, float, int, int]] = field(default_factory=dict)  # p50, p95, rows, runs
+    reasoning_build_s: float | None = None
+    reasoning_rss_mb: float | None = None
+
+
+def build_in_child(store: Path, sources: Path, reason: str) -> dict:
+    """Run the build in a fresh interpreter; its peak RSS is its own (RUSAGE_SELF in the child)."""
+    out = subprocess.run([sys.executable, "-c", CHILD_BUILD, str(store), str(sources), reason],
+                         capture_output=True, text=True, cwd=str(Path(__file__).resolve().parent.parent))
+    if out.returncode != 0:
+        raise SystemExit(f"build failed:\n{out.stderr[-3000:]}")
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    if not result["ok"]:
+        raise SystemExit("build reported problems:\n" + "\n".join(result["problems"]))
+    return result
+
+
+def directory_mb(path: Path) -> float:
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) / 2**20
+
+
+def tree_rss_mb(pid: int) -> tuple[float, float]:
+    """(RSS of ``pid``, RSS of ``pid`` and all its descendants) in MiB, from /proc."""
+    parents: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            parents.setdefault(ppid, []).append(int(entry.name))
+
+    def rss(p: int) -> float:
+        try:
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+        except OSError:
+            pass
+        return 0.0
+
+    total, stack = 0.0, [pid]
+    while stack:
+        p = stack.pop()
+        total += rss(p)
+        stack.extend(parents.get(p, []))
+    return rss(pid), total
+
+
+def server_rss(store: Path, sample_queries: list[str]) -> tuple[float, float]:
+    """Start `relapsekg serve`, answer a few queries (each worker opens the store), read the RSS."""
+    cmd, url = relapsekg_server(store, "--workers", "2", "--query-timeout", "120")
+    with process(cmd, f"{url}/sparql?query=ASK%7B%7D", timeout=180) as proc, httpx.Client(timeout=180) as client:
+        for name in sample_queries:
+            client.get(f"{url}/queries/{name}").raise_for_status()
+        time.sleep(0.5)
+        return tree_rss_mb(proc.pid)
+
+
+def consume(answer: object) -> int:
+    """Every row of a pyoxigraph answer (results are lazy: an unread answer costs nothing)."""
+    if isinstance(answer, list):
+        return len(answer)
+    try:
+        return sum(1 for _ in answer)
+    except TypeError:
+        return 1  # a boolean
+
+
+def query_latencies(store: Path, parameters: dict[str, str], repeats: int, budget: float,
+                    out: Out) -> dict[str, tuple[float, float, int, int]]:
+    from graph.engine import LocalEngine
+    from graph.named import NamedQueries
+
+    engine = LocalEngine(store)
+    results = {}
+    for name, query in NamedQueries().all().items():
+        values = {p.name: parameters[p.name] for p in query.params
+                  if p.name in OVERRIDDEN and p.name in parameters and p.default_value not in ALL_VALUES}
+        sparql = query.sparql(values)
+        rows = consume(engine.query(sparql))
+        runs = timings(lambda: consume(engine.query(sparql)), repeats, budget)
+        results[name] = (p50(runs), p95(runs), rows, len(runs))
+        shown = ", ".join(f"{k}={v.rsplit('/', 1)[-1]}" for k, v in values.items())
+        out(f"  {name:28} p50 {p50(runs):9.1f} ms   p95 {p95(runs):9.1f} ms   {rows:7} rows  {len(runs):3} runs"
+            + (f"   ({shown})" if shown else ""))
+    return results
+
+
+def run_size(label: str, target: int, root: Path, args: argparse.Namespace, out: Out) -> SizeResult:
+    from graph.synth import generate, studies_for_triples
+
+    studies = studies_for_triples(target)
+    sources, store = root / label / "sources", root / label / "store"
+    corpus = generate(sources, studies, args.seed)
+    result = SizeResult(label, studies)
+    out(f"## {label}: {studies} synthetic studies (seed {args.seed}), {corpus.bytes / 2**20:.1f} MiB of YAML and text")
+    built = build_in_child(store, sources, "off")
+    result.quads, result.build_s = built["quads"], built["seconds"]
+    result.build_rss_mb = max(built["rss_kb"], built["children_rss_kb"]) / 1024
+    result.mode, result.notes = built["manifest"].get("mode", "?"), built["notes"]
+    result.store_mb = directory_mb((store / "current").resolve())
+    out(f"  build (no reasoning): {result.quads:,} quads in {result.build_s:.1f} s, peak RSS {result.build_rss_mb:.0f} MiB, "
+        f"store {result.store_mb:.0f} MiB on disk, mode {result.mode}, SHACL on {built['manifest'].get('shacl')}")
+    if label == "10k" and not args.skip_reasoning:
+        with_reasoning = build_in_child(root / label / "store-reasoning", sources, "auto")
+        result.reasoning_build_s = with_reasoning["seconds"]
+        result.reasoning_rss_mb = max(with_reasoning["rss_kb"], with_reasoning["children_rss_kb"]) / 1024
+        hermit = with_reasoning["manifest"].get("reasoning", {})
+        out(f"  build (default mode, OWL reasoning): {with_reasoning['quads']:,} quads in {result.reasoning_build_s:.1f} s "
+            f"(HermiT {hermit.get('hermit_seconds', '?')} s), peak RSS {result.reasoning_rss_mb:.0f} MiB incl. the JVM")
+    main_rss, total_rss = server_rss(store, ["studies", "evidence-table"])
+    result.server_main_rss_mb, result.server_rss_mb = main_rss, total_rss
+    out(f"  server after loading: RSS {main_rss:.0f} MiB (main process), {total_rss:.0f} MiB with its 2 query workers")
+    parameters = json.loads((sources / "synth.json").read_text())["query_parameters"]
+    out(f"  named queries, in process (parameters: {', '.join(f'{k}={v.rsplit(chr(47), 1)[-1]}' for k, v in parameters.items())}):")
+    result.queries = query_latencies(store, parameters, args.repeats, args.budget, out)
+    out()
+    return result
+
+
+def exponent(a: float, b: float, na: int, nb: int) -> float:
+    """k in cost ∝ size^k between two sizes (1 = linear)."""
+    if a <= 0 or b <= 0:
+        return float("nan")
+    return math.log(b / a) / math.log(nb / na)
+
+
+def growth(results: list[SizeResult], out: Out) -> None:
+    if len(results) < 2:
+        return
+    pairs = list(zip(results, results[1:]))
+    head = "".join(f" | {a.label}→{b.label} ×10 cost (k)" for a, b in pairs)
+    out("## How cost grows: per 10x more triples, cost multiplies by 10^k (k = 1 linear, k > 1 faster than linear)")
+    out(f"{'':30}" + "".join(f" | {r.label:>10}" for r in results) + head)
+
+    def row(name: str, values: list[float], fmt: str) -> None:
+        cells = "".join(f" | {v:>10{fmt}}" for v in values)
+        ratios = ""
+        for (a, b), (va, vb) in zip(pairs, zip(values, values[1:])):
+            k = exponent(va, vb, a.quads, b.quads)
+            ratios += f" | {10 ** k:>9.1f}x ({k:4.2f})" if not math.isnan(k) else f" | {'-':>16}"
+        out(f"{name:30}{cells}{ratios}")
+
+    row("quads", [r.quads for r in results], ",.0f")
+    row("build s (no reasoning)", [r.build_s for r in results], ".1f")
+    row("build peak RSS MiB", [r.build_rss_mb for r in results], ".0f")
+    row("store MiB on disk", [r.store_mb for r in results], ".0f")
+    row("server RSS MiB (+workers)", [r.server_rss_mb for r in results], ".0f")
+    for name in results[0].queries:
+        row(f"{name} p50 ms", [r.queries[name][0] for r in results], ".1f")
+    out()
+
+
+def verdict(results: list[SizeResult], out: Out) -> None:
+    last = results[-1]
+    out(f"## Targets at {last.label} ({last.quads:,} quads)")
+    out(f"  build < {TARGETS['build_s']:.0f} s: {'met' if last.build_s < TARGETS['build_s'] else 'MISSED'} ({last.build_s:.1f} s)")
+    out(f"  build peak RSS < 2 GiB: {'met' if last.build_rss_mb < TARGETS['rss_mb'] else 'MISSED'} ({last.build_rss_mb:.0f} MiB)")
+    out(f"  server RSS < 2 GiB: {'met' if last.server_rss_mb < TARGETS['rss_mb'] else 'MISSED'} ({last.server_rss_mb:.0f} MiB)")
+    slow = {n: q for n, q in last.queries.items() if q[0] >= TARGETS["query_p50_ms"]}
+    out(f"  every named query p50 < {TARGETS['query_p50_ms']:.0f} ms: "
+        f"{'met' if not slow else 'MISSED by ' + str(len(slow)) + ' of ' + str(len(last.queries))}")
+    for name, (median, _p95, rows, _runs) in sorted(slow.items(), key=lambda kv: -kv[1][0]):
+        out(f"    {name}: p50 {median:.0f} ms, {rows} rows")
+    if len(results) >= 2:
+        a, b = results[-2], results[-1]
+        fast = {n: exponent(a.queries[n][0], b.queries[n][0], a.quads, b.quads) for n in b.queries}
+        superlinear = {n: k for n, k in fast.items() if k > 1.15 and b.queries[n][0] > 5}
+        out(f"  named queries growing faster than linearly ({a.label}→{b.label}, k > 1.15, p50 > 5 ms): "
+            + (", ".join(f"{n} (k={k:.2f})" for n, k in sorted(superlinear.items())) or "none"))
+    out()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default=",".join(DEFAULT_SIZES), help="comma-separated: 10k, 100k, 1m or numbers")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--repeats", type=int, default=15, help="timed runs per named query at most")
+    parser.add_argument("--budget", type=float, default=5.0, help="seconds per named query at most (after one warm-up)")
+    parser.add_argument("--skip-reasoning", action="store_true", help="skip the extra 10k build with OWL reasoning")
+    parser.add_argument("--output", type=Path, default=None,
+                        help=f"also write the report here (default: {LATEST.name} when all default sizes run)")
+    parser.add_argument("--keep", type=Path, default=None, help="write corpora and stores here instead of a temp dir")
+    args = parser.parse_args()
+
+    from graph.synth import PRESETS
+
+    labels = [s.strip().lower() for s in args.sizes.split(",") if s.strip()]
+    sizes = [(label, PRESETS[label] if label in PRESETS else int(label.replace("_", ""))) for label in labels]
+    out = Out()
+    out(f"# relapsekg at scale — {machine()}")
+    out(f"# synthetic corpora (relapsekg synth, seed {args.seed}); named queries in process on pyoxigraph "
+        f"{__import__('pyoxigraph').__version__}, up to {args.repeats} runs or {args.budget:g} s each")
+    out()
+    results = []
+    with tempfile.TemporaryDirectory(prefix="relapsekg-scale-") as tmp:
+        root = args.keep or Path(tmp)
+        for label, target in sizes:
+            results.append(run_size(label, target, root, args, out))
+    growth(results, out)
+    verdict(results, out)
+    target = args.output or (LATEST if tuple(labels) == DEFAULT_SIZES else None)
+    if target:
+        target.write_text("\n".join(out.lines) + "\n", encoding="utf-8")
+        print(f"written to {target}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("PYTHONHASHSEED", "0")
+    main()
