@@ -189,6 +189,8 @@ def run_size(label: str, target: int, root: Path, args: argparse.Namespace, out:
     result.store_mb = directory_mb((store / "current").resolve())
     out(f"  build (no reasoning): {result.quads:,} quads in {result.build_s:.1f} s, peak RSS {result.build_rss_mb:.0f} MiB, "
         f"store {result.store_mb:.0f} MiB on disk, mode {result.mode}, SHACL on {built['manifest'].get('shacl')}")
+    phases = built["manifest"].get("phases", {})
+    out("    steps: " + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in phases.items()))
     if label == "10k" and not args.skip_reasoning:
         with_reasoning = build_in_child(root / label / "store-reasoning", sources, "auto")
         result.reasoning_build_s = with_reasoning["seconds"]

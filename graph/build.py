@@ -10,6 +10,7 @@ sources and one graph at a time, not the whole graph three times over (rdflib, N
 """
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import time
@@ -66,7 +67,9 @@ def build(store_root: Path, sources_dir: Path | None = None, show_progress: bool
             store_root.mkdir(parents=True, exist_ok=True)
             new = store.new_build(store_root)
             try:
+                loading = time.perf_counter()
                 quads = store.load_nquads(new, nquads)
+                validation.phases["load_store"] = round(time.perf_counter() - loading, 3)
                 manifest = _manifest(validation, quads, started,
                                      len({q[3] for q in validation.dataset.quads((None, None, None, None))}))
                 store.write_manifest(new, manifest)
@@ -85,12 +88,22 @@ def _build_streamed(store_root: Path, validation: Validation, spool: store.NQuad
     """Scale mode: the source graphs are already in the spool; add the ontology, bulk-load, swap."""
     spool.write(ONTOLOGY_GRAPH, validation.ontology)
     spool.close()
+    files = _source_files(validation)
+    # The parsed sources are not needed any more: free them before Oxigraph's loader takes its own
+    # memory, so the build's peak is the larger of the two rather than their sum.
+    validation.corpus.files.clear()
+    validation.corpus.texts.clear()
+    validation.corpus.spans.clear()
+    validation.origins.clear()
+    gc.collect()
     progress.update(task, description=f"bulk-loading {spool.quads:,} quads into the Oxigraph store")
     new = store.new_build(store_root)
     try:
+        loading = time.perf_counter()
         quads = store.load_nquads_file(new, spool.path)
+        validation.phases["bulk_load"] = round(time.perf_counter() - loading, 3)
         spool.discard()
-        manifest = _manifest(validation, quads, started, validation.graphs + 1)
+        manifest = _manifest(validation, quads, started, validation.graphs + 1, files)
         store.write_manifest(new, manifest)
         progress.update(task, description="swapping the new graph in")
         store.activate(store_root, new)
@@ -100,8 +113,12 @@ def _build_streamed(store_root: Path, validation: Validation, spool: store.NQuad
     return BuildReport(True, [], quads, time.perf_counter() - started, new.path, manifest, validation.notes)
 
 
-def _manifest(validation: Validation, quads: int, started: float, graphs: int) -> dict:
-    files = [f.path for f in validation.corpus.files] + sorted(paths.ONTOLOGY_DIR.glob("*.ttl"))
+def _source_files(validation: Validation) -> list[Path]:
+    return [f.path for f in validation.corpus.files] + sorted(paths.ONTOLOGY_DIR.glob("*.ttl"))
+
+
+def _manifest(validation: Validation, quads: int, started: float, graphs: int, files: list[Path] | None = None) -> dict:
+    files = files if files is not None else _source_files(validation)
     reasoning = validation.reasoning.manifest() if validation.reasoning else {
         "skipped": next((n for n in validation.notes if "reasoning" in n), "not requested")}
     return {
@@ -114,4 +131,5 @@ def _manifest(validation: Validation, quads: int, started: float, graphs: int) -
         "mode": "scale" if validation.scale else "full",
         "shacl": validation.shacl,
         "source_triples": validation.triples,
+        "phases": validation.phases,
     }

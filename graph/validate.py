@@ -22,6 +22,7 @@ the whole graph in an rdflib Dataset whatever its size).
 """
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable
@@ -60,6 +61,7 @@ class Validation:
     ontology: Graph | None = None
     scale: bool = False  # the graph was streamed (``dataset`` is None), see the module docstring
     shacl: str = ""  # what SHACL covered: "all N triples", "a sample of …", "skipped"
+    phases: dict[str, float] = field(default_factory=dict)  # seconds per step, for the manifest
 
     @property
     def problems(self) -> list[Problem]:
@@ -192,12 +194,15 @@ def validate_sources(sources_dir: Path | None = None, allow: IriAllowList | None
     """
     if shacl not in SHACL_MODES:
         raise ValueError(f"shacl must be one of {', '.join(SHACL_MODES)}, not {shacl!r}")
+    clock = _Clock()
     corpus = load_corpus(sources_dir)
-    validation = Validation(corpus)
+    validation = Validation(corpus, phases=clock.phases)
+    clock.lap("load")
     ontology = load_ontology()
     vocab = Vocabulary.from_ontology(ontology)
     allow = allow or default_allow_list()
     run_all(corpus, vocab, allow, expand_curie)
+    clock.lap("checks")
     if corpus.problems:
         return validation
     keep_all = shacl == "full" or reason is True
@@ -212,16 +217,21 @@ def validate_sources(sources_dir: Path | None = None, allow: IriAllowList | None
     streamed.origins = origins = converter.origins
     validation.origins, validation.ontology = origins, ontology
     validation.triples, validation.graphs = collector.count, collector.graph_count
+    clock.lap("convert")
     if collector.streaming:
-        return _scale_checks(validation, streamed, shacl, reason)
+        _scale_checks(validation, streamed, shacl, reason)
+        clock.lap("shacl")
+        return validation
     dataset = collector.to_dataset()
     add_ontology(dataset, ontology)
+    clock.lap("dataset")
     if shacl == "off":
         validation.shacl = "skipped"
         validation.notes.append("SHACL skipped (--shacl off)")
     else:
         corpus.problems.extend(shacl_problems(dataset, load_shapes(), origins))
         validation.shacl = f"all {collector.count:,} triples"
+    clock.lap("shacl")
     corpus.problems.extend(iri_problems(dataset, allow, origins))
     validation.dataset = dataset
     if reason is None and collector.count > REASONING_TRIPLES:
@@ -235,7 +245,21 @@ def validate_sources(sources_dir: Path | None = None, allow: IriAllowList | None
 
         validation.reasoning = run_reasoner(dataset, origins)
         corpus.problems.extend(validation.reasoning.problems)
+        clock.lap("reasoning")
     return validation
+
+
+class _Clock:
+    """Seconds per step of the validation (the build adds its own), for the manifest."""
+
+    def __init__(self) -> None:
+        self.phases: dict[str, float] = {}
+        self._last = time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.phases[name] = round(self.phases.get(name, 0.0) + now - self._last, 3)
+        self._last = now
 
 
 def _reasoning_skipped(triples: int) -> str:
