@@ -3,6 +3,7 @@ delivered to the wrong request (an abandoned request's worker is taken back only
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 from pathlib import Path
 
 import pytest
@@ -21,7 +22,9 @@ def medium(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def run(coro):
-    return asyncio.run(coro)
+    """Run ``coro`` on a fresh event loop in its own thread (a browser test may hold this thread's loop)."""
+    with concurrent.futures.ThreadPoolExecutor(1) as thread:
+        return thread.submit(asyncio.run, coro).result()
 
 
 def test_answers_come_back_serialized_with_the_build_and_a_digest(medium: Path) -> None:
