@@ -16,6 +16,7 @@ import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
@@ -65,21 +66,29 @@ def build(store_root: Path, sources_dir: Path | None = None, show_progress: bool
             nquads = validation.dataset.serialize(format="nquads", encoding="utf-8")
             progress.update(task, description="loading the Oxigraph store")
             store_root.mkdir(parents=True, exist_ok=True)
-            new = store.new_build(store_root)
-            try:
-                loading = time.perf_counter()
-                quads = store.load_nquads(new, nquads)
-                validation.phases["load_store"] = round(time.perf_counter() - loading, 3)
-                manifest = _manifest(validation, quads, started,
-                                     len({q[3] for q in validation.dataset.quads((None, None, None, None))}))
-                store.write_manifest(new, manifest)
-                progress.update(task, description="swapping the new graph in")
-                store.activate(store_root, new)
-            except BaseException:
-                store.discard(new)
-                raise
+            graphs = len({q[3] for q in validation.dataset.quads((None, None, None, None))})
+            return _install(store_root, validation, "load_store", lambda new: store.load_nquads(new, nquads),
+                            lambda quads: _manifest(validation, quads, started, graphs), progress, task, started)
     finally:
         spool.discard()
+
+
+def _install(store_root: Path, validation: Validation, phase: str, load: Callable[[store.Build], int],
+             manifest_of: Callable[[int], dict], progress: Progress, task: object, started: float) -> BuildReport:
+    """Load a fresh build folder, write its manifest and swap it in; any failure discards the
+    folder, so the previous graph keeps answering."""
+    new = store.new_build(store_root)
+    try:
+        loading = time.perf_counter()
+        quads = load(new)
+        validation.phases[phase] = round(time.perf_counter() - loading, 3)
+        manifest = manifest_of(quads)
+        store.write_manifest(new, manifest)
+        progress.update(task, description="swapping the new graph in")
+        store.activate(store_root, new)
+    except BaseException:
+        store.discard(new)
+        raise
     return BuildReport(True, [], quads, time.perf_counter() - started, new.path, manifest, validation.notes)
 
 
@@ -97,20 +106,15 @@ def _build_streamed(store_root: Path, validation: Validation, spool: store.NQuad
     validation.origins.clear()
     gc.collect()
     progress.update(task, description=f"bulk-loading {spool.quads:,} quads into the Oxigraph store")
-    new = store.new_build(store_root)
-    try:
-        loading = time.perf_counter()
+
+    def load(new: store.Build) -> int:
         quads = store.load_nquads_file(new, spool.path)
-        validation.phases["bulk_load"] = round(time.perf_counter() - loading, 3)
         spool.discard()
-        manifest = _manifest(validation, quads, started, validation.graphs + 1, files)
-        store.write_manifest(new, manifest)
-        progress.update(task, description="swapping the new graph in")
-        store.activate(store_root, new)
-    except BaseException:
-        store.discard(new)
-        raise
-    return BuildReport(True, [], quads, time.perf_counter() - started, new.path, manifest, validation.notes)
+        return quads
+
+    return _install(store_root, validation, "bulk_load", load,
+                    lambda quads: _manifest(validation, quads, started, validation.graphs + 1, files),
+                    progress, task, started)
 
 
 def _source_files(validation: Validation) -> list[Path]:
