@@ -21,6 +21,7 @@ from typing import Callable
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from . import paths, store
+from .spool import NQuadsSpool
 from .corpus import Problem
 from .namespaces import ONTOLOGY_GRAPH
 from .validate import Validation, validate_sources
@@ -47,7 +48,7 @@ def build(store_root: Path, sources_dir: Path | None = None, show_progress: bool
     """Validate the sources, build the graph, swap it in. ``reason`` and ``shacl`` as in
     :func:`graph.validate.validate_sources` (by default: chosen by the size of the graph)."""
     started = time.perf_counter()
-    spool = store.NQuadsSpool(store_root / f".spool-{os.getpid()}-{time.monotonic_ns()}.nq")
+    spool = NQuadsSpool(store_root / f".spool-{os.getpid()}-{time.monotonic_ns()}.nq")
     try:
         with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
                       disable=not show_progress, transient=True) as progress:
@@ -92,7 +93,7 @@ def _install(store_root: Path, validation: Validation, phase: str, load: Callabl
     return BuildReport(True, [], quads, time.perf_counter() - started, new.path, manifest, validation.notes)
 
 
-def _build_streamed(store_root: Path, validation: Validation, spool: store.NQuadsSpool, progress: Progress,
+def _build_streamed(store_root: Path, validation: Validation, spool: NQuadsSpool, progress: Progress,
                     task: object, started: float) -> BuildReport:
     """Scale mode: the source graphs are already in the spool; add the ontology, bulk-load, swap."""
     spool.write(ONTOLOGY_GRAPH, validation.ontology)

@@ -35,7 +35,7 @@ from . import paths
 from .checks import run_all
 from .convert import Converter, Origin, add_ontology, expand_curie
 from .corpus import Corpus, Problem, load_corpus
-from .store import QuadCollector
+from .spool import QuadCollector
 from .vocab import IriAllowList, Vocabulary, default_allow_list, load_ontology
 
 # Sizes in triples converted from the sources (the ontology graph not counted); see the docstring.
