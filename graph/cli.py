@@ -37,8 +37,19 @@ def _report_problems(problems: list) -> None:
 SourcesOption = typer.Option(None, "--sources", help="curated sources folder (default graph/sources)")
 ReasoningOption = typer.Option(None, "--reasoning/--no-reasoning",
                                help="run the OWL reasoner (HermiT), or not; default: up to 12,000 source triples")
-ShaclOption = typer.Option("auto", "--shacl", help="auto|full|sample|off: SHACL over the whole graph, a sample of "
-                                                   "publication graphs (scale mode), or none; auto: full up to 150,000 triples")
+
+
+def _shacl_mode(value: str) -> str:
+    from .validate import SHACL_MODES
+
+    if value not in SHACL_MODES:
+        raise typer.BadParameter(f"must be one of {', '.join(SHACL_MODES)}")
+    return value
+
+
+ShaclOption = typer.Option("auto", "--shacl", callback=_shacl_mode,
+                           help="auto|full|sample|off: SHACL over the whole graph, a sample of "
+                                "publication graphs (scale mode), or none; auto: full up to 150,000 triples")
 
 
 def _print_notes(notes: list[str]) -> None:
@@ -50,10 +61,8 @@ def _print_notes(notes: list[str]) -> None:
 def validate(sources: Optional[Path] = SourcesOption, reasoning: Optional[bool] = ReasoningOption,
              shacl: str = ShaclOption) -> None:
     """Check every curated source: YAML, schema, SHACL, verbatim quotes, numbers in quotes, references, IRIs."""
-    from .validate import SHACL_MODES, validate_sources
+    from .validate import validate_sources
 
-    if shacl not in SHACL_MODES:
-        _fail(f"--shacl must be one of {', '.join(SHACL_MODES)}", 2)
     result = validate_sources(sources, reason=reasoning, shacl=shacl)
     _print_notes(result.notes)
     if not result.ok:
@@ -71,10 +80,7 @@ def build(store: Optional[Path] = StoreOption, sources: Optional[Path] = Sources
           reasoning: Optional[bool] = ReasoningOption, shacl: str = ShaclOption) -> None:
     """Validate, build the graph and swap it in atomically; on any problem the previous graph stays."""
     from .build import build as run_build
-    from .validate import SHACL_MODES
 
-    if shacl not in SHACL_MODES:
-        _fail(f"--shacl must be one of {', '.join(SHACL_MODES)}", 2)
     root = _store(store)
     report = run_build(root, sources, show_progress=sys.stderr.isatty(), reason=reasoning, shacl=shacl)
     _print_notes(report.notes)
