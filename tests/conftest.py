@@ -2,21 +2,17 @@
 in-process HTTP client, and a real server on a free loopback port for protocol and browser tests."""
 from __future__ import annotations
 
-import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 from typing import Iterator
 
-import httpx
 import pytest
 
 from graph import paths
 from graph.build import build
 from graph.engine import LocalEngine
+
+from serving import start_server
 
 ARTIFACTS = paths.ROOT / "test-artifacts"
 
@@ -52,30 +48,6 @@ def client(store: Path):
     app = create_app(Settings(store=store, query_timeout=10, workers=2))
     with TestClient(app) as c:
         yield c
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server(store: Path, *extra: str, env: dict | None = None) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    cmd = [sys.executable, "-m", "graph.cli", "serve", "--store", str(store), "--port", str(port), *extra]
-    proc = subprocess.Popen(cmd, env={**os.environ, **(env or {})}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"server exited: {proc.stdout.read().decode()}")
-        try:
-            if httpx.get(f"{url}/sparql", params={"query": "ASK {}"}, timeout=2).status_code == 200:
-                return proc, url
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    proc.kill()
-    raise RuntimeError("server did not start within 60 s")
 
 
 @pytest.fixture(scope="session")

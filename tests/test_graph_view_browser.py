@@ -16,7 +16,7 @@ from graph.cli import app
 from graph.commands import load_all
 from graph.namespaces import ID
 
-from conftest import start_server
+from serving import start_server
 
 CAR_T = f"{ID}intervention/cd19-car-t"
 XSS = '<img src=x onerror="window.__xss=true"> "><script>window.__xss=true</script> Jacoby CNS study'

@@ -241,7 +241,7 @@ def test_runaway_query_is_stopped_while_others_are_served(server: str) -> None:
 
 
 def test_large_answers_are_capped_and_say_so(store) -> None:
-    from conftest import start_server
+    from serving import start_server
 
     proc, url = start_server(store, "--max-rows", "5")
     try:

@@ -27,6 +27,8 @@ import pytest
 
 from graph.engine import LocalEngine, RemoteEngine
 
+from serving import start_server
+
 PACKAGE = "virtuoso-opensource"
 # Loaded quads carry their own graph; ld_dir wants a graph for triples that have none.
 FALLBACK_GRAPH = "urn:relapsekg:test:no-graph"
@@ -273,28 +275,9 @@ def remote(endpoint: str) -> RemoteEngine:
 @pytest.fixture(scope="session")
 def endpoint_server(endpoint: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """``relapsekg serve --endpoint`` on a free port (no embedded store behind it), its base URL."""
-    [port] = _free_ports(1)
     empty_store = tmp_path_factory.mktemp("no-store")
-    cmd = [sys.executable, "-m", "graph.cli", "serve", "--endpoint", endpoint, "--store", str(empty_store),
-           "--port", str(port), "--workers", "2", "--query-timeout", "30"]
-    log = tmp_path_factory.mktemp("serve") / "serve.log"
-    with open(log, "wb") as out:
-        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
+    proc, url = start_server(empty_store, "--endpoint", endpoint, "--workers", "2", "--query-timeout", "30")
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"relapsekg serve --endpoint exited:\n{log.read_text(errors='replace')}", pytrace=False)
-            try:
-                if httpx.get(f"{url}/sparql", params={"query": "ASK {}"}, timeout=5).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"relapsekg serve --endpoint did not answer within 60 s:\n"
-                            f"{log.read_text(errors='replace')}", pytrace=False)
-            time.sleep(0.3)
         yield url
     finally:
         proc.terminate()
