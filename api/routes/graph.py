@@ -17,13 +17,13 @@ from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 from graph.named import NamedQueryError
 from graph.viz import extract, render, views
 
+from ..cache import build_id
 from ..pages import SECURITY_HEADERS, local_href
 from ..querying import select_rows
 
 router = APIRouter(tags=["Graph view"])
 RESERVED = {"focus", "depth", "question"}
-CACHE_SIZE = 32
-_cache: "OrderedDict[tuple, dict[str, Any]]" = OrderedDict()
+CACHE_SIZE = 32   # views per server (each a few hundred KiB for the curated graph)
 
 FocusParam = Query(None, description="draw this node's neighbourhood: an IRI, /id/KIND/ID or KIND/ID")
 DepthParam = Query(extract.DEFAULT_DEPTH, ge=0, le=extract.MAX_DEPTH, description="relations away from the focus")
@@ -31,28 +31,24 @@ QuestionParam = Query(None, description="draw a named question's answer subgraph
                                         "other query parameters are the question's parameters")
 
 
-def _select(request: Request):
-    async def select(query: str) -> list[dict[str, str]]:
-        return await select_rows(request, query)
-    return select
-
-
 def _build_identity(request: Request) -> Optional[str]:
-    """The current build's folder: a rebuild changes it, so cached views never outlive their graph."""
+    """The current build (as the answer cache keys it): a rebuild changes it, so cached views
+    never outlive their graph. None with an external endpoint, whose graph may change unseen."""
     settings = request.app.state.settings
-    if settings.endpoint:
-        return None
-    from graph.store import StoreMissing, current_build
+    return None if settings.endpoint else build_id(settings.store) or None
 
-    try:
-        return current_build(settings.store).path.name
-    except StoreMissing:
-        return None
+
+def _views(request: Request) -> "OrderedDict[tuple, dict[str, Any]]":
+    """This app's cache of view payloads (per app: two servers in one process hold other graphs)."""
+    state = request.app.state
+    if not hasattr(state, "graph_views"):
+        state.graph_views = OrderedDict()
+    return state.graph_views
 
 
 async def _run(request: Request, steps):
     try:
-        return await extract.run_async(steps, _select(request))
+        return await extract.run_async(steps, lambda query: select_rows(request, query))
     except extract.NotFound as exc:
         raise HTTPException(404, str(exc)) from None
     except NamedQueryError as exc:
@@ -64,10 +60,11 @@ async def _run(request: Request, steps):
 async def _payload(request: Request, focus: Optional[str], depth: int, question: Optional[str]) -> dict[str, Any]:
     params = {k: v for k, v in request.query_params.items() if k not in RESERVED}
     build = _build_identity(request)
+    cache = _views(request)
     key = (build, focus, depth, question, tuple(sorted(params.items())))
-    if build is not None and key in _cache:
-        _cache.move_to_end(key)
-        return _cache[key]
+    if build is not None and key in cache:
+        cache.move_to_end(key)
+        return cache[key]
     try:
         steps = views.steps(focus, depth, question, params)
     except (ValueError, NamedQueryError) as exc:
@@ -76,9 +73,9 @@ async def _payload(request: Request, focus: Optional[str], depth: int, question:
     data = render.payload(view, questions=views.question_menu())
     data["title"] = views.title(view)
     if build is not None:
-        _cache[key] = data
-        while len(_cache) > CACHE_SIZE:
-            _cache.popitem(last=False)
+        cache[key] = data
+        while len(cache) > CACHE_SIZE:
+            cache.popitem(last=False)
     return data
 
 

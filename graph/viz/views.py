@@ -39,7 +39,7 @@ def detail_iris(view: View) -> Optional[list[str]]:
 
 
 def question_menu() -> list[dict[str, str]]:
-    """The named questions a reader can draw (those without required parameters)."""
+    """The named questions a reader can draw (every parameter has a default, so all of them)."""
     from ..named import NamedQueries
 
     return [{"name": q.name, "title": q.title} for q in sorted(NamedQueries().all().values(), key=lambda q: q.title)]
