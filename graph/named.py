@@ -10,7 +10,11 @@ Header format (read by people and by this module)::
 Parameters are grlc-style placeholders ``?_name`` in the query body, replaced by a SPARQL term
 written safely (a string is escaped, a number or IRI is checked), so the same text runs on the
 embedded store and on any external endpoint. The default's form gives the type: ``"..."`` a
-string, a number a number, ``<...>`` an IRI.
+string, a number a number, ``<...>`` an IRI, and ``id:KIND/ID`` (e.g. ``id:intervention/blinatumomab``)
+the id of a relapsekg entity of that kind: callers pass the short id, the query receives the entity's
+full IRI as a constant. (Building that IRI inside the query with ``BIND(IRI(CONCAT(...)))`` gives the
+same answer, but Oxigraph cannot treat a computed IRI as a constant and scans instead of looking it up:
+146 ms instead of a few at 1M triples.)
 """
 from __future__ import annotations
 
@@ -20,10 +24,13 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from . import paths
+from .namespaces import ID
 
 _HEADER = re.compile(r"^#\s?(?P<body>.*)$")
 _PARAM = re.compile(r"^param\s+(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*:\s*(?P<default>.*?)\s+[—-]{1,2}\s+(?P<doc>.+)$")
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_ENTITY_DEFAULT = re.compile(r"^id:(?P<kind>[a-z][a-z-]*)/(?P<id>[A-Za-z0-9._-]+)$")
+_ENTITY_ID = re.compile(r"[A-Za-z0-9._-]+")
 
 
 class NamedQueryError(ValueError):
@@ -40,6 +47,8 @@ class Param:
     def type(self) -> str:
         if self.default.startswith("<"):
             return "iri"
+        if _ENTITY_DEFAULT.match(self.default):
+            return "id"
         if re.fullmatch(r"-?\d+", self.default):
             return "integer"
         if re.fullmatch(r"-?\d*\.\d+", self.default):
@@ -51,6 +60,8 @@ class Param:
         d = self.default
         if self.type == "iri":
             return d[1:-1]
+        if self.type == "id":
+            return _ENTITY_DEFAULT.match(d)["id"]
         if self.type == "string" and len(d) >= 2 and d[0] == d[-1] == '"':
             return d[1:-1]
         return d
@@ -61,6 +72,12 @@ class Param:
             if not re.fullmatch(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]*", value):
                 raise NamedQueryError(f"parameter {self.name!r} needs an absolute IRI, got {value!r}")
             return f"<{value}>"
+        if self.type == "id":
+            kind = _ENTITY_DEFAULT.match(self.default)["kind"]
+            if not _ENTITY_ID.fullmatch(value):
+                raise NamedQueryError(f"parameter {self.name!r} needs an id of kind {kind!r} (letters, digits, '.', '_', '-'), "
+                                      f"got {value!r}")
+            return f"<{ID}{kind}/{value}>"
         if self.type in ("integer", "decimal"):
             try:
                 number = Decimal(value)

@@ -191,3 +191,15 @@ def test_unknown_or_ill_typed_parameters_are_refused() -> None:
         QUERIES["significant-comparisons"].sparql({"alpha": "0.05 || true"})
     with pytest.raises(NamedQueryError, match="absolute IRI"):
         QUERIES["provenance"].sparql({"fact": "x> } ; DROP ALL ; <y"})
+    with pytest.raises(NamedQueryError, match="needs an id of kind .intervention."):
+        QUERIES["evidence-by-therapy"].sparql({"therapy": "blinatumomab> } ; DROP ALL ; <y"})
+
+
+def test_an_entity_id_parameter_takes_the_short_id_and_reaches_the_query_as_a_constant_iri(engine: LocalEngine) -> None:
+    therapy = next(p for p in QUERIES["evidence-by-therapy"].params if p.name == "therapy")
+    assert (therapy.type, therapy.default_value) == ("id", "blinatumomab")
+    sparql = QUERIES["evidence-by-therapy"].sparql({"therapy": "cd19-car-t"})
+    assert "<https://w3id.org/relapsekg/id/intervention/cd19-car-t>" in sparql and "?_therapy" not in sparql
+    rows = ask(engine, "evidence-by-therapy", therapy="cd19-car-t", topic="cns-efficacy")
+    assert rows and {r["direction"] for r in rows} == {"for"}
+    assert ask(engine, "evidence-by-therapy", therapy="no-such-therapy") == []
