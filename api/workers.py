@@ -111,6 +111,17 @@ class _Worker:
         self.conn.close()
 
 
+def _stop_watching(fd: int) -> None:
+    """Stop watching a worker's socket on the event loop, and make reads from it block again.
+
+    uvloop (which uvicorn uses when installed) switches a watched descriptor to non-blocking
+    mode and leaves it so: a later ``recv`` of an answer larger than the socket buffer would
+    then fail half-read, and the worker would be taken for dead.
+    """
+    asyncio.get_running_loop().remove_reader(fd)
+    os.set_blocking(fd, True)
+
+
 @dataclass
 class QueryPool:
     """A fixed number of query workers; a request waits for an idle one (within its budget)."""
@@ -150,8 +161,8 @@ class QueryPool:
         asyncio.get_running_loop().add_reader(worker.conn.fileno(), self._started, worker)
 
     def _started(self, worker: _Worker) -> None:
+        _stop_watching(worker.conn.fileno())
         loop = asyncio.get_running_loop()
-        loop.remove_reader(worker.conn.fileno())
         self._starting.remove(worker)
         try:
             hello = worker.conn.recv()
@@ -217,7 +228,7 @@ class QueryPool:
         try:
             return await ready
         finally:
-            loop.remove_reader(fd)
+            _stop_watching(fd)
             timer.cancel()
 
     async def _reclaim(self, worker: _Worker, deadline: float) -> None:
@@ -247,7 +258,7 @@ class QueryPool:
             loop = None
         for worker in self._starting:
             if loop is not None:
-                loop.remove_reader(worker.conn.fileno())
+                _stop_watching(worker.conn.fileno())
         self._starting.clear()
         for worker in self._all:
             worker.kill()

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import json
 from pathlib import Path
 
 import pytest
+import uvloop
 
 from api.workers import QueryPool, QueryRequest, QueryTimeout, ServiceBusy
 from test_result_cache import swap_in
@@ -21,10 +23,17 @@ def medium(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
-def run(coro):
+def run(coro, loop_factory=asyncio.new_event_loop):
     """Run ``coro`` on a fresh event loop in its own thread (a browser test may hold this thread's loop)."""
+    def on_fresh_loop():
+        loop = loop_factory()
+        try:
+            return loop.run_until_complete(coro)
+        finally:
+            loop.close()
+
     with concurrent.futures.ThreadPoolExecutor(1) as thread:
-        return thread.submit(asyncio.run, coro).result()
+        return thread.submit(on_fresh_loop).result()
 
 
 def test_answers_come_back_serialized_with_the_build_and_a_digest(medium: Path) -> None:
@@ -39,6 +48,23 @@ def test_answers_come_back_serialized_with_the_build_and_a_digest(medium: Path) 
     outcome = run(scenario())
     assert outcome.status == "ok" and outcome.capped and outcome.body.count(b"\r\n") == 3
     assert outcome.build == Path(medium, "current").resolve().name and len(outcome.digest) == 32
+
+
+@pytest.mark.parametrize("loop_factory", [asyncio.new_event_loop, uvloop.new_event_loop], ids=["asyncio", "uvloop"])
+def test_an_answer_larger_than_the_socket_buffer_comes_back_whole_on_either_event_loop(medium: Path, loop_factory) -> None:
+    # uvicorn serves on uvloop when it is installed (uvicorn[standard]); uvloop leaves a watched
+    # socket non-blocking, which once made every answer over ~200 kB look like a dead worker.
+    async def scenario():
+        pool = QueryPool(medium, None, size=1, timeout=30)
+        pool.start()
+        try:
+            return [await pool.run(QueryRequest("SELECT * WHERE { ?s ?p ?o }", "json", 100_000)) for _ in range(2)]
+        finally:
+            pool.stop()
+
+    for outcome in run(scenario(), loop_factory):
+        assert outcome.status == "ok", outcome.message
+        assert len(outcome.body) > 250_000 and json.loads(outcome.body)["results"]["bindings"]
 
 
 def test_an_abandoned_request_never_hands_its_answer_to_the_next(medium: Path) -> None:
