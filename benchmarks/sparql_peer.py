@@ -19,7 +19,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.common import (FormPoster, build_store, free_port, geomean, http_stack, load, machine, p50, p95, process,  # noqa: E402
+from benchmarks.common import (KeptAliveClient, build_store, free_port, geomean, http_stack, load,  # noqa: E402
+                               machine, p50, p95, process,
                                relapsekg_server, timings)
 
 PEER_APP = """
@@ -71,8 +72,8 @@ def main() -> None:
     peer_url = start_peer(peer, trig)
     with process(cold_cmd, f"{cold_url}/sparql?query=ASK%7B%7D", env={"RELAPSEKG_CACHE": "0"}), \
             process(warm_cmd, f"{warm_url}/sparql?query=ASK%7B%7D", env={"RELAPSEKG_CACHE": "1"}):
-        cold_client, warm_client = FormPoster(cold_url, args.timeout), FormPoster(warm_url, args.timeout)
-        peer_client = FormPoster(peer_url, args.timeout)
+        cold_client, warm_client = KeptAliveClient(cold_url, args.timeout), KeptAliveClient(warm_url, args.timeout)
+        peer_client = KeptAliveClient(peer_url, args.timeout)
         # The floor: the smallest query there is, on each server. No answer can come back faster
         # than this over HTTP, so peer p50 / relapsekg's floor bounds the ratio any engine could show.
         floor = {label: p50(timings(lambda c=client, path=path: c.post(path, {"query": "ASK {}"}, accept), 200, 10))
@@ -90,7 +91,7 @@ def main() -> None:
                 peer.close()  # rdflib-endpoint answers one query at a time: a runaway one blocks the rest
                 peer = ExitStack()
                 peer_url = start_peer(peer, trig)
-                peer_client = FormPoster(peer_url, args.timeout)
+                peer_client = KeptAliveClient(peer_url, args.timeout)
             except RuntimeError as exc:
                 http_rows.append((name, cold, cached, None, f"error {str(exc).split(':')[0].removeprefix('HTTP ')}"))
     peer.close()
