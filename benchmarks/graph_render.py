@@ -166,7 +166,7 @@ def main() -> None:
         runs = [measure(browser, ours.as_uri(), PEER_TIMEOUT_S) for _ in range(args.repeat)]
         peer = peer_file(data, work / "peer-synthetic.html")
         peer_runs = [measure(browser, peer.as_uri(), PEER_TIMEOUT_S) for _ in range(max(1, args.repeat // 3))]
-        rows.append([f"synthetic (viz file)", f"{len(data['nodes'])}/{len(data['edges'])}",
+        rows.append(["synthetic (viz file)", f"{len(data['nodes'])}/{len(data['edges'])}",
                      f"{built * 1000:,.0f} ms (layout + page)", f"{len(html) // 1024} KiB",
                      fmt_ms(median([r["first"] for r in runs])), fmt_ms(median([r["settled"] for r in runs])),
                      fmt_ms(median([r["first"] for r in peer_runs])), fmt_ms(median([r["settled"] for r in peer_runs])),

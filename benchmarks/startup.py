@@ -10,7 +10,6 @@ workers, after the first answer and after each named query has run once.
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import subprocess
 import sys
