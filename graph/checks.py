@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from .corpus import Corpus, CuratedFile, Problem
+from .corpus import Corpus, Problem
 from .model import ENTITY_SECTIONS, Condition
 from .quotes import missing_numbers
 from .vocab import FIELD_SCHEMES, IriAllowList, Vocabulary

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any, Iterable, Optional
 
 from rdflib import Dataset, Graph, Literal, URIRef

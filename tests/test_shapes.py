@@ -10,7 +10,7 @@ from typing import Callable
 
 import pytest
 from rdflib import Dataset, Graph, Literal, URIRef
-from rdflib.namespace import RDF, RDFS, XSD
+from rdflib.namespace import RDFS, XSD
 
 from graph.namespaces import CITO, ID, OA, RKG
 from graph.validate import load_shapes, shacl_problems, validate_sources
