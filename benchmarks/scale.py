@@ -33,6 +33,7 @@ import argparse
 import json
 import math
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -94,6 +95,7 @@ class SizeResult:
     queries: dict[str, tuple[float, float, int, int]] = field(default_factory=dict)  # p50, p95, rows, runs
     served: dict[str, tuple[float, float]] = field(default_factory=dict)  # over HTTP: first request, cached p50
     lookup_us: float = 0.0  # one point lookup (all quads of a subject), per quad read
+    unordered: dict[str, float] = field(default_factory=dict)  # p50 without the final ORDER BY
     reasoning_build_s: float | None = None
     reasoning_rss_mb: float | None = None
 
@@ -202,8 +204,12 @@ def consume(answer: object) -> int:
         return 1  # a boolean
 
 
+_FINAL_ORDER = re.compile(r"\nORDER BY [^\n]*\s*$")
+
+
 def query_latencies(store: Path, parameters: dict[str, str], repeats: int, budget: float, out: Out,
-                    served: dict[str, tuple[float, float]]) -> dict[str, tuple[float, float, int, int]]:
+                    served: dict[str, tuple[float, float]],
+                    unordered: dict[str, float]) -> dict[str, tuple[float, float, int, int]]:
     from graph.engine import LocalEngine
     from graph.named import NamedQueries
 
@@ -215,9 +221,13 @@ def query_latencies(store: Path, parameters: dict[str, str], repeats: int, budge
         rows = consume(engine.query(sparql))
         runs = timings(lambda: consume(engine.query(sparql)), repeats, budget)
         results[name] = (p50(runs), p95(runs), rows, len(runs))
+        if _FINAL_ORDER.search(sparql):  # also timed without its final sort, to tell the sort's growth apart
+            plain = _FINAL_ORDER.sub("\n", sparql)
+            unordered[name] = p50(timings(lambda: consume(engine.query(plain)), repeats, budget))
         shown = ", ".join(f"{k}={v.rsplit('/', 1)[-1]}" for k, v in values.items())
         out(f"  {name:28} p50 {p50(runs):9.1f} ms   p95 {p95(runs):9.1f} ms   {rows:7} rows  {len(runs):3} runs"
             + (f"   served: first {served[name][0]:8.1f} ms, again {served[name][1]:5.2f} ms" if name in served else "")
+            + (f"   unsorted p50 {unordered[name]:.1f} ms" if name in unordered else "")
             + (f"   ({shown})" if shown else ""))
     return results
 
@@ -254,7 +264,8 @@ def run_size(label: str, target: int, root: Path, args: argparse.Namespace, out:
     result.lookup_us = lookup_cost_us(store)
     out(f"  point lookups (all quads of a result): {result.lookup_us:.2f} µs per quad read")
     out(f"  named queries, in process (parameters: {', '.join(f'{k}={v.rsplit(chr(47), 1)[-1]}' for k, v in parameters.items())}):")
-    result.queries = query_latencies(store, parameters, args.repeats, args.budget, out, result.served)
+    result.queries = query_latencies(store, parameters, args.repeats, args.budget, out, result.served,
+                                     result.unordered)
     out()
     return result
 
@@ -322,6 +333,11 @@ def verdict(results: list[SizeResult], out: Out) -> None:
             out(f"  the store's share: a point lookup costs {b.lookup_us / a.lookup_us:.2f}x as much per quad at {b.label} "
                 f"as at {a.label}, so a query reading rows in proportion to the graph grows with k ≈ {store_k:.2f}; "
                 f"faster than that: " + (", ".join(f"{n} (k={k:.2f})" for n, k in sorted(beyond.items())) or "none"))
+        sorted_share = {n: exponent(a.unordered[n], b.unordered[n], a.quads, b.quads)
+                        for n in superlinear if n in a.unordered and n in b.unordered}
+        if sorted_share:
+            out("  the sort's share (the same queries without their final ORDER BY, which costs n log n): "
+                + ", ".join(f"{n} k={k:.2f} unsorted" for n, k in sorted(sorted_share.items())))
     out()
 
 
