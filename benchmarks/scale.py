@@ -316,11 +316,14 @@ def verdict(results: list[SizeResult], out: Out) -> None:
     for name, (median, _p95, rows, _runs) in sorted(slow.items(), key=lambda kv: -kv[1][0]):
         out(f"    {name}: p50 {median:.0f} ms, {rows} rows")
     if last.served:
-        cached = max(last.served.items(), key=lambda kv: kv[1][1])
+        slow_again = {n: v[1] for n, v in last.served.items() if v[1] >= TARGETS["query_p50_ms"]}
         first = max(last.served.items(), key=lambda kv: kv[1][0])
-        out(f"  as served over HTTP, asked again (the build's answer cache): every named query p50 "
-            f"{'<' if cached[1][1] < TARGETS['query_p50_ms'] else '>='} {TARGETS['query_p50_ms']:.0f} ms "
-            f"(slowest {cached[0]} {cached[1][1]:.1f} ms); first request up to {first[1][0]:.0f} ms ({first[0]})")
+        out(f"  as served over HTTP, asked again (the build's answer cache): every named query p50 < "
+            f"{TARGETS['query_p50_ms']:.0f} ms: " + ("met" if not slow_again else
+            f"MISSED by {len(slow_again)} of {len(last.served)} (answers over the cache's per-answer limit, "
+            "1/8 of RELAPSEKG_CACHE_MB, are not kept): "
+            + ", ".join(f"{n} {ms:.0f} ms" for n, ms in sorted(slow_again.items())))
+            + f"; first request up to {first[1][0]:.0f} ms ({first[0]})")
     if len(results) >= 2:
         a, b = results[-2], results[-1]
         fast = {n: exponent(a.queries[n][0], b.queries[n][0], a.quads, b.quads) for n in b.queries}
