@@ -96,6 +96,14 @@ def geomean(values: list[float]) -> float:
     return math.exp(sum(math.log(v) for v in values) / len(values))
 
 
+class HTTPStatusError(RuntimeError):
+    """A server answered with an error status (4xx or 5xx)."""
+
+    def __init__(self, status: int, body: bytes) -> None:
+        super().__init__(f"HTTP {status}: {body[:200].decode(errors='replace')}")
+        self.status = status
+
+
 class KeptAliveClient:
     """Asks one server over one kept-alive connection (``http.client``), for timing servers.
 
@@ -119,7 +127,7 @@ class KeptAliveClient:
         return self.request("GET", path + (f"?{urlencode(params)}" if params else ""), None, {"Accept": accept})
 
     def request(self, method: str, path: str, body: str | None, headers: dict[str, str]) -> bytes:
-        """The answer's body; raises ``RuntimeError("HTTP 400 …")`` for an error status and
+        """The answer's body; raises :class:`HTTPStatusError` for an error status and
         ``TimeoutError`` when the server does not answer in time (the connection is then renewed)."""
         for attempt in (1, 2):
             try:
@@ -136,7 +144,7 @@ class KeptAliveClient:
                 self._renew()
                 raise
         if response.status >= 400:
-            raise RuntimeError(f"HTTP {response.status}: {answer[:200].decode(errors='replace')}")
+            raise HTTPStatusError(response.status, answer)
         return answer
 
     def _renew(self) -> None:

@@ -19,9 +19,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.common import (KeptAliveClient, build_store, free_port, geomean, http_stack, load,  # noqa: E402
-                               machine, p50, p95, process,
-                               relapsekg_server, timings)
+from benchmarks.common import (HTTPStatusError, KeptAliveClient, build_store, free_port, geomean,  # noqa: E402
+                               http_stack, load, machine, p50, p95, process, relapsekg_server, timings)
 
 PEER_APP = """
 import sys, uvicorn
@@ -92,8 +91,8 @@ def main() -> None:
                 peer = ExitStack()
                 peer_url = start_peer(peer, trig)
                 peer_client = KeptAliveClient(peer_url, args.timeout)
-            except RuntimeError as exc:
-                http_rows.append((name, cold, cached, None, f"error {str(exc).split(':')[0].removeprefix('HTTP ')}"))
+            except HTTPStatusError as exc:
+                http_rows.append((name, cold, cached, None, f"error {exc.status}"))
     peer.close()
 
     print("## Over HTTP: p50/p95 in ms")

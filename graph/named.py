@@ -29,8 +29,8 @@ from .namespaces import ID
 _HEADER = re.compile(r"^#\s?(?P<body>.*)$")
 _PARAM = re.compile(r"^param\s+(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*:\s*(?P<default>.*?)\s+[—-]{1,2}\s+(?P<doc>.+)$")
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-_ENTITY_DEFAULT = re.compile(r"^id:(?P<kind>[a-z][a-z-]*)/(?P<id>[A-Za-z0-9._-]+)$")
 _ENTITY_ID = re.compile(r"[A-Za-z0-9._-]+")
+_ENTITY_DEFAULT = re.compile(rf"^id:(?P<kind>[a-z][a-z-]*)/(?P<id>{_ENTITY_ID.pattern})$")
 
 
 class NamedQueryError(ValueError):
