@@ -28,7 +28,7 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         pool = QueryPool(None if settings.endpoint else settings.store, settings.endpoint,
-                         size=settings.workers, timeout=settings.query_timeout)
+                         size=settings.workers, timeout=settings.query_timeout, in_memory=settings.in_memory)
         pool.start()
         app.state.pool = pool
         try:

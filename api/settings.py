@@ -31,6 +31,8 @@ class Settings:
     max_rows: int = field(default_factory=lambda: int(_env("MAX_ROWS", "10000")))
     max_query_length: int = field(default_factory=lambda: int(_env("MAX_QUERY_LENGTH", "20000")))
     workers: int = field(default_factory=lambda: int(_env("QUERY_WORKERS", "3")))
+    # Query workers copy the graph into memory (faster answers; RELAPSEKG_IN_MEMORY=0 reads the disk store).
+    in_memory: bool = field(default_factory=lambda: _env("IN_MEMORY", "1").strip().lower() not in ("0", "off", "false", "no"))
     # Memory for serialized answers of the current build (MiB; 0: no answer cache).
     cache_mb: int = field(default_factory=_cache_mb)
     # Seconds clients and proxies may reuse an answer without asking again (0: revalidate with the ETag).

@@ -2,7 +2,8 @@
 
 pyoxigraph offers no cancellation from Python, so a runaway query is stopped the only reliable
 way: its process is killed and replaced, while the other workers go on serving. Each worker
-opens the store read-only and notices when a build swapped in a newer graph.
+opens the store read-only, by default copied into memory before it says it is ready, and notices
+when a build swapped in a newer graph.
 
 A worker is a plain ``python -c`` child that imports only the query engine (no web stack, not
 the command line), connected by a socket pair: the request goes down pickled, the answer comes
@@ -55,15 +56,20 @@ class ServiceBusy(Exception):
     pass
 
 
-def _serve_queries(conn: Connection, store: Optional[str], endpoint: Optional[str]) -> None:
+def _serve_queries(conn: Connection, store: Optional[str], endpoint: Optional[str], in_memory: bool) -> None:
     """The worker's loop: one request in, one outcome out, until the connection closes."""
     from hashlib import blake2b
 
-    from graph.engine import QueryError, engine_for
+    from graph.engine import LocalEngine, QueryError, engine_for
     from graph.results import FormatError, render_capped
     from graph.store import StoreMissing
 
-    engine = engine_for(Path(store) if store else None, endpoint)
+    engine = engine_for(Path(store) if store else None, endpoint, in_memory)
+    if isinstance(engine, LocalEngine):
+        try:
+            _ = engine.store  # open (or copy into memory) before saying ready, not during the first query
+        except StoreMissing:
+            pass  # every query will say so
     conn.send("ready")  # the pool hands out a worker only once it has started
     while True:
         try:
@@ -90,10 +96,10 @@ def _serve_queries(conn: Connection, store: Optional[str], endpoint: Optional[st
 
 
 def worker_main() -> None:
-    """Entry point of a worker process: ``python -c ... FD STORE ENDPOINT``."""
+    """Entry point of a worker process: ``python -c ... FD STORE ENDPOINT MEMORY``."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the server, which stops its workers
-    fd, store, endpoint = sys.argv[1:4]
-    _serve_queries(Connection(int(fd)), store or None, endpoint or None)
+    fd, store, endpoint, memory = sys.argv[1:5]
+    _serve_queries(Connection(int(fd)), store or None, endpoint or None, memory == "memory")
 
 
 @dataclass
@@ -130,6 +136,7 @@ class QueryPool:
     endpoint: Optional[str]
     size: int = 3
     timeout: float = 10.0
+    in_memory: bool = True  # each worker copies the graph into memory (see graph.engine.LocalEngine)
     _idle: asyncio.LifoQueue = field(init=False)
     _all: list[_Worker] = field(init=False, default_factory=list)
     _reclaiming: set = field(init=False, default_factory=set)
@@ -151,7 +158,8 @@ class QueryPool:
         try:
             process = subprocess.Popen(
                 [sys.executable, "-c", _WORKER_MAIN, str(child.fileno()),
-                 str(self.store) if self.store else "", self.endpoint or ""],
+                 str(self.store) if self.store else "", self.endpoint or "",
+                 "memory" if self.in_memory else "disk"],
                 pass_fds=(child.fileno(),), stdin=subprocess.DEVNULL, env=env)
         finally:
             child.close()

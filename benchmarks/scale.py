@@ -7,17 +7,20 @@ For each size, one run
    compare like with like; the 10k row is also built once more in the default mode, with HermiT)
    and reads the child's wall time and peak RSS (``getrusage`` of the child, its own and its
    children's, e.g. the JVM);
-3. measures the store on disk, starts `relapsekg serve` on it and reads the server's RSS (main
-   process and query workers) after it answered its first queries;
+3. measures the store on disk, starts `relapsekg serve` on it (its query workers copy the graph
+   into memory before they take queries: the time to the first answer is printed) and reads the
+   server's RSS (main process and query workers) after it answered its first queries;
    The same server is then asked every named query over HTTP (``GET /queries/NAME``): the first
    request (a query worker evaluates it) and the p50 of the same request again (answered from the
    build's answer cache), as a user sees them;
-4. times every named query (queries/*.rq) in process on the store relapsekg uses (pyoxigraph,
-   through graph.engine.LocalEngine, every row consumed): p50/p95 over up to ``--repeats`` runs
-   within ``--budget`` seconds. Parameters that name a curated entity (study=aall1331,
-   number=11, an entity or fact IRI) name the synthetic equivalent given in the corpus' synth.json;
-5. times point lookups in the store (every quad of one subject, for a fixed sample of results):
-   the cost of one index access, which every join pays per row.
+4. times every named query (queries/*.rq) in process on the engine the server's workers use
+   (graph.engine.LocalEngine with the graph copied into Oxigraph's memory store, every row
+   consumed): p50/p95 over up to ``--repeats`` runs within ``--budget`` seconds, and the p50 on
+   the disk store (RocksDB) beside it, which one-off commands (`relapsekg query`, exports) read.
+   Parameters that name a curated entity (study=aall1331, number=11, an entity or fact IRI)
+   name the synthetic equivalent given in the corpus' synth.json;
+5. times point lookups in both stores (every quad of one subject, for a fixed sample of
+   results): the cost of one index access, which every join pays per row.
 
 Then it prints how each cost grows per 10x more triples (exponent 1 = linear) and flags named
 queries that grow faster than linearly or miss 100 ms at the largest size. A query whose exponent
@@ -40,10 +43,16 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.common import KeptAliveClient, machine, p50, p95, process, relapsekg_server, timings  # noqa: E402
+
+if TYPE_CHECKING:
+    import pyoxigraph
+
+    from graph.engine import LocalEngine
 
 LATEST = Path(__file__).with_name("scale.latest.txt")
 DEFAULT_SIZES = ("10k", "100k", "1m")
@@ -92,8 +101,11 @@ class SizeResult:
     mode: str = ""
     notes: list[str] = field(default_factory=list)
     queries: dict[str, tuple[float, float, int, int]] = field(default_factory=dict)  # p50, p95, rows, runs
+    on_disk: dict[str, float] = field(default_factory=dict)  # p50 on the disk store
     served: dict[str, tuple[float, float]] = field(default_factory=dict)  # over HTTP: first request, cached p50
-    lookup_us: float = 0.0  # one point lookup (all quads of a subject), per quad read
+    server_ready_s: float = 0.0  # from starting `relapsekg serve` to its first SPARQL answer
+    lookup_us: float = 0.0  # one point lookup (all quads of a subject), per quad read, in memory
+    lookup_disk_us: float = 0.0  # the same on the disk store
     unordered: dict[str, float] = field(default_factory=dict)  # p50 without the final ORDER BY
     reasoning_build_s: float | None = None
     reasoning_rss_mb: float | None = None
@@ -149,14 +161,16 @@ def synthetic_values(query, parameters: dict[str, str]) -> dict[str, str]:
             if p.name in OVERRIDDEN and p.name in parameters and p.default_value not in ALL_VALUES}
 
 
-def serve_and_measure(store: Path, parameters: dict[str, str], repeats: int) -> tuple[float, float, dict]:
+def serve_and_measure(store: Path, parameters: dict[str, str], repeats: int) -> tuple[float, float, float, dict]:
     """Start `relapsekg serve`; ask every named query over HTTP (first request, then cached repeats);
-    then read the server's RSS (main process, and with its query workers, which opened the store)."""
+    then read the server's RSS (main process, and with its query workers, which copied the graph)."""
     from graph.named import NamedQueries
 
     cmd, url = relapsekg_server(store, "--workers", "2", "--query-timeout", "120")
     served = {}
+    started = time.perf_counter()
     with process(cmd, f"{url}/sparql?query=ASK%7B%7D", timeout=180) as proc:
+        ready = time.perf_counter() - started
         client = KeptAliveClient(url, timeout=180)
         accept = "application/sparql-results+json"
         for name, query in NamedQueries().all().items():
@@ -169,19 +183,17 @@ def serve_and_measure(store: Path, parameters: dict[str, str], repeats: int) -> 
         client.close()
         time.sleep(0.5)
         main_rss, total_rss = tree_rss_mb(proc.pid)
-    return main_rss, total_rss, served
+    return ready, main_rss, total_rss, served
 
 
-def lookup_cost_us(store: Path, sample: int = 2000) -> float:
+def lookup_cost_us(db: "pyoxigraph.Store", sample: int = 2000) -> float:
     """Microseconds per quad read when reading all quads of one subject, over a fixed sample of results."""
     import pyoxigraph as ox
 
     from rdflib import RDF
 
     from graph.namespaces import RKG
-    from graph.store import open_read_only
 
-    db = open_read_only(store)
     results = [q.subject for q in db.quads_for_pattern(None, ox.NamedNode(str(RDF.type)), ox.NamedNode(str(RKG.Result)))]
     subjects = results[:: max(1, len(results) // sample)][:sample]
     best = float("inf")
@@ -206,29 +218,29 @@ def consume(answer: object) -> int:
 _FINAL_ORDER = re.compile(r"\nORDER BY [^\n]*\s*$")
 
 
-def query_latencies(store: Path, parameters: dict[str, str], repeats: int, budget: float, out: Out,
-                    served: dict[str, tuple[float, float]],
-                    unordered: dict[str, float]) -> dict[str, tuple[float, float, int, int]]:
-    from graph.engine import LocalEngine
+def query_latencies(engines: tuple["LocalEngine", "LocalEngine"], parameters: dict[str, str], repeats: int,
+                    budget: float, out: Out, result: SizeResult) -> None:
+    """Every named query on the in-memory engine (p50, p95) and on the disk store (p50)."""
     from graph.named import NamedQueries
 
-    engine = LocalEngine(store)
-    results = {}
+    engine, disk = engines
     for name, query in NamedQueries().all().items():
         values = synthetic_values(query, parameters)
         sparql = query.sparql(values)
         rows = consume(engine.query(sparql))
         runs = timings(lambda: consume(engine.query(sparql)), repeats, budget)
-        results[name] = (p50(runs), p95(runs), rows, len(runs))
+        result.queries[name] = (p50(runs), p95(runs), rows, len(runs))
+        result.on_disk[name] = p50(timings(lambda: consume(disk.query(sparql)), repeats, budget))
         if _FINAL_ORDER.search(sparql):  # also timed without its final sort, to tell the sort's growth apart
             plain = _FINAL_ORDER.sub("\n", sparql)
-            unordered[name] = p50(timings(lambda: consume(engine.query(plain)), repeats, budget))
+            result.unordered[name] = p50(timings(lambda: consume(engine.query(plain)), repeats, budget))
+        served, unordered = result.served, result.unordered
         shown = ", ".join(f"{k}={v.rsplit('/', 1)[-1]}" for k, v in values.items())
         out(f"  {name:28} p50 {p50(runs):9.1f} ms   p95 {p95(runs):9.1f} ms   {rows:7} rows  {len(runs):3} runs"
+            f"   on disk p50 {result.on_disk[name]:8.1f} ms"
             + (f"   served: first {served[name][0]:8.1f} ms, again {served[name][1]:5.2f} ms" if name in served else "")
             + (f"   unsorted p50 {unordered[name]:.1f} ms" if name in unordered else "")
             + (f"   ({shown})" if shown else ""))
-    return results
 
 
 def run_size(label: str, target: int, root: Path, args: argparse.Namespace, out: Out) -> SizeResult:
@@ -256,17 +268,30 @@ def run_size(label: str, target: int, root: Path, args: argparse.Namespace, out:
         out(f"  build (default mode, OWL reasoning): {with_reasoning['quads']:,} quads in {result.reasoning_build_s:.1f} s "
             f"(HermiT {hermit.get('hermit_seconds', '?')} s), peak RSS {result.reasoning_rss_mb:.0f} MiB incl. the JVM")
     parameters = json.loads((sources / "synth.json").read_text())["query_parameters"]
-    main_rss, total_rss, result.served = serve_and_measure(store, parameters, args.repeats)
+    result.server_ready_s, main_rss, total_rss, result.served = serve_and_measure(store, parameters, args.repeats)
     result.server_main_rss_mb, result.server_rss_mb = main_rss, total_rss
-    out(f"  server after answering every named query: RSS {main_rss:.0f} MiB (main process), "
+    out(f"  server: first SPARQL answer {result.server_ready_s:.1f} s after start (its workers copy the graph into "
+        f"memory); after answering every named query RSS {main_rss:.0f} MiB (main process), "
         f"{total_rss:.0f} MiB with its 2 query workers")
-    result.lookup_us = lookup_cost_us(store)
-    out(f"  point lookups (all quads of a result): {result.lookup_us:.2f} µs per quad read")
-    out(f"  named queries, in process (parameters: {', '.join(f'{k}={v.rsplit(chr(47), 1)[-1]}' for k, v in parameters.items())}):")
-    result.queries = query_latencies(store, parameters, args.repeats, args.budget, out, result.served,
-                                     result.unordered)
+    from graph.engine import LocalEngine
+
+    engines = LocalEngine(store, in_memory=True), LocalEngine(store)
+    copy_s = _timed_copy(engines[0])
+    result.lookup_us, result.lookup_disk_us = lookup_cost_us(engines[0].store), lookup_cost_us(engines[1].store)
+    out(f"  copy into memory {copy_s:.1f} s; point lookups (all quads of a result): {result.lookup_us:.2f} µs per quad "
+        f"read in memory, {result.lookup_disk_us:.2f} µs on disk")
+    out(f"  named queries, in process in memory, and on disk (parameters: "
+        f"{', '.join(f'{k}={v.rsplit(chr(47), 1)[-1]}' for k, v in parameters.items())}):")
+    query_latencies(engines, parameters, args.repeats, args.budget, out, result)
     out()
     return result
+
+
+def _timed_copy(engine: "LocalEngine") -> float:
+    """Seconds to copy the current build into the engine's memory store (what each server worker does)."""
+    started = time.perf_counter()
+    _ = engine.store
+    return time.perf_counter() - started
 
 
 def exponent(a: float, b: float, na: int, nb: int) -> float:
@@ -297,7 +322,9 @@ def growth(results: list[SizeResult], out: Out) -> None:
     row("build peak RSS MiB", [r.build_rss_mb for r in results], ".0f")
     row("store MiB on disk", [r.store_mb for r in results], ".0f")
     row("server RSS MiB (+workers)", [r.server_rss_mb for r in results], ".0f")
-    row("point lookup µs per quad", [r.lookup_us for r in results], ".2f")
+    row("server first answer s", [r.server_ready_s for r in results], ".1f")
+    row("point lookup µs/quad, memory", [r.lookup_us for r in results], ".2f")
+    row("point lookup µs/quad, disk", [r.lookup_disk_us for r in results], ".2f")
     for name in results[0].queries:
         row(f"{name} p50 ms", [r.queries[name][0] for r in results], ".1f")
     out()
@@ -314,6 +341,9 @@ def verdict(results: list[SizeResult], out: Out) -> None:
         f"{'met' if not slow else 'MISSED by ' + str(len(slow)) + ' of ' + str(len(last.queries))}")
     for name, (median, _p95, rows, _runs) in sorted(slow.items(), key=lambda kv: -kv[1][0]):
         out(f"    {name}: p50 {median:.0f} ms, {rows} rows")
+    slow_on_disk = [n for n, ms in last.on_disk.items() if ms >= TARGETS["query_p50_ms"]]
+    out(f"  the same on the disk store (one-off commands): {len(last.on_disk) - len(slow_on_disk)} of "
+        f"{len(last.on_disk)} under {TARGETS['query_p50_ms']:.0f} ms")
     if last.served:
         slow_again = {n: v[1] for n, v in last.served.items() if v[1] >= TARGETS["query_p50_ms"]}
         first = max(last.served.items(), key=lambda kv: kv[1][0])
@@ -331,7 +361,7 @@ def verdict(results: list[SizeResult], out: Out) -> None:
         if a.lookup_us and b.lookup_us:
             store_k = 1 + math.log(b.lookup_us / a.lookup_us) / math.log(b.quads / a.quads)
             beyond = {n: k for n, k in superlinear.items() if k > store_k + 0.05}
-            out(f"  the store's share: a point lookup costs {b.lookup_us / a.lookup_us:.2f}x as much per quad at {b.label} "
+            out(f"  the store's share: an in-memory point lookup costs {b.lookup_us / a.lookup_us:.2f}x as much per quad at {b.label} "
                 f"as at {a.label}, so a query reading rows in proportion to the graph grows with k ≈ {store_k:.2f}; "
                 f"faster than that: " + (", ".join(f"{n} (k={k:.2f})" for n, k in sorted(beyond.items())) or "none"))
         sorted_share = {n: exponent(a.unordered[n], b.unordered[n], a.quads, b.quads)

@@ -21,6 +21,7 @@ def serve(
     max_query_length: int = typer.Option(None, "--max-query-length", help="characters per query (RELAPSEKG_MAX_QUERY_LENGTH, default 20000)"),
     workers: int = typer.Option(None, "--workers", help="query worker processes (RELAPSEKG_QUERY_WORKERS, default 3)"),
     cache_mb: int = typer.Option(None, "--cache-mb", help="memory for cached answers of the current build, 0 for none (RELAPSEKG_CACHE_MB, default 64)"),
+    in_memory: Optional[bool] = typer.Option(None, "--in-memory/--on-disk", help="query workers copy the graph into memory, or read the disk store (RELAPSEKG_IN_MEMORY, default in memory)"),
 ) -> None:
     """Serve the graph over HTTP (read-only)."""
     import uvicorn
@@ -30,7 +31,8 @@ def serve(
 
     settings = Settings(store=_store(store), endpoint=endpoint)
     for name, value in (("query_timeout", query_timeout), ("max_rows", max_rows),
-                        ("max_query_length", max_query_length), ("workers", workers), ("cache_mb", cache_mb)):
+                        ("max_query_length", max_query_length), ("workers", workers), ("cache_mb", cache_mb),
+                        ("in_memory", in_memory)):
         if value is not None:
             setattr(settings, name, value)
     typer.echo(f"relapsekg serving {endpoint or settings.store} on http://{host}:{port}/  (SPARQL at /sparql)", err=True)
