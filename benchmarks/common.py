@@ -37,8 +37,10 @@ def build_store(sources: Path | None = None) -> Path:
 
 
 @contextmanager
-def process(cmd: list[str], ready_url: str, timeout: float = 120, env: dict | None = None) -> Iterator[subprocess.Popen]:
-    """Start a server on loopback and wait until ``ready_url`` answers; stop it afterwards."""
+def process(cmd: list[str], ready_url: str, timeout: float = 120, env: dict | None = None,
+            poll: float = 0.2) -> Iterator[subprocess.Popen]:
+    """Start a server on loopback and wait until ``ready_url`` answers (asking every ``poll``
+    seconds: a start-up benchmark polls often, to time the first answer closely); stop it afterwards."""
     log = tempfile.TemporaryFile()  # not a pipe: a chatty server must never block on a full one
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=log, env={**os.environ, **(env or {})})
     deadline = time.monotonic() + timeout
@@ -54,7 +56,7 @@ def process(cmd: list[str], ready_url: str, timeout: float = 120, env: dict | No
                 pass
             if time.monotonic() > deadline:
                 raise RuntimeError(f"{ready_url} did not answer within {timeout} s")
-            time.sleep(0.2)
+            time.sleep(poll)
         yield proc
     finally:
         proc.terminate()

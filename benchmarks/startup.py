@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -20,7 +19,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.common import build_store, load, machine, relapsekg_server  # noqa: E402
+from benchmarks.common import build_store, load, machine, process, relapsekg_server  # noqa: E402
 
 
 def rss_mib(pid: int) -> float:
@@ -60,33 +59,6 @@ def memory(pid: int) -> tuple[float, list[float]]:
     return rss_mib(pid), workers
 
 
-def start_once(store: Path, workers: int, timeout: float = 60) -> tuple[float, subprocess.Popen, str]:
-    cmd, url = relapsekg_server(store, "--workers", str(workers))
-    started = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    with httpx.Client(timeout=5) as client:
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"relapsekg serve exited: {proc.stderr.read().decode()[-2000:]}")
-            try:
-                if client.get(f"{url}/sparql", params={"query": "ASK {}"}).status_code == 200:
-                    return time.perf_counter() - started, proc, url
-            except httpx.HTTPError:
-                pass
-            if time.perf_counter() - started > timeout:
-                proc.kill()
-                raise RuntimeError(f"no answer within {timeout} s")
-            time.sleep(0.01)
-
-
-def stop(proc: subprocess.Popen) -> None:
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--store", type=Path, help="a built store (default: build one from graph/sources)")
@@ -99,25 +71,22 @@ def main() -> None:
     store = args.store or build_store()
     print(f"# relapsekg serve: start-up to first SPARQL answer — {machine()}")
     print(f"# {args.workers} query workers; one untimed warm-up start, then {args.runs} timed starts\n")
-    _, proc, _ = start_once(store, args.workers)
-    stop(proc)
     seconds = []
-    for _ in range(args.runs):
-        elapsed, proc, url = start_once(store, args.workers)
-        seconds.append(elapsed)
-        last = (proc, url)
-        if len(seconds) < args.runs:
-            stop(proc)
-    proc, url = last
-    try:
-        time.sleep(1.0)  # let every worker finish starting
-        first_server, first_workers = memory(proc.pid)
-        with httpx.Client(timeout=60) as client:
-            for name in NamedQueries().all():
-                client.get(f"{url}/queries/{name}", headers={"Accept": "application/sparql-results+json"})
-        after_server, after_workers = memory(proc.pid)
-    finally:
-        stop(proc)
+    for run in range(args.runs + 1):
+        cmd, url = relapsekg_server(store, "--workers", str(args.workers))
+        ready = f"{url}/sparql?query=ASK%7B%7D"
+        started = time.perf_counter()
+        with process(cmd, ready, timeout=60, poll=0.01) as proc:
+            if run:  # the first start only warms the OS file cache
+                seconds.append(time.perf_counter() - started)
+            if run < args.runs:
+                continue
+            time.sleep(1.0)  # let every worker finish starting
+            first_server, first_workers = memory(proc.pid)
+            with httpx.Client(timeout=60) as client:
+                for name in NamedQueries().all():
+                    client.get(f"{url}/queries/{name}", headers={"Accept": "application/sparql-results+json"})
+            after_server, after_workers = memory(proc.pid)
     print("| measure | value |")
     print("|---|---:|")
     print(f"| launch → first /sparql answer, median of {len(seconds)} | {statistics.median(seconds):.2f} s |")
