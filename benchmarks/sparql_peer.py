@@ -12,6 +12,7 @@ versus pyoxigraph's in-memory store, the copy of the graph relapsekg's query wor
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import tempfile
 from contextlib import ExitStack
@@ -30,6 +31,12 @@ ds = Dataset(default_union=True)
 ds.parse(sys.argv[1], format="trig")
 uvicorn.run(SparqlEndpoint(graph=ds), host="127.0.0.1", port=int(sys.argv[2]), log_level="warning")
 """
+
+
+def solutions(body: bytes) -> int:
+    """Rows in a SPARQL JSON answer (1 for a boolean): both servers must give the same count."""
+    answer = json.loads(body)
+    return len(answer["results"]["bindings"]) if "results" in answer else 1
 
 
 def start_peer(stack: ExitStack, trig: Path) -> str:
@@ -67,6 +74,7 @@ def main() -> None:
     warm_cmd, warm_url = relapsekg_server(store, "--workers", "2", "--query-timeout", "60")
     accept = "application/sparql-results+json"
     http_rows = []
+    rows: dict[str, str] = {}  # rows in the answer, "ours ≠ theirs" where the servers disagree
     peer = ExitStack()
     peer_url = start_peer(peer, trig)
     with process(cold_cmd, f"{cold_url}/sparql?query=ASK%7B%7D", env={"RELAPSEKG_CACHE": "0"}), \
@@ -84,6 +92,9 @@ def main() -> None:
             cached = timings(lambda: warm_client.post("/sparql", {"query": sparql}, accept), args.repeats, args.budget)
             try:
                 theirs = timings(lambda: peer_client.post("/", {"query": full}, accept), args.repeats, args.budget)
+                ours_n = solutions(cold_client.post("/sparql", {"query": sparql}, accept))
+                theirs_n = solutions(peer_client.post("/", {"query": full}, accept))
+                rows[name] = f"{ours_n}" if ours_n == theirs_n else f"{ours_n} ≠ {theirs_n}"
                 http_rows.append((name, cold, cached, theirs, ""))
             except TimeoutError:
                 http_rows.append((name, cold, cached, None, f"no answer within {args.timeout:g} s"))
@@ -102,17 +113,17 @@ def main() -> None:
           "engine behind relapsekg's HTTP layer could show for that query.\n")
     print(f"Floor (ASK {{}}, p50 of 200): relapsekg cold {floor['cold']:.2f} ms, cached {floor['cached']:.2f} ms; "
           f"rdflib-endpoint {floor['peer']:.2f} ms\n")
-    print("| query | relapsekg cold p50 | p95 | relapsekg cached p50 | p95 | rdflib-endpoint p50 | p95 | ratio cold | ratio cached | bound |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("| query | rows | relapsekg cold p50 | p95 | relapsekg cached p50 | p95 | rdflib-endpoint p50 | p95 | ratio cold | ratio cached | bound |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     ratios: dict[str, list[tuple[float, str]]] = {"cold": [], "cached": [], "bound": []}
     for name, cold, cached, theirs, failure in http_rows:
         if theirs is None:
-            print(f"| {name} | {p50(cold):.1f} | {p95(cold):.1f} | {p50(cached):.2f} | {p95(cached):.2f} | {failure} | | | | |")
+            print(f"| {name} | | {p50(cold):.1f} | {p95(cold):.1f} | {p50(cached):.2f} | {p95(cached):.2f} | {failure} | | | | |")
             continue
         ratios["cold"].append((p50(theirs) / p50(cold), name))
         ratios["cached"].append((p50(theirs) / p50(cached), name))
         ratios["bound"].append((p50(theirs) / floor["cached"], name))
-        print(f"| {name} | {p50(cold):.1f} | {p95(cold):.1f} | {p50(cached):.2f} | {p95(cached):.2f} | "
+        print(f"| {name} | {rows[name]} | {p50(cold):.1f} | {p95(cold):.1f} | {p50(cached):.2f} | {p95(cached):.2f} | "
               f"{p50(theirs):.1f} | {p95(theirs):.1f} | {ratios['cold'][-1][0]:.0f}× | {ratios['cached'][-1][0]:.0f}× | "
               f"{ratios['bound'][-1][0]:.0f}× |")
     failed = [r[0] for r in http_rows if r[3] is None]
@@ -126,7 +137,10 @@ def main() -> None:
     print(f"Bound over HTTP (rdflib-endpoint p50 / relapsekg's {floor['cached']:.2f} ms floor): geometric mean "
           f"{geomean([r for r, _ in bound]):.0f}×; {sum(r < 10 for r, _ in bound)} of {len(bound)} queries cannot reach 10× "
           f"(rdflib-endpoint answers them in under ten floors: {', '.join(n for r, n in bound if r < 10) or 'none'})")
-    print(f"The peer failed or timed out on {len(failed)}: {', '.join(failed) or 'none'}\n")
+    print(f"The peer failed or timed out on {len(failed)}: {', '.join(failed) or 'none'}")
+    disagree = [n for n, r in rows.items() if "≠" in r]
+    print(f"Same number of rows from both servers: {len(rows) - len(disagree)} of {len(rows)} queries both answered"
+          + (f"; they differ on {', '.join(disagree)}" if disagree else "") + "\n")
 
     ds = Dataset(default_union=True)
     ds.parse(trig, format="trig")
