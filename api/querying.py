@@ -22,7 +22,7 @@ from graph.results import GRAPH_FORMATS, RESULT_FORMATS
 from .cache import CachedAnswer, build_id, volatile
 from .guard import Refused, check
 from .negotiation import choose
-from .workers import QueryRequest, QueryTimeout, ServiceBusy
+from .workers import QueryRequest, QueryTimeout, ServiceBusy, ServiceStarting
 
 RESULT_MEDIA = {media: name for name, (_f, media) in RESULT_FORMATS.items()}
 GRAPH_MEDIA = {media: name for name, (_f, media) in GRAPH_FORMATS.items() if name != "nquads"}
@@ -96,6 +96,8 @@ async def answer_query(request: Request, sparql: str, fmt: str, media: Optional[
         outcome = await state.pool.run(QueryRequest(sparql, fmt, settings.max_rows, default_graphs, named_graphs))
     except QueryTimeout as exc:
         raise HTTPException(422, str(exc)) from None
+    except ServiceStarting as exc:
+        raise HTTPException(503, f"{exc}; try again shortly", headers={"Retry-After": "5"}) from None
     except ServiceBusy as exc:
         raise HTTPException(429, f"{exc}; try again shortly", headers={"Retry-After": "5"}) from None
     if outcome.status == "bad":

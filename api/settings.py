@@ -17,8 +17,18 @@ def _env(name: str, default: str) -> str:
     return os.environ.get(f"RELAPSEKG_{name}", default)
 
 
+def _switch(name: str, default: bool) -> bool:
+    """An on/off setting: 1, on, true, yes or 0, off, false, no; anything else is an error, not a guess."""
+    value = _env(name, "1" if default else "0").strip().lower()
+    if value in ("1", "on", "true", "yes"):
+        return True
+    if value in ("0", "off", "false", "no"):
+        return False
+    raise ValueError(f"RELAPSEKG_{name}={value!r}: expected 1, on, true, yes or 0, off, false, no")
+
+
 def _cache_mb() -> int:
-    if _env("CACHE", "1").strip().lower() in ("0", "off", "false", "no"):
+    if not _switch("CACHE", True):
         return 0
     return int(_env("CACHE_MB", "64"))
 
@@ -32,7 +42,7 @@ class Settings:
     max_query_length: int = field(default_factory=lambda: int(_env("MAX_QUERY_LENGTH", "20000")))
     workers: int = field(default_factory=lambda: int(_env("QUERY_WORKERS", "3")))
     # Query workers copy the graph into memory (faster answers; RELAPSEKG_IN_MEMORY=0 reads the disk store).
-    in_memory: bool = field(default_factory=lambda: _env("IN_MEMORY", "1").strip().lower() not in ("0", "off", "false", "no"))
+    in_memory: bool = field(default_factory=lambda: _switch("IN_MEMORY", True))
     # Memory for serialized answers of the current build (MiB; 0: no answer cache).
     cache_mb: int = field(default_factory=_cache_mb)
     # Seconds clients and proxies may reuse an answer without asking again (0: revalidate with the ETag).

@@ -26,6 +26,16 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def with_worker_environment() -> None:
+    """Re-run this script in the environment relapsekg's query workers get (glibc's huge pages),
+    so that in-process timings measure the engine as the server runs it."""
+    from api.workers import worker_environment
+
+    wanted = worker_environment(os.environ)
+    if os.environ.get("GLIBC_TUNABLES") != wanted["GLIBC_TUNABLES"]:
+        os.execve(sys.executable, [sys.executable, *sys.argv], wanted)
+
+
 def build_store(sources: Path | None = None) -> Path:
     from graph.build import build
 
@@ -160,7 +170,12 @@ class KeptAliveClient:
 def machine() -> str:
     import platform
 
-    return f"{platform.node()} · {os.cpu_count()} cores · Python {platform.python_version()} · {time.strftime('%Y-%m-%d')}"
+    try:  # the mode in brackets: "always [madvise] never"
+        thp = Path("/sys/kernel/mm/transparent_hugepage/enabled").read_text().split("[")[1].split("]")[0]
+    except (OSError, IndexError):
+        thp = "unknown"
+    return (f"{platform.node()} · {os.cpu_count()} cores · Python {platform.python_version()} · "
+            f"transparent huge pages {thp} · {time.strftime('%Y-%m-%d')}")
 
 
 def load() -> str:

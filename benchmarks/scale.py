@@ -51,7 +51,8 @@ from typing import TYPE_CHECKING
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.common import KeptAliveClient, machine, p50, p95, process, relapsekg_server, timings  # noqa: E402
+from benchmarks.common import (KeptAliveClient, machine, p50, p95, process, relapsekg_server, timings,  # noqa: E402
+                               with_worker_environment)
 
 if TYPE_CHECKING:
     import pyoxigraph
@@ -171,7 +172,7 @@ def serve_and_measure(store: Path, parameters: dict[str, str], repeats: int) -> 
     then read the server's RSS (main process, and with its query workers, which copied the graph)."""
     from graph.named import NamedQueries
 
-    cmd, url = relapsekg_server(store, "--workers", "2", "--query-timeout", "120")
+    cmd, url = relapsekg_server(store, "--workers", "2", "--query-timeout", "120", "--in-memory")
     served = {}
     started = time.perf_counter()
     with process(cmd, f"{url}/sparql?query=ASK%7B%7D", timeout=180) as proc:
@@ -191,7 +192,7 @@ def serve_and_measure(store: Path, parameters: dict[str, str], repeats: int) -> 
     return ready, main_rss, total_rss, served
 
 
-def lookup_cost_us(db: "pyoxigraph.Store", sample: int = 2000) -> float:
+def lookup_cost_us(db: pyoxigraph.Store, sample: int = 2000) -> float:
     """Microseconds per quad read when reading all quads of one subject, over a fixed sample of results."""
     import pyoxigraph as ox
 
@@ -223,12 +224,13 @@ def consume(answer: object) -> int:
 _FINAL_ORDER = re.compile(r"\nORDER BY [^\n]*\s*$")
 
 
-def query_latencies(engines: tuple["LocalEngine", "LocalEngine"], parameters: dict[str, str], repeats: int,
+def query_latencies(engines: tuple[LocalEngine, LocalEngine], parameters: dict[str, str], repeats: int,
                     budget: float, out: Out, result: SizeResult) -> None:
     """Every named query on the in-memory engine (p50, p95) and on the disk store (p50)."""
     from graph.named import NamedQueries
 
     engine, disk = engines
+    served, unordered = result.served, result.unordered
     for name, query in NamedQueries().all().items():
         values = synthetic_values(query, parameters)
         sparql = query.sparql(values)
@@ -240,7 +242,6 @@ def query_latencies(engines: tuple["LocalEngine", "LocalEngine"], parameters: di
         if _FINAL_ORDER.search(sparql):  # also timed without its final sort, to tell the sort's growth apart
             plain = _FINAL_ORDER.sub("\n", sparql)
             result.unordered[name] = p50(timings(lambda: consume(engine.query(plain)), repeats, budget))
-        served, unordered = result.served, result.unordered
         shown = ", ".join(f"{k}={v.rsplit('/', 1)[-1]}" for k, v in values.items())
         out(f"  {name:28} p50 {p50(runs):9.1f} ms   p95 {p95(runs):9.1f} ms   {rows:7} rows  {len(runs):3} runs"
             f"   on disk p50 {result.on_disk[name]:8.1f} ms"
@@ -300,7 +301,7 @@ def run_size(label: str, target: int, root: Path, args: argparse.Namespace, out:
     return result
 
 
-def _timed_copy(engine: "LocalEngine") -> float:
+def _timed_copy(engine: LocalEngine) -> float:
     """Seconds to copy the current build into the engine's memory store (what each server worker does)."""
     started = time.perf_counter()
     _ = engine.store
@@ -422,5 +423,6 @@ def main() -> None:
 
 
 if __name__ == "__main__":
+    with_worker_environment()
     os.environ.setdefault("PYTHONHASHSEED", "0")
     main()

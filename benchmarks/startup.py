@@ -2,7 +2,7 @@
 
 Starts the server on an already-built store (one untimed start first, so the OS file cache is
 warm), polls ``/sparql?query=ASK{}`` every 10 ms and prints the time from launching the process
-to the first 200 answer; then the resident memory (RSS) of the server process and of its query
+to the first answer (any status below 500: the query workers have opened the graph); then the resident memory (RSS) of the server process and of its query
 workers, after the first answer and after each named query has run once.
 
     .venv/bin/python benchmarks/startup.py [--store STORE] [--runs 5] [--workers 3]

@@ -80,19 +80,21 @@ def table(answer: Any, concats: dict[str, str]) -> tuple[list[str], list[tuple]]
     return variables, [tuple(term_key(s[v], concats.get(v)) for v in variables) for s in answer]
 
 
-def assert_same_answer(sparql: str, local: Any, remote: Any) -> int:
-    """The two answers have the same variables, the same rows (as multisets) and the same sort-key sequence."""
+def assert_same_answer(sparql: str, expected: Any, actual: Any,
+                       names: tuple[str, str] = ("embedded", "on the endpoint")) -> int:
+    """The two answers have the same variables, the same rows (as multisets) and the same sort-key
+    sequence; ``names`` say which side is which in a failure message."""
     concats = group_concats(sparql)
-    local_vars, local_rows = table(local, concats)
-    remote_vars, remote_rows = table(remote, concats)
-    assert remote_vars == local_vars
-    only_local = Counter(local_rows) - Counter(remote_rows)
-    only_remote = Counter(remote_rows) - Counter(local_rows)
-    assert not only_local and not only_remote, (
-        f"{len(local_rows)} rows embedded, {len(remote_rows)} on the endpoint\n"
-        f"only embedded: {list(only_local.elements())[:3]}\nonly endpoint: {list(only_remote.elements())[:3]}")
-    keys = [local_vars.index(k) for k in order_keys(sparql, local_vars)]
+    variables, expected_rows = table(expected, concats)
+    actual_vars, actual_rows = table(actual, concats)
+    assert actual_vars == variables
+    only_expected = Counter(expected_rows) - Counter(actual_rows)
+    only_actual = Counter(actual_rows) - Counter(expected_rows)
+    assert not only_expected and not only_actual, (
+        f"{len(expected_rows)} rows {names[0]}, {len(actual_rows)} {names[1]}\n"
+        f"only {names[0]}: {list(only_expected.elements())[:3]}\nonly {names[1]}: {list(only_actual.elements())[:3]}")
+    keys = [variables.index(k) for k in order_keys(sparql, variables)]
     if keys:
-        assert [tuple(r[i] for i in keys) for r in remote_rows] == [tuple(r[i] for i in keys) for r in local_rows], \
-            f"the rows are not in ORDER BY {', '.join('?' + local_vars[i] for i in keys)}"
-    return len(local_rows)
+        assert [tuple(r[i] for i in keys) for r in actual_rows] == [tuple(r[i] for i in keys) for r in expected_rows], \
+            f"the rows are not in ORDER BY {', '.join('?' + variables[i] for i in keys)}"
+    return len(expected_rows)

@@ -3,15 +3,14 @@ delivered to the wrong request (an abandoned request's worker is taken back only
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
 import json
 from pathlib import Path
 
 import pytest
 import uvloop
 
-from api.workers import QueryPool, QueryRequest, QueryTimeout, ServiceBusy
-from test_result_cache import swap_in
+from api.workers import QueryPool, QueryRequest, QueryTimeout, ServiceBusy, ServiceStarting, worker_environment
+from swapped import run, swap_in
 
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f }"
 
@@ -21,19 +20,6 @@ def medium(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("pool") / "store"
     swap_in(root, 2500)  # SLOW then takes a second or so
     return root
-
-
-def run(coro, loop_factory=asyncio.new_event_loop):
-    """Run ``coro`` on a fresh event loop in its own thread (a browser test may hold this thread's loop)."""
-    def on_fresh_loop():
-        loop = loop_factory()
-        try:
-            return loop.run_until_complete(coro)
-        finally:
-            loop.close()
-
-    with concurrent.futures.ThreadPoolExecutor(1) as thread:
-        return thread.submit(on_fresh_loop).result()
 
 
 def test_answers_come_back_serialized_with_the_build_and_a_digest(medium: Path) -> None:
@@ -106,3 +92,23 @@ def test_budget_and_busy(medium: Path) -> None:
             pool.stop()
 
     assert run(scenario()).body == b'{"head":{},"boolean":true}'
+
+
+def test_before_any_worker_is_ready_a_request_is_told_the_graph_is_still_loading(medium: Path) -> None:
+    async def scenario():
+        pool = QueryPool(medium, None, size=0, timeout=0.3)  # no worker will say it is ready
+        pool.start()
+        try:
+            await pool.run(QueryRequest("ASK {}", "json", 10))
+        finally:
+            pool.stop()
+
+    with pytest.raises(ServiceStarting, match="still loading the graph"):
+        run(scenario())
+
+
+def test_workers_ask_glibc_for_huge_pages_and_keep_other_tunables_and_paths() -> None:
+    env = worker_environment({"GLIBC_TUNABLES": "glibc.malloc.arena_max=2", "PYTHONPATH": "/elsewhere"})
+    assert env["GLIBC_TUNABLES"] == "glibc.malloc.arena_max=2:glibc.malloc.hugetlb=1"
+    assert env["PYTHONPATH"].endswith(":/elsewhere") and Path(env["PYTHONPATH"].split(":")[0], "api").is_dir()
+    assert worker_environment({})["GLIBC_TUNABLES"] == "glibc.malloc.hugetlb=1"

@@ -5,24 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from fastapi.testclient import TestClient
-
-from api.app import create_app
 from api.cache import CachedAnswer, ResultCache, volatile
 from api.settings import Settings
-from graph import store as stores
+from swapped import app_client, count, swap_in
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 JSON = {"accept": "application/sparql-results+json"}
-
-
-def swap_in(root: Path, triples: int) -> str:
-    """Build a graph of ``triples`` triples beside the live one and swap it in, as `relapsekg build` does."""
-    build = stores.new_build(root)
-    stores.load_nquads(build, "".join(f"<urn:s{i}> <urn:p> <urn:o{i}> .\n" for i in range(triples)).encode())
-    stores.write_manifest(build, {"quads": triples})
-    stores.activate(root, build)
-    return build.path.name
 
 
 @pytest.fixture()
@@ -30,15 +18,6 @@ def tiny(tmp_path: Path) -> Path:
     root = tmp_path / "store"
     swap_in(root, 2)
     return root
-
-
-def app_client(store: Path, **settings) -> TestClient:
-    return TestClient(create_app(Settings(store=store, workers=1, query_timeout=10, **settings)))
-
-
-def count(response) -> int:
-    assert response.status_code == 200, response.text
-    return int(response.json()["results"]["bindings"][0]["n"]["value"])
 
 
 def test_a_rebuild_is_never_answered_from_the_cache(tiny: Path) -> None:
