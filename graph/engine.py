@@ -47,7 +47,7 @@ class LocalEngine:
 
     ``in_memory`` copies the build into Oxigraph's memory store instead of reading RocksDB: a
     long-running server pays the copy (about 8 s and 500 MiB per million quads) and then answers
-    2-6x faster, because every triple-pattern lookup skips RocksDB's block decoding. The first
+    up to 5x faster, because every triple-pattern lookup skips RocksDB's block decoding. The first
     build is copied before the first query (a server worker says it is ready only then); a build
     swapped in later is answered from disk at once while a thread copies it, so a rebuild never
     makes a query wait for the copy, and the earlier copy is let go as soon as the swap is seen.
