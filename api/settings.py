@@ -8,13 +8,24 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional
+from typing import Callable, Optional, TypeVar
 
 from graph import paths
+
+N = TypeVar("N", int, float)
 
 
 def _env(name: str, default: str) -> str:
     return os.environ.get(f"RELAPSEKG_{name}", default)
+
+
+def _number(name: str, default: str, kind: Callable[[str], N] = int) -> N:
+    """A numeric setting; a value that is not a number is an error that names the variable."""
+    value = _env(name, default)
+    try:
+        return kind(value)
+    except ValueError:
+        raise ValueError(f"RELAPSEKG_{name}={value!r}: expected {'a whole number' if kind is int else 'a number'}") from None
 
 
 def _switch(name: str, default: bool) -> bool:
@@ -30,20 +41,20 @@ def _switch(name: str, default: bool) -> bool:
 def _cache_mb() -> int:
     if not _switch("CACHE", True):
         return 0
-    return int(_env("CACHE_MB", "64"))
+    return _number("CACHE_MB", "64")
 
 
 @dataclass
 class Settings:
     store: Path = field(default_factory=paths.default_store)
     endpoint: Optional[str] = field(default_factory=lambda: os.environ.get("RELAPSEKG_ENDPOINT") or None)
-    query_timeout: float = field(default_factory=lambda: float(_env("QUERY_TIMEOUT", "10")))
-    max_rows: int = field(default_factory=lambda: int(_env("MAX_ROWS", "10000")))
-    max_query_length: int = field(default_factory=lambda: int(_env("MAX_QUERY_LENGTH", "20000")))
-    workers: int = field(default_factory=lambda: int(_env("QUERY_WORKERS", "3")))
+    query_timeout: float = field(default_factory=lambda: _number("QUERY_TIMEOUT", "10", float))
+    max_rows: int = field(default_factory=lambda: _number("MAX_ROWS", "10000"))
+    max_query_length: int = field(default_factory=lambda: _number("MAX_QUERY_LENGTH", "20000"))
+    workers: int = field(default_factory=lambda: _number("QUERY_WORKERS", "3"))
     # Query workers copy the graph into memory (faster answers; RELAPSEKG_IN_MEMORY=0 reads the disk store).
     in_memory: bool = field(default_factory=lambda: _switch("IN_MEMORY", True))
     # Memory for serialized answers of the current build (MiB; 0: no answer cache).
     cache_mb: int = field(default_factory=_cache_mb)
     # Seconds clients and proxies may reuse an answer without asking again (0: revalidate with the ETag).
-    cache_max_age: int = field(default_factory=lambda: int(_env("CACHE_MAX_AGE", "0")))
+    cache_max_age: int = field(default_factory=lambda: _number("CACHE_MAX_AGE", "0"))

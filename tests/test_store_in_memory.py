@@ -9,10 +9,13 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from typer.testing import CliRunner
 
 from api.app import create_app
 from api.settings import Settings
 from api.workers import QueryPool, QueryRequest
+from graph.cli import app
+from graph.commands import load_all
 from graph.engine import LocalEngine
 from graph.named import NamedQueries
 
@@ -108,3 +111,23 @@ def test_until_a_worker_has_the_graph_a_query_gets_503_still_loading_not_busy(tm
         response = client.get("/sparql", params={"query": COUNT})
     assert response.status_code == 503 and "still loading the graph" in response.text
     assert response.headers["retry-after"]
+
+
+@pytest.mark.parametrize("variable, value, message", [
+    ("RELAPSEKG_IN_MEMORY", "maybe", "RELAPSEKG_IN_MEMORY='maybe': expected 1, on"),
+    ("RELAPSEKG_QUERY_TIMEOUT", "ten", "RELAPSEKG_QUERY_TIMEOUT='ten': expected a number"),
+    ("RELAPSEKG_QUERY_WORKERS", "2.5", "RELAPSEKG_QUERY_WORKERS='2.5': expected a whole number"),
+])
+def test_serve_refuses_an_unreadable_setting_naming_the_variable(tiny_root: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                 variable: str, value: str, message: str) -> None:
+    load_all()  # registers `serve`
+    monkeypatch.setenv(variable, value)
+    result = CliRunner().invoke(app, ["serve", "--store", str(tiny_root), "--port", "1"])
+    assert result.exit_code == 2 and message in " ".join(result.output.split())
+
+
+@pytest.fixture()
+def tiny_root(tmp_path: Path) -> Path:
+    root = tmp_path / "store"
+    swap_in(root, 1)
+    return root

@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from ..cli import StoreOption, EndpointOption, _store, app
+from ..cli import StoreOption, EndpointOption, _fail, _store, app
 
 
 @app.command()
@@ -29,7 +29,10 @@ def serve(
     from api.app import create_app
     from api.settings import Settings
 
-    settings = Settings(store=_store(store), endpoint=endpoint)
+    try:
+        settings = Settings(store=_store(store), endpoint=endpoint)
+    except ValueError as exc:  # a RELAPSEKG_* variable that cannot be read
+        _fail(str(exc), 2)
     for name, value in (("query_timeout", query_timeout), ("max_rows", max_rows),
                         ("max_query_length", max_query_length), ("workers", workers), ("cache_mb", cache_mb),
                         ("in_memory", in_memory)):
