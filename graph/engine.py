@@ -74,10 +74,11 @@ class LocalEngine:
             self._store, self._build, self._copied = on_disk, build, False
         if self.in_memory:
             if first:
-                self._install(build, _memory_copy(on_disk))
+                self._install(build, _memory_copy(stores.Build(build), on_disk))
             else:
-                self._copying = threading.Thread(target=lambda: self._install(build, _memory_copy(on_disk)),
-                                                 name=f"copy {build.name}", daemon=True)
+                self._copying = threading.Thread(
+                    target=lambda: self._install(build, _memory_copy(stores.Build(build), on_disk)),
+                    name=f"copy {build.name}", daemon=True)
                 self._copying.start()
         return self._store
 
@@ -120,7 +121,16 @@ class LocalEngine:
         return f"embedded Oxigraph store at {self.root}" + (", copied into memory" if self.in_memory else "")
 
 
-def _memory_copy(on_disk: ox.Store) -> ox.Store:
+def _memory_copy(build: stores.Build, on_disk: ox.Store) -> ox.Store:
+    """The build in Oxigraph's memory store: parsed from the N-Quads kept beside the database
+    (3 s per million quads), or, for a build without them or whose file does not hold as many
+    quads as its manifest says, read back from the database (8 s per million quads)."""
+    expected = build.manifest.get("quads")
+    if build.nquads.is_file() and expected is not None:
+        copy = ox.Store()
+        copy.load(path=str(build.nquads), format=ox.RdfFormat.N_QUADS)
+        if len(copy) == expected:
+            return copy
     copy = ox.Store()
     copy.bulk_extend(on_disk.quads_for_pattern(None, None, None, None))
     return copy

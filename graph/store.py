@@ -38,6 +38,12 @@ class Build:
         return self.path / "oxigraph"
 
     @property
+    def nquads(self) -> Path:
+        """The quads the database was loaded from, kept beside it: a server's query workers load
+        their in-memory copy from this file, 2-3x faster than reading the database back."""
+        return self.path / "quads.nq"
+
+    @property
     def manifest(self) -> dict:
         file = self.path / "manifest.json"
         return json.loads(file.read_text()) if file.is_file() else {}
@@ -51,7 +57,8 @@ def new_build(root: Path) -> Build:
 
 
 def load_nquads(build: Build, nquads: bytes) -> int:
-    """Bulk-load N-Quads into the build's own database; returns the number of quads."""
+    """Bulk-load N-Quads into the build's own database (and keep them beside it); returns the number of quads."""
+    build.nquads.write_bytes(nquads)
     store = ox.Store(str(build.db))
     store.bulk_load(nquads, format=ox.RdfFormat.N_QUADS)
     store.optimize()
@@ -62,13 +69,15 @@ def load_nquads(build: Build, nquads: bytes) -> int:
 
 
 def load_nquads_file(build: Build, path: Path) -> int:
-    """Bulk-load an N-Quads file into the build's own database; returns the number of quads."""
+    """Bulk-load an N-Quads file into the build's own database and move the file beside it;
+    returns the number of quads."""
     store = ox.Store(str(build.db))
     store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
     store.optimize()
     count = len(store)
     store.flush()
     del store
+    os.replace(path, build.nquads)
     return count
 
 

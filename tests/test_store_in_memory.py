@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 from api.app import create_app
 from api.settings import Settings
 from api.workers import QueryPool, QueryRequest
+from graph import store as stores
 from graph.cli import app
 from graph.commands import load_all
 from graph.engine import LocalEngine
@@ -131,3 +132,33 @@ def tiny_root(tmp_path: Path) -> Path:
     root = tmp_path / "store"
     swap_in(root, 1)
     return root
+
+
+def test_a_build_keeps_its_quads_beside_the_database_and_the_copy_loads_them(tmp_path: Path) -> None:
+    root = tmp_path / "store"
+    swap_in(root, 3)
+    build = stores.current_build(root)
+    assert build.nquads.read_bytes().count(b"\n") == 3
+    # Same number of quads, other quads: the copy must come from the file, not from the database.
+    build.nquads.write_text("".join(f"<urn:x{i}> <urn:p> <urn:y{i}> .\n" for i in range(3)))
+    engine = LocalEngine(root, in_memory=True)
+    assert {str(r["s"]) for r in engine.query("SELECT ?s WHERE { ?s ?p ?o }")} == {f"<urn:x{i}>" for i in range(3)}
+
+
+@pytest.mark.parametrize("damage", ["missing", "short"])
+def test_without_a_whole_quads_file_the_copy_is_read_from_the_database(tmp_path: Path, damage: str) -> None:
+    root = tmp_path / "store"
+    swap_in(root, 3)
+    build = stores.current_build(root)
+    if damage == "missing":
+        build.nquads.unlink()
+    else:
+        build.nquads.write_text("<urn:x0> <urn:p> <urn:y0> .\n")
+    engine = LocalEngine(root, in_memory=True)
+    assert {str(r["s"]) for r in engine.query("SELECT ?s WHERE { ?s ?p ?o }")} == {f"<urn:s{i}>" for i in range(3)}
+
+
+def test_the_curated_build_keeps_every_quad_it_loaded(store: Path) -> None:
+    build = stores.current_build(store)
+    copy = LocalEngine(store, in_memory=True)
+    assert n(copy) == build.manifest["quads"] == n(LocalEngine(store))
