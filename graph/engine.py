@@ -65,20 +65,20 @@ class LocalEngine:
     @property
     def store(self) -> ox.Store:
         """The current build, reopened when a new build has been swapped in."""
-        build = stores.current_build(self.root).path
+        current = stores.current_build(self.root)
+        build = current.path
         with self._lock:
             if self._store is not None and build == self._build:
                 return self._store
             first = self._store is None
-            on_disk = ox.Store.read_only(str(stores.Build(build).db))
+            on_disk = ox.Store.read_only(str(current.db))
             self._store, self._build, self._copied = on_disk, build, False
         if self.in_memory:
             if first:
-                self._install(build, _memory_copy(stores.Build(build), on_disk))
+                self._install(build, _memory_copy(current, on_disk))
             else:
-                self._copying = threading.Thread(
-                    target=lambda: self._install(build, _memory_copy(stores.Build(build), on_disk)),
-                    name=f"copy {build.name}", daemon=True)
+                self._copying = threading.Thread(target=lambda: self._install(build, _memory_copy(current, on_disk)),
+                                                 name=f"copy {build.name}", daemon=True)
                 self._copying.start()
         return self._store
 

@@ -59,25 +59,22 @@ def new_build(root: Path) -> Build:
 def load_nquads(build: Build, nquads: bytes) -> int:
     """Bulk-load N-Quads into the build's own database (and keep them beside it); returns the number of quads."""
     build.nquads.write_bytes(nquads)
-    store = ox.Store(str(build.db))
-    store.bulk_load(nquads, format=ox.RdfFormat.N_QUADS)
-    store.optimize()
-    count = len(store)
-    store.flush()
-    del store
-    return count
+    return _load_kept_nquads(build)
 
 
 def load_nquads_file(build: Build, path: Path) -> int:
-    """Bulk-load an N-Quads file into the build's own database and move the file beside it;
-    returns the number of quads."""
+    """Move an N-Quads file beside the build's own database and bulk-load it; returns the number of quads."""
+    os.replace(path, build.nquads)
+    return _load_kept_nquads(build)
+
+
+def _load_kept_nquads(build: Build) -> int:
     store = ox.Store(str(build.db))
-    store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
+    store.bulk_load(path=str(build.nquads), format=ox.RdfFormat.N_QUADS)
     store.optimize()
     count = len(store)
     store.flush()
     del store
-    os.replace(path, build.nquads)
     return count
 
 
