@@ -13,6 +13,7 @@ from graph.build import build
 from graph.engine import LocalEngine
 
 from serving import start_server
+from swapped import swap_in
 
 ARTIFACTS = paths.ROOT / "test-artifacts"
 
@@ -28,6 +29,14 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def engine(store: Path) -> LocalEngine:
     return LocalEngine(store)
+
+
+@pytest.fixture()
+def tiny(tmp_path: Path) -> Path:
+    """A store whose live build holds two triples (see swapped.py), for tests that swap builds in."""
+    root = tmp_path / "store"
+    swap_in(root, 2)
+    return root
 
 
 @pytest.fixture()

@@ -12,6 +12,9 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from api.settings import Settings
 from graph import store as stores
+from graph.engine import LocalEngine
+
+COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 
 
 def swap_in(root: Path, triples: int) -> str:
@@ -21,6 +24,11 @@ def swap_in(root: Path, triples: int) -> str:
     stores.write_manifest(build, {"quads": triples})
     stores.activate(root, build)
     return build.path.name
+
+
+def triples(engine: LocalEngine) -> int:
+    """The number of triples the engine's default graph (all graphs) holds."""
+    return int(next(iter(engine.query(COUNT)))["n"].value)
 
 
 def app_client(store: Path, **settings) -> TestClient:

@@ -16,7 +16,8 @@ import pytest
 from graph.build import build
 from graph.engine import LocalEngine
 
-COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+from swapped import triples
+
 HOGAN = "references/ref-11-hogan-2023.yaml"
 JACOBY = "references/ref-27-jacoby-2022.yaml"
 
@@ -43,7 +44,7 @@ def live_store(tmp_path: Path) -> Path:
 
 
 def triple_count(root: Path) -> int:
-    return int(next(iter(LocalEngine(root).query(COUNT)))["n"].value)
+    return triples(LocalEngine(root))
 
 
 def run_build(store: Path, sources: Path) -> subprocess.CompletedProcess:

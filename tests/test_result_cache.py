@@ -5,19 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from api.cache import CachedAnswer, ResultCache, volatile
 from api.settings import Settings
-from swapped import app_client, count, swap_in
+from swapped import COUNT, app_client, count, swap_in
 
-COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 JSON = {"accept": "application/sparql-results+json"}
-
-
-@pytest.fixture()
-def tiny(tmp_path: Path) -> Path:
-    root = tmp_path / "store"
-    swap_in(root, 2)
-    return root
 
 
 def test_a_rebuild_is_never_answered_from_the_cache(tiny: Path) -> None:

@@ -21,10 +21,9 @@ from graph.engine import LocalEngine
 from graph.named import NamedQueries
 
 from answers import assert_same_answer
-from swapped import app_client, count, run, swap_in
+from swapped import COUNT, app_client, count, run, swap_in, triples
 
 QUERIES = NamedQueries().all()
-COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 
 
 @pytest.fixture(scope="module")
@@ -33,10 +32,6 @@ def copied(store: Path) -> LocalEngine:
     assert engine.serving_from() == "disk"  # nothing read yet
     _ = engine.store
     return engine
-
-
-def n(engine: LocalEngine) -> int:
-    return int(next(iter(engine.query(COUNT)))["n"].value)
 
 
 @pytest.mark.parametrize("name", sorted(QUERIES))
@@ -60,11 +55,11 @@ def test_a_build_swapped_in_is_answered_at_once_from_disk_then_from_its_copy(tmp
     root = tmp_path / "store"
     first = swap_in(root, 2)
     engine = LocalEngine(root, in_memory=True)
-    assert n(engine) == 2 and engine.build_id == first and engine.serving_from() == "memory"
+    assert triples(engine) == 2 and engine.build_id == first and engine.serving_from() == "memory"
     second = swap_in(root, 5)
-    assert n(engine) == 5 and engine.build_id == second  # no waiting for the copy
+    assert triples(engine) == 5 and engine.build_id == second  # no waiting for the copy
     assert engine.wait_for_copy(timeout=30) and engine.serving_from() == "memory"
-    assert n(engine) == 5
+    assert triples(engine) == 5
 
 
 def test_the_pool_answers_from_memory_unless_told_to_read_the_disk_store(tmp_path: Path) -> None:
@@ -119,19 +114,12 @@ def test_until_a_worker_has_the_graph_a_query_gets_503_still_loading_not_busy(tm
     ("RELAPSEKG_QUERY_TIMEOUT", "ten", "RELAPSEKG_QUERY_TIMEOUT='ten': expected a number"),
     ("RELAPSEKG_QUERY_WORKERS", "2.5", "RELAPSEKG_QUERY_WORKERS='2.5': expected a whole number"),
 ])
-def test_serve_refuses_an_unreadable_setting_naming_the_variable(tiny_root: Path, monkeypatch: pytest.MonkeyPatch,
+def test_serve_refuses_an_unreadable_setting_naming_the_variable(tiny: Path, monkeypatch: pytest.MonkeyPatch,
                                                                  variable: str, value: str, message: str) -> None:
     load_all()  # registers `serve`
     monkeypatch.setenv(variable, value)
-    result = CliRunner().invoke(app, ["serve", "--store", str(tiny_root), "--port", "1"])
+    result = CliRunner().invoke(app, ["serve", "--store", str(tiny), "--port", "1"])
     assert result.exit_code == 2 and message in " ".join(result.output.split())
-
-
-@pytest.fixture()
-def tiny_root(tmp_path: Path) -> Path:
-    root = tmp_path / "store"
-    swap_in(root, 1)
-    return root
 
 
 def test_a_build_keeps_its_quads_beside_the_database_and_the_copy_loads_them(tmp_path: Path) -> None:
@@ -161,4 +149,4 @@ def test_without_a_whole_quads_file_the_copy_is_read_from_the_database(tmp_path:
 def test_the_curated_build_keeps_every_quad_it_loaded(store: Path) -> None:
     build = stores.current_build(store)
     copy = LocalEngine(store, in_memory=True)
-    assert n(copy) == build.manifest["quads"] == n(LocalEngine(store))
+    assert triples(copy) == build.manifest["quads"] == triples(LocalEngine(store))
