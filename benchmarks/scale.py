@@ -51,8 +51,8 @@ from typing import TYPE_CHECKING
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.common import (KeptAliveClient, machine, p50, p95, process, relapsekg_server, timings,  # noqa: E402
-                               with_worker_environment)
+from benchmarks.common import (KeptAliveClient, descendants, machine, p50, p95, process,  # noqa: E402
+                               relapsekg_server, rss_mib, timings, with_worker_environment)
 
 if TYPE_CHECKING:
     import pyoxigraph
@@ -136,30 +136,8 @@ def directory_mb(path: Path) -> float:
 
 def tree_rss_mb(pid: int) -> tuple[float, float]:
     """(RSS of ``pid``, RSS of ``pid`` and all its descendants) in MiB, from /proc."""
-    parents: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-            parents.setdefault(ppid, []).append(int(entry.name))
-
-    def rss(p: int) -> float:
-        try:
-            for line in Path(f"/proc/{p}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1]) / 1024
-        except OSError:
-            pass
-        return 0.0
-
-    total, stack = 0.0, [pid]
-    while stack:
-        p = stack.pop()
-        total += rss(p)
-        stack.extend(parents.get(p, []))
-    return rss(pid), total
+    main = rss_mib(pid)
+    return main, main + sum(rss_mib(child) for child in descendants(pid))
 
 
 def synthetic_values(query, parameters: dict[str, str]) -> dict[str, str]:
@@ -252,6 +230,7 @@ def query_latencies(engines: tuple[LocalEngine, LocalEngine], parameters: dict[s
 
 
 def run_size(label: str, target: int, root: Path, args: argparse.Namespace, out: Out) -> SizeResult:
+    from graph.store import current_build
     from graph.synth import generate, studies_for_triples
 
     studies = studies_for_triples(target)
@@ -263,9 +242,9 @@ def run_size(label: str, target: int, root: Path, args: argparse.Namespace, out:
     result.quads, result.build_s = built["quads"], built["seconds"]
     result.build_rss_mb = max(built["rss_kb"], built["children_rss_kb"]) / 1024
     result.mode, result.notes = built["manifest"].get("mode", "?"), built["notes"]
-    build = (store / "current").resolve()
-    result.store_mb = directory_mb(build)
-    result.nquads_mb = (build / "quads.nq").stat().st_size / 2**20 if (build / "quads.nq").is_file() else 0.0
+    build = current_build(store)
+    result.store_mb = directory_mb(build.path)
+    result.nquads_mb = build.nquads.stat().st_size / 2**20 if build.nquads.is_file() else 0.0
     out(f"  build (no reasoning): {result.quads:,} quads in {result.build_s:.1f} s, peak RSS {result.build_rss_mb:.0f} MiB, "
         f"store {result.store_mb:.0f} MiB on disk ({result.nquads_mb:.0f} MiB of it the N-Quads the workers load), mode {result.mode}, SHACL on {built['manifest'].get('shacl')}")
     phases = built["manifest"].get("phases", {})
@@ -378,7 +357,7 @@ def verdict(results: list[SizeResult], out: Out) -> None:
         out(f"  named queries growing faster than linearly ({a.label}→{b.label}, fastest runs, k > 1.15, > 5 ms): "
             + (", ".join(f"{n} (k={k:.2f})" for n, k in sorted(superlinear.items())) or "none"))
         if a.lookup_us and b.lookup_us:
-            store_k = 1 + math.log(b.lookup_us / a.lookup_us) / math.log(b.quads / a.quads)
+            store_k = 1 + exponent(a.lookup_us, b.lookup_us, a.quads, b.quads)
             beyond = {n: k for n, k in superlinear.items() if k > store_k + 0.05}
             out(f"  the store's share: an in-memory point lookup costs {b.lookup_us / a.lookup_us:.2f}x as much per quad at {b.label} "
                 f"as at {a.label}, so a query reading rows in proportion to the graph grows with k ≈ {store_k:.2f}; "

@@ -2,8 +2,9 @@
 
 Starts the server on an already-built store (one untimed start first, so the OS file cache is
 warm), polls ``/sparql?query=ASK{}`` every 10 ms and prints the time from launching the process
-to the first answer (any status below 500: the query workers have opened the graph); then the resident memory (RSS) of the server process and of its query
-workers, after the first answer and after each named query has run once.
+to the first answer (any status below 500: the query workers have opened the graph); then the
+resident memory (RSS) of the server process and of its query workers, after the first answer and
+after each named query has run once.
 
     .venv/bin/python benchmarks/startup.py [--store STORE] [--runs 5] [--workers 3]
 """
@@ -19,31 +20,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.common import build_store, load, machine, process, relapsekg_server  # noqa: E402
-
-
-def rss_mib(pid: int) -> float:
-    with open(f"/proc/{pid}/status") as status:
-        for line in status:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return 0.0
-
-
-def children(pid: int) -> list[int]:
-    try:
-        with open(f"/proc/{pid}/task/{pid}/children") as f:
-            return [int(p) for p in f.read().split()]
-    except OSError:
-        return []
-
-
-def descendants(pid: int) -> list[int]:
-    out = []
-    for child in children(pid):
-        out.append(child)
-        out.extend(descendants(child))
-    return out
+from benchmarks.common import build_store, descendants, load, machine, process, relapsekg_server, rss_mib  # noqa: E402
 
 
 def memory(pid: int) -> tuple[float, list[float]]:
