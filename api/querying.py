@@ -4,10 +4,12 @@ Shared by ``/sparql``, ``/queries/{name}`` and every page or API that reads the 
 gets the same budgets and the same 4xx messages. Answers carry an ``ETag`` (a hash of the bytes
 and their media type) and ``Cache-Control``; a GET whose ``If-None-Match`` names the current
 answer gets ``304 Not Modified``. Answers of the current build are kept in a bounded cache
-(:mod:`api.cache`), so asking again skips the query worker altogether.
+(:mod:`api.cache`), so asking again skips the query worker altogether; a named query at its
+defaults is answered from the body its build kept (:mod:`graph.kept_answers`) even the first time.
 """
 from __future__ import annotations
 
+import asyncio
 import json
 from functools import lru_cache
 from hashlib import blake2b
@@ -17,7 +19,9 @@ from fastapi import HTTPException, Request
 from fastapi.responses import PlainTextResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from graph.kept_answers import lookup
 from graph.results import GRAPH_FORMATS, RESULT_FORMATS
+from graph.store import StoreMissing, current_build
 
 from .cache import CachedAnswer, build_id, volatile
 from .guard import Refused, check
@@ -92,6 +96,13 @@ async def answer_query(request: Request, sparql: str, fmt: str, media: Optional[
             hit = cache.get(key)
             if hit is not None:
                 return hit
+    if settings.kept_answers and not settings.endpoint and not default_graphs and not named_graphs:
+        kept = await _kept_answer(settings, sparql, fmt, media)
+        if kept is not None:
+            build_name, answer = kept
+            if key is not None:
+                cache.put((build_name, *key[1:]), answer)
+            return answer
     try:
         outcome = await state.pool.run(QueryRequest(sparql, fmt, settings.max_rows, default_graphs, named_graphs))
     except QueryTimeout as exc:
@@ -104,15 +115,33 @@ async def answer_query(request: Request, sparql: str, fmt: str, media: Optional[
         raise HTTPException(400, f"malformed or unsupported query: {outcome.message}")
     if outcome.status == "error":
         raise HTTPException(503, outcome.message)
-    media_type = media or outcome.media_type
-    if media_type.startswith("text/"):
-        media_type += "; charset=utf-8"
-    etag = '"' + blake2b(f"{media_type} {outcome.digest}".encode(), digest_size=16).hexdigest() + '"'
-    answer = CachedAnswer(outcome.body, media_type, outcome.capped, etag)
+    answer = _answer(outcome.body, media or outcome.media_type, outcome.capped, outcome.digest)
     if key is not None and outcome.build:
         # Filed under the build the worker actually read, which a rebuild may have changed meanwhile.
         cache.put((outcome.build, *key[1:]), answer)
     return answer
+
+
+def _answer(body: bytes, media_type: str, capped: bool, digest: str) -> CachedAnswer:
+    """An answer with its full media type and its ETag (a hash of the media type and the body's digest)."""
+    if media_type.startswith("text/"):
+        media_type += "; charset=utf-8"
+    etag = '"' + blake2b(f"{media_type} {digest}".encode(), digest_size=16).hexdigest() + '"'
+    return CachedAnswer(body, media_type, capped, etag)
+
+
+async def _kept_answer(settings: Any, sparql: str, fmt: str, media: Optional[str]) -> Optional[tuple[str, CachedAnswer]]:
+    """The body the current build kept for this exact query, format and row cap, if it kept one,
+    with the name of that build."""
+    try:
+        build = current_build(settings.store)
+    except StoreMissing:
+        return None
+    kept = lookup(build.path, sparql, fmt, settings.max_rows)
+    if kept is None:
+        return None
+    body = await asyncio.to_thread(kept.read) if kept.size > 1 << 20 else kept.read()
+    return None if body is None else (build.path.name, _answer(body, media or kept.media_type, kept.capped, kept.digest))
 
 
 async def run_sparql(request: Request, sparql: str, accept: str | None,

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Callable, Optional, TypeVar
 
 from graph import paths
+from graph.results import DEFAULT_MAX_ROWS
 
 N = TypeVar("N", int, float)
 
@@ -49,11 +50,13 @@ class Settings:
     store: Path = field(default_factory=paths.default_store)
     endpoint: Optional[str] = field(default_factory=lambda: os.environ.get("RELAPSEKG_ENDPOINT") or None)
     query_timeout: float = field(default_factory=lambda: _number("QUERY_TIMEOUT", "10", float))
-    max_rows: int = field(default_factory=lambda: _number("MAX_ROWS", "10000"))
+    max_rows: int = field(default_factory=lambda: _number("MAX_ROWS", str(DEFAULT_MAX_ROWS)))
     max_query_length: int = field(default_factory=lambda: _number("MAX_QUERY_LENGTH", "20000"))
     workers: int = field(default_factory=lambda: _number("QUERY_WORKERS", "3"))
     # Query workers copy the graph into memory (faster answers; RELAPSEKG_IN_MEMORY=0 reads the disk store).
     in_memory: bool = field(default_factory=lambda: _switch("IN_MEMORY", True))
+    # Answer a named query at its defaults with the body the build kept (graph/kept_answers.py).
+    kept_answers: bool = field(default_factory=lambda: _switch("KEPT_ANSWERS", True))
     # Memory for serialized answers of the current build (MiB; 0: no answer cache).
     cache_mb: int = field(default_factory=_cache_mb)
     # Seconds clients and proxies may reuse an answer without asking again (0: revalidate with the ETag).

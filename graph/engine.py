@@ -75,9 +75,9 @@ class LocalEngine:
             self._store, self._build, self._copied = on_disk, build, False
         if self.in_memory:
             if first:
-                self._install(build, _memory_copy(current, on_disk))
+                self._install(build, memory_copy(current, on_disk))
             else:
-                self._copying = threading.Thread(target=lambda: self._install(build, _memory_copy(current, on_disk)),
+                self._copying = threading.Thread(target=lambda: self._install(build, memory_copy(current, on_disk)),
                                                  name=f"copy {build.name}", daemon=True)
                 self._copying.start()
         return self._store
@@ -103,25 +103,31 @@ class LocalEngine:
         return self._build.name if self._build is not None else ""
 
     def query(self, sparql: str, default_graphs: Iterable[str] = (), named_graphs: Iterable[str] = ()) -> Answer:
-        default = [ox.NamedNode(g) for g in default_graphs]
-        named = [ox.NamedNode(g) for g in named_graphs]
-        try:
-            return self.store.query(
-                sparql,
-                prefixes={p: str(ns) for p, ns in PREFIXES.items()},
-                # The default graph is the union of all graphs unless the request or the query names one.
-                use_default_graph_as_union=not default and not declares_dataset(sparql),
-                default_graph=default or None,
-                named_graphs=named or None,
-            )
-        except SyntaxError as exc:
-            raise QueryError(str(exc)) from exc
+        return evaluate(self.store, sparql, default_graphs, named_graphs)
 
     def describe(self) -> str:
         return f"embedded Oxigraph store at {self.root}" + (", copied into memory" if self.in_memory else "")
 
 
-def _memory_copy(build: stores.Build, on_disk: ox.Store) -> ox.Store:
+def evaluate(store: ox.Store, sparql: str, default_graphs: Iterable[str] = (), named_graphs: Iterable[str] = ()) -> Answer:
+    """``sparql`` on an Oxigraph store as every relapsekg command and worker asks it: the project's
+    prefixes declared, and the default graph the union of all graphs unless the request or the
+    query names one."""
+    default = [ox.NamedNode(g) for g in default_graphs]
+    named = [ox.NamedNode(g) for g in named_graphs]
+    try:
+        return store.query(
+            sparql,
+            prefixes={p: str(ns) for p, ns in PREFIXES.items()},
+            use_default_graph_as_union=not default and not declares_dataset(sparql),
+            default_graph=default or None,
+            named_graphs=named or None,
+        )
+    except SyntaxError as exc:
+        raise QueryError(str(exc)) from exc
+
+
+def memory_copy(build: stores.Build, on_disk: ox.Store | None = None) -> ox.Store:
     """The build in Oxigraph's memory store: parsed from the N-Quads kept beside the database
     (3 s per million quads), or, for a build without them or whose file does not hold as many
     quads as its manifest says, read back from the database (8 s per million quads)."""
@@ -132,6 +138,7 @@ def _memory_copy(build: stores.Build, on_disk: ox.Store) -> ox.Store:
         if len(copy) == expected:
             return copy
     copy = ox.Store()
+    on_disk = on_disk if on_disk is not None else ox.Store.read_only(str(build.db))
     copy.bulk_extend(on_disk.quads_for_pattern(None, None, None, None))
     return copy
 

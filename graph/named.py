@@ -18,8 +18,10 @@ same answer, but Oxigraph cannot treat a computed IRI as a constant and scans in
 """
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -143,12 +145,29 @@ def parse_named_query(path: Path) -> NamedQuery:
     return NamedQuery(path.stem, title, " ".join(description), tuple(params), path.read_text(encoding="utf-8"), path)
 
 
+@lru_cache(maxsize=512)
+def _parsed(path: str, mtime_ns: int, size: int) -> NamedQuery:
+    """A query file parsed once per version of it (the server reads the folder on every request)."""
+    return parse_named_query(Path(path))
+
+
 @dataclass
 class NamedQueries:
+    """The ``.rq`` files of a folder, read as they are now: a file added, edited or removed is
+    seen by the next call, while an unchanged one is not parsed again."""
+
     directory: Path = field(default_factory=lambda: paths.QUERIES_DIR)
 
     def all(self) -> dict[str, NamedQuery]:
-        return {p.stem: parse_named_query(p) for p in sorted(self.directory.glob("*.rq")) if _NAME.match(p.stem)}
+        if not self.directory.is_dir():
+            return {}
+        files = sorted((e for e in os.scandir(self.directory) if e.name.endswith(".rq") and _NAME.match(e.name[:-3])),
+                       key=lambda e: e.name)
+        queries = {}
+        for entry in files:
+            stat = entry.stat()
+            queries[entry.name[:-3]] = _parsed(entry.path, stat.st_mtime_ns, stat.st_size)
+        return queries
 
     def get(self, name: str) -> NamedQuery:
         queries = self.all()

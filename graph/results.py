@@ -27,6 +27,8 @@ GRAPH_FORMATS = {
     "trig": (ox.RdfFormat.TRIG, "application/trig"),
     "nquads": (ox.RdfFormat.N_QUADS, "application/n-quads"),
 }
+# Rows an answer of the HTTP service holds at most unless RELAPSEKG_MAX_ROWS says otherwise.
+DEFAULT_MAX_ROWS = 10_000
 CLI_FORMATS = ("table", "json", "csv", "tsv", "xml", "turtle", "jsonld", "ntriples")
 PREFIX_MAP = {p: str(ns) for p, ns in PREFIXES.items()}
 
@@ -155,15 +157,25 @@ def render_capped(answer: Any, fmt: str, max_rows: int) -> tuple[bytes, str, boo
         return body, media, capped, k
     if fmt not in RESULT_FORMATS:
         render(answer, fmt)  # raises the FormatError that names the formats that fit
-    tsv = answer.serialize(format=ox.QueryResultsFormat.TSV)
+    tsv, capped = cap_tsv(answer.serialize(format=ox.QueryResultsFormat.TSV), max_rows)
+    body, media = from_tsv(tsv, fmt, capped, max_rows)
+    return body, media, capped, k
+
+
+def cap_tsv(tsv: bytes, max_rows: int) -> tuple[bytes, bool]:
+    """A SPARQL TSV answer cut to its first ``max_rows`` rows, and whether it had more."""
     capped = tsv.count(b"\n") - 1 > max_rows  # the first line names the variables
-    if capped:
-        tsv = _cut_lines(tsv, max_rows + 1)
+    return (_cut_lines(tsv, max_rows + 1) if capped else tsv), capped
+
+
+def from_tsv(tsv: bytes, fmt: str, capped: bool, max_rows: int) -> tuple[bytes, str]:
+    """A SELECT answer written as SPARQL TSV, in the results format ``fmt``; a JSON answer that was
+    cut says so in a ``relapsekg`` member that SPARQL clients ignore."""
     rformat, media = RESULT_FORMATS[fmt]
     if fmt == "tsv":
-        return tsv, media, capped, k
+        return tsv, media
     body = ox.parse_query_results(tsv, format=ox.QueryResultsFormat.TSV).serialize(format=rformat)
     if capped and fmt == "json":
         # pyoxigraph's JSON is one object ending in "}": add a member that says the answer was cut.
         body = body[:-1] + b',"relapsekg":{"capped":true,"max_rows":%d}}' % max_rows
-    return body, media, capped, k
+    return body, media

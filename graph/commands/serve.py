@@ -22,6 +22,7 @@ def serve(
     workers: int = typer.Option(None, "--workers", help="query worker processes (RELAPSEKG_QUERY_WORKERS, default 3)"),
     cache_mb: int = typer.Option(None, "--cache-mb", help="memory for cached answers of the current build, 0 for none (RELAPSEKG_CACHE_MB, default 64)"),
     in_memory: Optional[bool] = typer.Option(None, "--in-memory/--on-disk", help="query workers copy the graph into memory, or read the disk store (RELAPSEKG_IN_MEMORY, default in memory)"),
+    kept_answers: Optional[bool] = typer.Option(None, "--kept-answers/--evaluate", help="answer named queries at their defaults with the bodies the build kept, or evaluate every request (RELAPSEKG_KEPT_ANSWERS, default kept)"),
 ) -> None:
     """Serve the graph over HTTP (read-only)."""
     import uvicorn
@@ -35,7 +36,7 @@ def serve(
         _fail(str(exc), 2)
     for name, value in (("query_timeout", query_timeout), ("max_rows", max_rows),
                         ("max_query_length", max_query_length), ("workers", workers), ("cache_mb", cache_mb),
-                        ("in_memory", in_memory)):
+                        ("in_memory", in_memory), ("kept_answers", kept_answers)):
         if value is not None:
             setattr(settings, name, value)
     typer.echo(f"relapsekg serving {endpoint or settings.store} on http://{host}:{port}/  (SPARQL at /sparql)", err=True)
