@@ -7,21 +7,17 @@ text, the protocol dataset, the row cap, the format and the media type. A lookup
 ``current`` link first (one system call), so once a rebuild is swapped in, no answer of an
 earlier build can match again; the old entries age out of the LRU order.
 
-Queries whose answer changes from one run to the next (``NOW()``, ``RAND()``, ``UUID()``,
-``STRUUID()``, ``BNODE()``) are never cached.
+Queries whose answer changes from one run to the next (``graph.sparqltext.volatile``) are never
+cached.
 """
 from __future__ import annotations
 
 import os
-import re
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Hashable, Optional
 
-from graph.sparqltext import masked
-
-_VOLATILE = re.compile(r"\b(NOW|RAND|UUID|STRUUID|BNODE)\s*\(", re.I)
 _ENTRY_OVERHEAD = 256  # bytes of bookkeeping per entry, roughly
 
 
@@ -31,6 +27,7 @@ class CachedAnswer:
     media_type: str
     capped: bool
     etag: str
+    source: str = "evaluated"  # or "cache", "kept": where the server took it from (X-Relapsekg-Answer)
 
     @property
     def size(self) -> int:
@@ -45,11 +42,6 @@ def build_id(store: Optional[Path]) -> str:
         return os.path.basename(os.readlink(os.path.join(store, "current")))
     except OSError:
         return ""
-
-
-def volatile(sparql: str) -> bool:
-    """Whether the answer may differ between two runs on the same graph."""
-    return bool(_VOLATILE.search(masked(sparql)))
 
 
 class ResultCache:

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import asyncio
 import json
+from dataclasses import replace
 from functools import lru_cache
 from hashlib import blake2b
+from pathlib import Path
 from typing import Any, Optional, Sequence
 
 from fastapi import HTTPException, Request
@@ -21,9 +23,10 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from graph.kept_answers import lookup
 from graph.results import GRAPH_FORMATS, RESULT_FORMATS
-from graph.store import StoreMissing, current_build
+from graph.sparqltext import volatile
+from graph.store import BUILDS
 
-from .cache import CachedAnswer, build_id, volatile
+from .cache import CachedAnswer, build_id
 from .guard import Refused, check
 from .negotiation import choose
 from .workers import QueryRequest, QueryTimeout, ServiceBusy, ServiceStarting
@@ -84,25 +87,22 @@ def _not_modified(if_none_match: Optional[str], etag: str) -> bool:
 
 async def answer_query(request: Request, sparql: str, fmt: str, media: Optional[str],
                        default_graphs: tuple[str, ...] = (), named_graphs: tuple[str, ...] = ()) -> CachedAnswer:
-    """The serialized answer, from the cache of the current build or from a query worker."""
+    """The serialized answer: from the cache of the current build, from the body the build kept
+    for this request, or from a query worker, in that order."""
     state = request.app.state
     settings = state.settings
     cache = state.cache
+    build = "" if settings.endpoint else build_id(settings.store)
     key = None
-    if cache.enabled and not settings.endpoint and not _volatile(sparql):
-        build = build_id(settings.store)
-        if build:
-            key = (build, fmt, media, settings.max_rows, sparql, default_graphs, named_graphs)
-            hit = cache.get(key)
-            if hit is not None:
-                return hit
-    if settings.kept_answers and not settings.endpoint and not default_graphs and not named_graphs:
-        kept = await _kept_answer(settings, sparql, fmt, media)
+    if build and cache.enabled and not _volatile(sparql):
+        key = (build, fmt, media, settings.max_rows, sparql, default_graphs, named_graphs)
+        hit = cache.get(key)
+        if hit is not None:
+            return replace(hit, source="cache")
+    if build and settings.kept_answers and not default_graphs and not named_graphs:
+        kept = await _kept_answer(settings.store / BUILDS / build, sparql, fmt, media, settings.max_rows)
         if kept is not None:
-            build_name, answer = kept
-            if key is not None:
-                cache.put((build_name, *key[1:]), answer)
-            return answer
+            return kept  # not copied into the cache: a file read costs little, and evaluated answers need the room
     try:
         outcome = await state.pool.run(QueryRequest(sparql, fmt, settings.max_rows, default_graphs, named_graphs))
     except QueryTimeout as exc:
@@ -122,26 +122,22 @@ async def answer_query(request: Request, sparql: str, fmt: str, media: Optional[
     return answer
 
 
-def _answer(body: bytes, media_type: str, capped: bool, digest: str) -> CachedAnswer:
+def _answer(body: bytes, media_type: str, capped: bool, digest: str, source: str = "evaluated") -> CachedAnswer:
     """An answer with its full media type and its ETag (a hash of the media type and the body's digest)."""
     if media_type.startswith("text/"):
         media_type += "; charset=utf-8"
     etag = '"' + blake2b(f"{media_type} {digest}".encode(), digest_size=16).hexdigest() + '"'
-    return CachedAnswer(body, media_type, capped, etag)
+    return CachedAnswer(body, media_type, capped, etag, source)
 
 
-async def _kept_answer(settings: Any, sparql: str, fmt: str, media: Optional[str]) -> Optional[tuple[str, CachedAnswer]]:
-    """The body the current build kept for this exact query, format and row cap, if it kept one,
-    with the name of that build."""
-    try:
-        build = current_build(settings.store)
-    except StoreMissing:
-        return None
-    kept = lookup(build.path, sparql, fmt, settings.max_rows)
+async def _kept_answer(build: Path, sparql: str, fmt: str, media: Optional[str], max_rows: int) -> Optional[CachedAnswer]:
+    """The body ``build`` kept for this exact query, format and row cap, if it kept one (a build
+    pruned meanwhile, or a file gone or damaged, is a miss: the query is evaluated)."""
+    kept = lookup(build, sparql, fmt, max_rows)
     if kept is None:
         return None
     body = await asyncio.to_thread(kept.read) if kept.size > 1 << 20 else kept.read()
-    return None if body is None else (build.path.name, _answer(body, media or kept.media_type, kept.capped, kept.digest))
+    return None if body is None else _answer(body, media or kept.media_type, kept.capped, kept.digest, "kept")
 
 
 async def run_sparql(request: Request, sparql: str, accept: str | None,
@@ -155,7 +151,8 @@ async def run_sparql(request: Request, sparql: str, accept: str | None,
     else:
         media = None
     answer = await answer_query(request, sparql, fmt, media, tuple(default_graphs), tuple(named_graphs))
-    headers = {"Vary": "Accept", "ETag": answer.etag, "Cache-Control": _cache_control(settings.cache_max_age)}
+    headers = {"Vary": "Accept", "ETag": answer.etag, "Cache-Control": _cache_control(settings.cache_max_age),
+               "X-Relapsekg-Answer": answer.source}
     if answer.capped:
         headers["X-Relapsekg-Capped"] = str(settings.max_rows)
         headers["Warning"] = f'199 relapsekg "result capped at {settings.max_rows} rows"'

@@ -64,10 +64,8 @@ class ServiceStarting(ServiceBusy):
 
 def _serve_queries(conn: Connection, store: Optional[str], endpoint: Optional[str], in_memory: bool) -> None:
     """The worker's loop: one request in, one outcome out, until the connection closes."""
-    from hashlib import blake2b
-
     from graph.engine import LocalEngine, QueryError, engine_for
-    from graph.results import FormatError, render_capped
+    from graph.results import FormatError, digest, render_capped
     from graph.store import StoreMissing
 
     engine = engine_for(Path(store) if store else None, endpoint, in_memory)
@@ -90,7 +88,7 @@ def _serve_queries(conn: Connection, store: Optional[str], endpoint: Optional[st
             build = getattr(engine, "build_id", "")
             body, media, capped, kind = render_capped(answer, request.format, request.max_rows)
             outcome = QueryOutcome("ok", body, media, capped, kind, build=build,
-                                   digest=blake2b(body, digest_size=16).hexdigest(),
+                                   digest=digest(body),
                                    store=engine.serving_from() if isinstance(engine, LocalEngine) else "")
         except (QueryError, FormatError) as exc:
             outcome = QueryOutcome("bad", message=str(exc))

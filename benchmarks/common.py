@@ -130,6 +130,7 @@ class KeptAliveClient:
         parts = urlsplit(base_url)
         self.host, self.port, self.timeout = parts.hostname or "127.0.0.1", parts.port or 80, timeout
         self._conn = http.client.HTTPConnection(self.host, self.port, timeout=timeout)
+        self.last_headers: http.client.HTTPMessage | None = None  # of the last answer, to see how it was served
 
     def post(self, path: str, form: dict[str, str], accept: str) -> bytes:
         """POST ``form`` as an HTML form; the answer's body (see :meth:`request`)."""
@@ -156,6 +157,7 @@ class KeptAliveClient:
             except (TimeoutError, http.client.HTTPException):
                 self._renew()
                 raise
+        self.last_headers = response.headers
         if response.status >= 400:
             raise HTTPStatusError(response.status, answer)
         return answer

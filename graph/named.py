@@ -21,8 +21,8 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from pathlib import Path
 
 from . import paths
@@ -121,7 +121,8 @@ class NamedQuery:
 
 def parse_named_query(path: Path) -> NamedQuery:
     title, description, params = "", [], []
-    for line in path.read_text(encoding="utf-8").splitlines():
+    text = path.read_text(encoding="utf-8")
+    for line in text.splitlines():
         m = _HEADER.match(line.strip())
         if not m:
             if line.strip():
@@ -142,12 +143,15 @@ def parse_named_query(path: Path) -> NamedQuery:
             description.append(body)
     if not title:
         raise NamedQueryError(f"{path.name}: the header comment needs a '# title:' line")
-    return NamedQuery(path.stem, title, " ".join(description), tuple(params), path.read_text(encoding="utf-8"), path)
+    return NamedQuery(path.stem, title, " ".join(description), tuple(params), text, path)
 
 
 @lru_cache(maxsize=512)
-def _parsed(path: str, mtime_ns: int, size: int) -> NamedQuery:
-    """A query file parsed once per version of it (the server reads the folder on every request)."""
+def _parsed(path: str, mtime_ns: int, ctime_ns: int, inode: int, size: int) -> NamedQuery:
+    """A query file parsed once per version of it (the server reads the folder on every request).
+    A rewrite changes its mtime and ctime, a replacement its inode. (Kernels before Linux 6.13
+    stamp files with a clock of a few milliseconds: there, a rewrite of the same size within one
+    tick of an earlier read is seen only at the file's next change.)"""
     return parse_named_query(Path(path))
 
 
@@ -158,15 +162,18 @@ class NamedQueries:
 
     directory: Path = field(default_factory=lambda: paths.QUERIES_DIR)
 
-    def all(self) -> dict[str, NamedQuery]:
+    def files(self) -> list[Path]:
+        """The named query files, by name (a file whose name is not a query name is ignored)."""
         if not self.directory.is_dir():
-            return {}
-        files = sorted((e for e in os.scandir(self.directory) if e.name.endswith(".rq") and _NAME.match(e.name[:-3])),
-                       key=lambda e: e.name)
+            return []
+        return sorted(Path(e.path) for e in os.scandir(self.directory)
+                      if e.name.endswith(".rq") and _NAME.match(e.name[:-3]))
+
+    def all(self) -> dict[str, NamedQuery]:
         queries = {}
-        for entry in files:
-            stat = entry.stat()
-            queries[entry.name[:-3]] = _parsed(entry.path, stat.st_mtime_ns, stat.st_size)
+        for path in self.files():
+            stat = path.stat()
+            queries[path.stem] = _parsed(str(path), stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino, stat.st_size)
         return queries
 
     def get(self, name: str) -> NamedQuery:

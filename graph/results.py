@@ -6,6 +6,7 @@ N-Triples, JSON-LD, RDF/XML, TriG); only the terminal table is ours.
 from __future__ import annotations
 
 import io
+from hashlib import blake2b
 from dataclasses import dataclass
 from typing import Any
 
@@ -157,15 +158,21 @@ def render_capped(answer: Any, fmt: str, max_rows: int) -> tuple[bytes, str, boo
         return body, media, capped, k
     if fmt not in RESULT_FORMATS:
         render(answer, fmt)  # raises the FormatError that names the formats that fit
-    tsv, capped = cap_tsv(answer.serialize(format=ox.QueryResultsFormat.TSV), max_rows)
+    tsv, capped, _rows = cap_tsv(answer.serialize(format=ox.QueryResultsFormat.TSV), max_rows)
     body, media = from_tsv(tsv, fmt, capped, max_rows)
     return body, media, capped, k
 
 
-def cap_tsv(tsv: bytes, max_rows: int) -> tuple[bytes, bool]:
-    """A SPARQL TSV answer cut to its first ``max_rows`` rows, and whether it had more."""
-    capped = tsv.count(b"\n") - 1 > max_rows  # the first line names the variables
-    return (_cut_lines(tsv, max_rows + 1) if capped else tsv), capped
+def cap_tsv(tsv: bytes, max_rows: int) -> tuple[bytes, bool, int]:
+    """A SPARQL TSV answer cut to its first ``max_rows`` rows, whether it had more, and how many it had."""
+    rows = tsv.count(b"\n") - 1  # the first line names the variables
+    capped = rows > max_rows
+    return (_cut_lines(tsv, max_rows + 1) if capped else tsv), capped, rows
+
+
+def digest(body: bytes) -> str:
+    """The hash of an answer's bytes that its ETag is made from (with its media type)."""
+    return blake2b(body, digest_size=16).hexdigest()
 
 
 def from_tsv(tsv: bytes, fmt: str, capped: bool, max_rows: int) -> tuple[bytes, str]:

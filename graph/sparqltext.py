@@ -15,3 +15,12 @@ def masked(sparql: str) -> str:
 def declares_dataset(sparql: str) -> bool:
     """Whether the query has its own FROM / FROM NAMED clauses."""
     return bool(_FROM.search(masked(sparql)))
+
+
+_VOLATILE = re.compile(r"\b(NOW|RAND|UUID|STRUUID|BNODE)\s*\(", re.I)
+
+
+def volatile(sparql: str) -> bool:
+    """Whether the answer may differ between two runs on the same graph (``NOW()``, ``RAND()``,
+    ``UUID()``, ``STRUUID()``, ``BNODE()``): such answers are neither cached nor kept."""
+    return bool(_VOLATILE.search(masked(sparql)))

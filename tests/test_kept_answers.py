@@ -14,6 +14,7 @@ import pyoxigraph as ox
 import pytest
 
 from answers import assert_same_answer, group_concats
+from api.settings import Settings
 from graph import store as stores
 from graph.engine import memory_copy
 from graph.kept_answers import FOLDER, INDEX, keep, lookup, text_key
@@ -79,6 +80,7 @@ def test_a_kept_answer_is_what_a_query_worker_would_send(store: Path) -> None:
                 a = kept.get(f"/queries/{name}", headers={"accept": media})
                 b = evaluated.get(f"/queries/{name}", headers={"accept": media})
                 assert a.status_code == b.status_code == 200, (name, fmt, a.text, b.text)
+                assert (a.headers["x-relapsekg-answer"], b.headers["x-relapsekg-answer"]) == ("kept", "evaluated")
                 assert a.headers["content-type"] == b.headers["content-type"], (name, fmt)
                 if a.content == b.content:
                     assert a.headers["etag"] == b.headers["etag"], (name, fmt)
@@ -127,11 +129,24 @@ def test_a_row_cap_the_kept_body_does_not_fit_is_evaluated(private_store: Path) 
         assert exactly.get("/queries/evidence-table", headers={"accept": ACCEPT["json"]}).content == marker
 
 
-def test_the_server_can_be_told_to_evaluate_every_request(private_store: Path) -> None:
+def test_the_server_can_be_told_to_evaluate_every_request(private_store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     marker = mark(kept_file(private_store, "definitions", "json"))
+    monkeypatch.setenv("RELAPSEKG_KEPT_ANSWERS", "0")
+    assert Settings().kept_answers is False
     with app_client(private_store, cache_mb=0, kept_answers=False) as client:
         r = client.get("/queries/definitions", headers={"accept": ACCEPT["json"]})
         assert r.status_code == 200 and r.content != marker and r.json()["results"]["bindings"]
+        assert r.headers["x-relapsekg-answer"] == "evaluated"
+
+
+def test_kept_answers_are_not_copied_into_the_answer_cache(private_store: Path) -> None:
+    with app_client(private_store) as client:
+        for _ in range(2):
+            assert client.get("/queries/definitions").headers["x-relapsekg-answer"] == "kept"
+        assert len(client.app.state.cache) == 0
+        chosen = {"study": "aall1331"}
+        sources = [client.get("/queries/evidence-table", params=chosen).headers["x-relapsekg-answer"] for _ in range(2)]
+        assert sources == ["evaluated", "cache"]
 
 
 @pytest.mark.parametrize("damage", ["removed", "truncated"])
@@ -156,12 +171,62 @@ def test_a_rebuild_is_never_answered_with_the_previous_builds_kept_answers(priva
         assert r.status_code == 200 and r.json()["results"]["bindings"] == []
 
 
-def test_a_named_query_that_fails_is_noted_and_the_others_are_kept(store: Path, tmp_path: Path) -> None:
+def keep_files(store: Path, tmp_path: Path, files: dict[str, str], max_rows: int = 100) -> tuple[stores.Build, dict, list[str]]:
+    """Keep the answers of the query ``files`` (name: text) for the session graph in a build of their own."""
     queries = tmp_path / "queries"
-    queries.mkdir()
-    (queries / "counted.rq").write_text("# title: Count\nSELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }\n")
-    (queries / "broken.rq").write_text("# title: Broken\nSELECT ?s WHERE { ?s ?p }\n")
+    queries.mkdir(parents=True)
+    for name, text in files.items():
+        (queries / name).write_text(text)
     build = stores.new_build(tmp_path / "builds")
-    index, notes = keep(build, memory_copy(stores.current_build(store)), NamedQueries(queries).all(), 100)
+    index, notes = keep(build, memory_copy(stores.current_build(store)), NamedQueries(queries).files(), max_rows)
+    return build, index, notes
+
+
+def test_a_named_query_that_fails_or_changes_every_run_is_noted_and_the_others_are_kept(store: Path, tmp_path: Path) -> None:
+    _build, index, notes = keep_files(store, tmp_path, {
+        "counted.rq": "# title: Count\nSELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }\n",
+        "broken.rq": "# title: Broken\nSELECT ?s WHERE { ?s ?p }\n",
+        "untitled.rq": "SELECT ?s WHERE { ?s ?p ?o }\n",
+        "random.rq": "# title: Random\nSELECT (RAND() AS ?r) WHERE {}\n",
+    })
     assert [entry["query"] for entry in index["answers"].values()] == ["counted"]
-    assert len(notes) == 1 and notes[0].startswith("broken.rq: answer not kept:") and "error at " in notes[0]
+    assert sorted(note.split(":")[0] for note in notes) == ["broken.rq", "random.rq", "untitled.rq"]
+    assert any(note.startswith("broken.rq: answer not kept: error at ") for note in notes)
+    assert any(note.startswith("untitled.rq: answer not kept:") and "title" in note for note in notes)
+
+
+def test_a_graph_answer_is_kept_in_every_graph_format_the_server_negotiates(store: Path, tmp_path: Path) -> None:
+    build, index, notes = keep_files(store, tmp_path, {
+        "labels.rq": "# title: Labels\nCONSTRUCT { ?s rdfs:label ?l } WHERE { ?s a rkg:Study ; rdfs:label ?l }\n"})
+    assert not notes
+    text = NamedQueries(tmp_path / "queries").get("labels").sparql()
+    for fmt in ("turtle", "ntriples", "jsonld", "rdfxml", "trig"):
+        kept = lookup(build.path, text, fmt, 100)
+        assert kept is not None and kept.read(), fmt
+    assert lookup(build.path, text, "nquads", 100) is None  # /sparql offers no N-Quads
+    assert next(iter(index["answers"].values()))["rows"] > 0
+
+
+def test_a_cut_body_fits_only_its_own_cap_and_a_whole_one_any_cap_it_fits_under(store: Path, tmp_path: Path) -> None:
+    listing = "# title: Studies\nSELECT ?s WHERE { ?s a rkg:Study } ORDER BY ?s\n"
+    build, index, _ = keep_files(store, tmp_path, {"studies.rq": listing}, max_rows=3)
+    text = NamedQueries(tmp_path / "queries").get("studies").sparql()
+    rows = next(iter(index["answers"].values()))["rows"]
+    assert rows > 3 and lookup(build.path, text, "json", 3).capped
+    assert lookup(build.path, text, "json", 2) is None and lookup(build.path, text, "json", rows) is None
+    whole, whole_index, _ = keep_files(store, tmp_path / "whole", {"studies.rq": listing}, max_rows=1000)
+    assert all(lookup(whole.path, text, "csv", cap) is not None for cap in (rows, 1000, 10**6))
+    assert lookup(whole.path, text, "csv", rows - 1) is None
+
+
+def test_answers_kept_by_other_code_or_in_a_damaged_index_are_not_used(private_store: Path) -> None:
+    index_file = stores.current_build(private_store).path / FOLDER / INDEX
+    kept = json.loads(index_file.read_text())
+    with app_client(private_store, cache_mb=0) as client:
+        assert client.get("/queries/definitions").headers["x-relapsekg-answer"] == "kept"
+        for damaged in ({**kept, "fingerprint": "another version"}, [], {**kept, "answers": {k: {} for k in kept["answers"]}},
+                        {**kept, "answers": None}):
+            index_file.write_text(json.dumps(damaged))
+            r = client.get("/queries/definitions")
+            assert r.status_code == 200 and r.headers["x-relapsekg-answer"] == "evaluated", damaged
+            assert r.json()["results"]["bindings"]

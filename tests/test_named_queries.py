@@ -203,3 +203,19 @@ def test_an_entity_id_parameter_takes_the_short_id_and_reaches_the_query_as_a_co
     rows = ask(engine, "evidence-by-therapy", therapy="cd19-car-t", topic="cns-efficacy")
     assert rows and {r["direction"] for r in rows} == {"for"}
     assert ask(engine, "evidence-by-therapy", therapy="no-such-therapy") == []
+
+
+def test_a_query_file_added_edited_or_removed_is_seen_at_once(tmp_path) -> None:
+    """The server reads the folder on every request; parses are reused only for an unchanged file."""
+    folder = tmp_path / "queries"
+    folder.mkdir()
+    first = folder / "first.rq"
+    first.write_text("# title: Alpha\nSELECT * WHERE { ?s ?p ?o }\n")
+    queries = NamedQueries(folder)
+    assert queries.get("first").title == "Alpha"
+    first.write_text("# title: Omega\nSELECT * WHERE { ?s ?p ?o }\n")  # same size, a moment later
+    assert queries.get("first").title == "Omega"
+    (folder / "second.rq").write_text("# title: Second\nASK {}\n")
+    assert sorted(queries.all()) == ["first", "second"]
+    first.unlink()
+    assert sorted(queries.all()) == ["second"]

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from api.cache import CachedAnswer, ResultCache, volatile
+from api.cache import CachedAnswer, ResultCache
 from api.settings import Settings
+from graph.sparqltext import volatile
 from swapped import COUNT, app_client, count, swap_in
 
 JSON = {"accept": "application/sparql-results+json"}

@@ -111,6 +111,7 @@ def test_until_a_worker_has_the_graph_a_query_gets_503_still_loading_not_busy(tm
 
 @pytest.mark.parametrize("variable, value, message", [
     ("RELAPSEKG_IN_MEMORY", "maybe", "RELAPSEKG_IN_MEMORY='maybe': expected 1, on"),
+    ("RELAPSEKG_KEPT_ANSWERS", "kept", "RELAPSEKG_KEPT_ANSWERS='kept': expected 1, on"),
     ("RELAPSEKG_QUERY_TIMEOUT", "ten", "RELAPSEKG_QUERY_TIMEOUT='ten': expected a number"),
     ("RELAPSEKG_QUERY_WORKERS", "2.5", "RELAPSEKG_QUERY_WORKERS='2.5': expected a whole number"),
 ])
