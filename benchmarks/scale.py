@@ -22,7 +22,10 @@ For each size, one run
    Parameters that name a curated entity (study=aall1331, number=11, an entity or fact IRI)
    name the synthetic equivalent given in the corpus' synth.json;
 5. times point lookups in both stores (every quad of one subject, for a fixed sample of
-   results): the cost of one index access, which every join pays per row.
+   results): the cost of one index access, which every join pays per row; and three probes of
+   whole-corpus work in memory (a scan of every quad, a lookup for every result's cohort label,
+   a DISTINCT over every subject), whose cost per quad or row says how much of a whole-corpus
+   query's growth is the store's: a working set that outgrows the CPU caches.
 
 Then it prints how each cost grows per 10x more triples (exponent 1 = linear; for named queries
 from each one's fastest run, which the machine's noise disturbs least) and flags named queries
@@ -115,6 +118,7 @@ class SizeResult:
     server_ready_s: float = 0.0  # from starting `relapsekg serve` to its first SPARQL answer
     lookup_us: float = 0.0  # one point lookup (all quads of a subject), per quad read, in memory
     lookup_disk_us: float = 0.0  # the same on the disk store
+    probes: dict[str, float] = field(default_factory=dict)  # whole-corpus work, ns per quad or row (PROBES)
     unordered: dict[str, float] = field(default_factory=dict)  # p50 without the final ORDER BY
     reasoning_build_s: float | None = None
     reasoning_rss_mb: float | None = None
@@ -192,6 +196,27 @@ def lookup_cost_us(db: pyoxigraph.Store, sample: int = 2000) -> float:
             read += sum(1 for _ in db.quads_for_pattern(subject, None, None, None))
         best = min(best, (time.perf_counter() - started) * 1e6 / max(read, 1))
     return best
+
+
+# Whole-corpus work, per row it reads: what the store itself makes of a larger graph once a query's
+# working set (the indexes it walks, the hash tables it builds) outgrows the CPU's caches. Point
+# lookups above touch a fixed sample of 2,000 subjects, which stays cached at every size.
+PROBES = {
+    "scan of every quad": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
+    "lookups across the corpus": "SELECT ?r ?c ?l WHERE { ?r a rkg:Result ; rkg:cohort ?c . ?c rdfs:label ?l }",
+    "DISTINCT over every subject": "SELECT DISTINCT ?s WHERE { ?s ?p ?o }",
+}
+
+
+def probe_costs_ns(engine: LocalEngine) -> dict[str, float]:
+    """Nanoseconds per quad read (scan, DISTINCT) or per row (lookups) of each probe, fastest of 5 runs."""
+    quads = len(engine.store)
+    costs = {}
+    for name, sparql in PROBES.items():
+        rows = consume(engine.query(sparql))
+        fastest = min(timings(lambda s=sparql: consume(engine.query(s)), 5, 30.0))
+        costs[name] = fastest * 1e6 / (rows if name.startswith("lookups") else quads)
+    return costs
 
 
 def consume(answer: object) -> int:
@@ -277,6 +302,9 @@ def run_size(label: str, target: int, root: Path, args: argparse.Namespace, out:
     result.lookup_us, result.lookup_disk_us = lookup_cost_us(engines[0].store), lookup_cost_us(engines[1].store)
     out(f"  copy into memory {copy_s:.1f} s; point lookups (all quads of a result): {result.lookup_us:.2f} µs per quad "
         f"read in memory, {result.lookup_disk_us:.2f} µs on disk")
+    result.probes = probe_costs_ns(engines[0])
+    out("  whole-corpus work in memory: " + ", ".join(f"{name} {ns:.0f} ns per {'row' if name.startswith('lookups') else 'quad'}"
+                                                   for name, ns in result.probes.items()))
     out(f"  named queries, in process in memory, and on disk (parameters: "
         f"{', '.join(f'{k}={v.rsplit(chr(47), 1)[-1]}' for k, v in parameters.items())}):")
     # The generated corpus and its parse leave millions of Python objects behind at 1M; every
@@ -331,6 +359,8 @@ def growth(results: list[SizeResult], out: Out) -> None:
     row("server first answer s", [r.server_ready_s for r in results], ".1f")
     row("point lookup µs/quad, memory", [r.lookup_us for r in results], ".2f")
     row("point lookup µs/quad, disk", [r.lookup_disk_us for r in results], ".2f")
+    for name in PROBES:
+        row(f"{name} ns", [r.probes[name] for r in results], ".0f")
     for name in results[0].queries:
         row(f"{name} fastest ms", [r.fastest[name] for r in results], ".1f")
     out()
@@ -372,6 +402,14 @@ def verdict(results: list[SizeResult], out: Out) -> None:
             out(f"  the store's share: an in-memory point lookup costs {b.lookup_us / a.lookup_us:.2f}x as much per quad at {b.label} "
                 f"as at {a.label}, so a query reading rows in proportion to the graph grows with k ≈ {store_k:.2f}; "
                 f"faster than that: " + (", ".join(f"{n} (k={k:.2f})" for n, k in sorted(beyond.items())) or "none"))
+        if a.probes and b.probes:
+            probe_k = {name: 1 + exponent(a.probes[name], b.probes[name], a.quads, b.quads) for name in PROBES}
+            worst = max(probe_k.values())
+            out("  whole-corpus work: per quad or row the store costs more at " + b.label + " than at " + a.label
+                + " once a query's working set outgrows the CPU caches; a query doing it in proportion to the graph "
+                + "grows with " + ", ".join(f"k ≈ {k:.2f} ({name})" for name, k in probe_k.items())
+                + "; named queries beyond the largest of these: "
+                + (", ".join(f"{n} (k={k:.2f})" for n, k in sorted(superlinear.items()) if k > worst + 0.05) or "none"))
         sorted_share = {n: exponent(a.unordered[n], b.unordered[n], a.quads, b.quads)
                         for n in superlinear if n in a.unordered and n in b.unordered}
         if sorted_share:
