@@ -22,7 +22,7 @@ from fastapi.responses import PlainTextResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from graph.kept_answers import lookup
-from graph.results import GRAPH_FORMATS, RESULT_FORMATS
+from graph.results import GRAPH_FORMATS, RESULT_FORMATS, SERVED_GRAPH_FORMATS
 from graph.sparqltext import volatile
 from graph.store import BUILDS
 
@@ -32,7 +32,7 @@ from .negotiation import choose
 from .workers import QueryRequest, QueryTimeout, ServiceBusy, ServiceStarting
 
 RESULT_MEDIA = {media: name for name, (_f, media) in RESULT_FORMATS.items()}
-GRAPH_MEDIA = {media: name for name, (_f, media) in GRAPH_FORMATS.items() if name != "nquads"}
+GRAPH_MEDIA = {GRAPH_FORMATS[name][1]: name for name in SERVED_GRAPH_FORMATS}
 # Aliases clients send for the same formats.
 RESULT_MEDIA.update({"application/json": "json", "application/xml": "xml", "text/xml": "xml"})
 GRAPH_MEDIA.update({"application/x-turtle": "turtle", "text/plain": "ntriples", "application/json": "jsonld"})

@@ -201,21 +201,22 @@ def lookup_cost_us(db: pyoxigraph.Store, sample: int = 2000) -> float:
 # Whole-corpus work, per row it reads: what the store itself makes of a larger graph once a query's
 # working set (the indexes it walks, the hash tables it builds) outgrows the CPU's caches. Point
 # lookups above touch a fixed sample of 2,000 subjects, which stays cached at every size.
+# Each probe: its query, and what its cost is counted per (every quad of the graph, or each row).
 PROBES = {
-    "scan of every quad": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
-    "lookups across the corpus": "SELECT ?r ?c ?l WHERE { ?r a rkg:Result ; rkg:cohort ?c . ?c rdfs:label ?l }",
-    "DISTINCT over every subject": "SELECT DISTINCT ?s WHERE { ?s ?p ?o }",
+    "scan of every quad": ("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", "quad"),
+    "lookups across the corpus": ("SELECT ?r ?c ?l WHERE { ?r a rkg:Result ; rkg:cohort ?c . ?c rdfs:label ?l }", "row"),
+    "DISTINCT over every subject": ("SELECT DISTINCT ?s WHERE { ?s ?p ?o }", "quad"),
 }
 
 
 def probe_costs_ns(engine: LocalEngine) -> dict[str, float]:
-    """Nanoseconds per quad read (scan, DISTINCT) or per row (lookups) of each probe, fastest of 5 runs."""
+    """Nanoseconds per quad of the graph or per row (as PROBES says) of each probe, fastest of 5 runs."""
     quads = len(engine.store)
     costs = {}
-    for name, sparql in PROBES.items():
+    for name, (sparql, per) in PROBES.items():
         rows = consume(engine.query(sparql))
         fastest = min(timings(lambda s=sparql: consume(engine.query(s)), 5, 30.0))
-        costs[name] = fastest * 1e6 / (rows if name.startswith("lookups") else quads)
+        costs[name] = fastest * 1e6 / (rows if per == "row" else quads)
     return costs
 
 
@@ -303,7 +304,7 @@ def run_size(label: str, target: int, root: Path, args: argparse.Namespace, out:
     out(f"  copy into memory {copy_s:.1f} s; point lookups (all quads of a result): {result.lookup_us:.2f} µs per quad "
         f"read in memory, {result.lookup_disk_us:.2f} µs on disk")
     result.probes = probe_costs_ns(engines[0])
-    out("  whole-corpus work in memory: " + ", ".join(f"{name} {ns:.0f} ns per {'row' if name.startswith('lookups') else 'quad'}"
+    out("  whole-corpus work in memory: " + ", ".join(f"{name} {ns:.0f} ns per {PROBES[name][1]}"
                                                    for name, ns in result.probes.items()))
     out(f"  named queries, in process in memory, and on disk (parameters: "
         f"{', '.join(f'{k}={v.rsplit(chr(47), 1)[-1]}' for k, v in parameters.items())}):")

@@ -33,14 +33,13 @@ import pyoxigraph as ox
 from .engine import Answer, evaluate
 from .named import parse_named_query
 from .namespaces import PREFIXES
-from .results import GRAPH_FORMATS, RESULT_FORMATS, cap_tsv, digest, from_tsv, kind, render_capped, triples_of
+from .results import (RESULT_FORMATS, SERVED_GRAPH_FORMATS, cap_tsv, digest, from_tsv, kind, render_capped,
+                      triples_of)
 from .sparqltext import volatile
 from .store import Build
 
 FOLDER = "answers"
 INDEX = "index.json"
-# Formats a kept CONSTRUCT/DESCRIBE answer is written in: those /sparql negotiates (not N-Quads).
-KEPT_GRAPH_FORMATS = tuple(fmt for fmt in GRAPH_FORMATS if fmt != "nquads")
 # What else shapes the bytes: the version of this file's layout and of the rendering, the engine,
 # and the prefixes every query is evaluated with.
 _LAYOUT = 1
@@ -69,7 +68,7 @@ class KeptAnswer:
 
 def text_key(sparql: str) -> str:
     """What a query text is filed under: a hash of its exact characters."""
-    return blake2b(sparql.encode("utf-8"), digest_size=16).hexdigest()
+    return digest(sparql.encode("utf-8"))
 
 
 def _bodies(answer: Answer, max_rows: int) -> tuple[int, dict[str, tuple[bytes, str, bool]]]:
@@ -81,7 +80,7 @@ def _bodies(answer: Answer, max_rows: int) -> tuple[int, dict[str, tuple[bytes, 
         return rows, {fmt: (*from_tsv(cut, fmt, capped, max_rows), capped) for fmt in RESULT_FORMATS}
     if k == "triples":
         triples = triples_of(answer)
-        rendered = {fmt: render_capped(list(triples), fmt, max_rows) for fmt in KEPT_GRAPH_FORMATS}
+        rendered = {fmt: render_capped(list(triples), fmt, max_rows) for fmt in SERVED_GRAPH_FORMATS}
         return len(triples), {fmt: (body, media, capped) for fmt, (body, media, capped, _) in rendered.items()}
     rendered = {fmt: render_capped(answer, fmt, max_rows) for fmt in RESULT_FORMATS}
     return 0, {fmt: (body, media, capped) for fmt, (body, media, capped, _) in rendered.items()}

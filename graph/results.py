@@ -6,8 +6,8 @@ N-Triples, JSON-LD, RDF/XML, TriG); only the terminal table is ours.
 from __future__ import annotations
 
 import io
-from hashlib import blake2b
 from dataclasses import dataclass
+from hashlib import blake2b
 from typing import Any
 
 import pyoxigraph as ox
@@ -28,6 +28,8 @@ GRAPH_FORMATS = {
     "trig": (ox.RdfFormat.TRIG, "application/trig"),
     "nquads": (ox.RdfFormat.N_QUADS, "application/n-quads"),
 }
+# What the HTTP service answers a CONSTRUCT or DESCRIBE with: a graph has no graph names for N-Quads to carry.
+SERVED_GRAPH_FORMATS = tuple(name for name in GRAPH_FORMATS if name != "nquads")
 # Rows an answer of the HTTP service holds at most unless RELAPSEKG_MAX_ROWS says otherwise.
 DEFAULT_MAX_ROWS = 10_000
 CLI_FORMATS = ("table", "json", "csv", "tsv", "xml", "turtle", "jsonld", "ntriples")
