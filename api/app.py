@@ -15,7 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from .cache import ResultCache
 from .querying import error_response
 from .routes import all_routers
-from .routes.sparql import SparqlFastPath
+from .fastpath import QueryFastPath
 from .settings import Settings
 from .workers import QueryPool
 
@@ -50,7 +50,7 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for router in all_routers():
         app.include_router(router)
-    app.add_middleware(SparqlFastPath)
+    app.add_middleware(QueryFastPath)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):  # noqa: ANN202

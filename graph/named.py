@@ -177,7 +177,13 @@ class NamedQueries:
         return queries
 
     def get(self, name: str) -> NamedQuery:
-        queries = self.all()
-        if name not in queries:
-            raise NamedQueryError(f"no named query {name!r}; known: {', '.join(queries)}")
-        return queries[name]
+        """One query, looking at its file only (a request for a query must not stat the whole
+        folder); the list of known names is read only to say why ``name`` is not one."""
+        path = self.directory / f"{name}.rq"
+        try:
+            stat = path.stat() if _NAME.fullmatch(name) else None
+        except OSError:
+            stat = None
+        if stat is None:
+            raise NamedQueryError(f"no named query {name!r}; known: {', '.join(self.all())}")
+        return _parsed(str(path), stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino, stat.st_size)

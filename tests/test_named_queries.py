@@ -219,3 +219,19 @@ def test_a_query_file_added_edited_or_removed_is_seen_at_once(tmp_path) -> None:
     assert sorted(queries.all()) == ["first", "second"]
     first.unlink()
     assert sorted(queries.all()) == ["second"]
+    with pytest.raises(NamedQueryError, match="no named query 'first'; known: second"):
+        queries.get("first")
+
+
+def test_only_query_files_of_the_folder_are_named_queries(tmp_path) -> None:
+    """A name is looked up as one file of the folder: no other path, and no file that is not a query."""
+    folder = tmp_path / "queries"
+    folder.mkdir()
+    (folder / "q.rq").write_text("# title: Q\nASK {}\n")
+    (tmp_path / "outside.rq").write_text("# title: Outside\nASK {}\n")
+    (folder / "Notes.rq").write_text("# title: Not a query name\nASK {}\n")
+    queries = NamedQueries(folder)
+    for name in ("../outside", "Notes", "q.rq", "", "q\n"):
+        with pytest.raises(NamedQueryError, match="known: q$"):
+            queries.get(name)
+    assert queries.get("q").title == "Q"

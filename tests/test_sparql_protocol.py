@@ -41,6 +41,15 @@ def test_query_via_url_encoded_post(client) -> None:
     assert boolean(client.post("/sparql", content="query=ASK%20%7B%7D", headers=FORM)) is True
 
 
+def test_form_fields_are_decoded_as_utf8_with_plus_for_space(client) -> None:
+    """The form as browsers and curl --data-urlencode send it: '+' is a space, %2B a plus sign,
+    and the escapes spell UTF-8 ("≥" is one character). Asked twice: the second parse is remembered."""
+    body = "query=ASK+%7B+FILTER%281%2B1+%3D+2+%26%26+STRLEN%28%22%E2%89%A5%22%29+%3D+1%29+%7D"
+    for _ in range(2):
+        assert boolean(client.post("/sparql", content=body, headers=FORM)) is True
+    assert boolean(client.get("/sparql?" + body)) is True
+
+
 def test_query_via_direct_post(client) -> None:
     assert boolean(client.post("/sparql", content="ASK {}", headers=DIRECT)) is True
 

@@ -1,21 +1,22 @@
 """``/sparql``: the SPARQL 1.1 Protocol (query operation), its service description and editor."""
 from __future__ import annotations
 
-from typing import Optional
+from functools import lru_cache
+from types import MappingProxyType
+from typing import Mapping, Optional, Sequence
+from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF
-from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.types import ASGIApp, Receive, Scope, Send
 
 from graph.named import NamedQueries
 from graph.namespaces import sparql_prologue
 
 from ..negotiation import choose, wants_html
 from ..pages import render_page
-from ..querying import error_response, run_sparql
+from ..querying import run_sparql
 
 router = APIRouter(tags=["SPARQL"])
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
@@ -23,9 +24,30 @@ FORMATS = Namespace("http://www.w3.org/ns/formats/")
 _SD_OFFERS = {"text/turtle": "turtle", "application/ld+json": "json-ld", "application/rdf+xml": "xml",
               "application/n-triples": "nt", "application/trig": "trig"}
 _FORM_TYPE = "application/x-www-form-urlencoded"
+_REMEMBERED_FIELDS = 32 * 1024  # bytes: longer query strings and forms are parsed every time
+Fields = Mapping[str, tuple[str, ...]]
 
 
-def _one(values: list[str], name: str) -> Optional[str]:
+def query_fields(encoded: bytes) -> Fields:
+    """The fields of a query string or of an HTML form's body, each with all its values.
+
+    The same queries come back again and again, and percent-decoding a long one costs more than
+    answering it from the cache, so each distinct text is parsed once (within a bounded memory).
+    """
+    return _parsed_fields(encoded) if len(encoded) <= _REMEMBERED_FIELDS else _parse_fields(encoded)
+
+
+def _parse_fields(encoded: bytes) -> Fields:
+    fields: dict[str, list[str]] = {}
+    for name, value in parse_qsl(encoded.decode("latin-1"), keep_blank_values=True):
+        fields.setdefault(name, []).append(value)
+    return MappingProxyType({name: tuple(values) for name, values in fields.items()})
+
+
+_parsed_fields = lru_cache(maxsize=256)(_parse_fields)
+
+
+def _one(values: Sequence[str], name: str) -> Optional[str]:
     if len(values) > 1:
         raise HTTPException(400, f"the request has {len(values)} '{name}' parameters; the protocol allows one")
     return values[0] if values else None
@@ -69,36 +91,37 @@ async def _answer(request: Request, query: Optional[str], default_graphs: list[s
 
 @router.get("/sparql", summary="SPARQL query via GET (?query=); without a query: service description or editor")
 async def sparql_get(request: Request) -> Response:
-    params = request.query_params
-    if params.getlist("update"):
+    params = query_fields(request.scope["query_string"])
+    if params.get("update"):
         raise HTTPException(400, "SPARQL Update is not accepted: this endpoint is read-only")
-    return await _answer(request, _one(params.getlist("query"), "query"),
-                         params.getlist("default-graph-uri"), params.getlist("named-graph-uri"))
+    return await _answer(request, _one(params.get("query", ()), "query"),
+                         list(params.get("default-graph-uri", ())), list(params.get("named-graph-uri", ())))
 
 
 @router.post("/sparql", summary="SPARQL query via POST (form or application/sparql-query)")
 async def sparql_post(request: Request) -> Response:
     ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    url_params = request.query_params
+    url_params = query_fields(request.scope["query_string"])
     if ctype == _FORM_TYPE:
-        form = await request.form()
-        if form.getlist("update"):
+        form = query_fields(await request.body())
+        if form.get("update"):
             raise HTTPException(400, "SPARQL Update is not accepted: this endpoint is read-only")
-        query = _one([str(v) for v in form.getlist("query")], "query")
+        query = _one(form.get("query", ()), "query")
         if query is None:
             raise HTTPException(400, "a form POST needs a 'query' parameter")
-        defaults = [str(v) for v in form.getlist("default-graph-uri")] + url_params.getlist("default-graph-uri")
-        named = [str(v) for v in form.getlist("named-graph-uri")] + url_params.getlist("named-graph-uri")
+        defaults = [*form.get("default-graph-uri", ()), *url_params.get("default-graph-uri", ())]
+        named = [*form.get("named-graph-uri", ()), *url_params.get("named-graph-uri", ())]
         return await _answer(request, query, defaults, named)
     if ctype == "application/sparql-query":
-        if url_params.getlist("query"):
+        if url_params.get("query"):
             raise HTTPException(400, "a direct POST carries the query in its body, not also in ?query=")
         body = await request.body()
         try:
             query = body.decode("utf-8")
         except UnicodeDecodeError:
             raise HTTPException(400, "the query body is not UTF-8") from None
-        return await _answer(request, query, url_params.getlist("default-graph-uri"), url_params.getlist("named-graph-uri"))
+        return await _answer(request, query, list(url_params.get("default-graph-uri", ())),
+                             list(url_params.get("named-graph-uri", ())))
     if ctype == "application/sparql-update":
         raise HTTPException(400, "SPARQL Update is not accepted: this endpoint is read-only")
     raise HTTPException(415, f"POST needs Content-Type {_FORM_TYPE} or application/sparql-query, not {ctype or 'none'!r}")
@@ -109,33 +132,3 @@ def editor(request: Request) -> HTMLResponse:
                for q in NamedQueries().all().values()]
     return render_page(request, "sparql.html", title="SPARQL editor", queries=queries)
 
-
-class SparqlFastPath:
-    """ASGI middleware that hands SPARQL queries at ``/sparql`` straight to the handlers above.
-
-    The handlers, the guard, the budgets and the error messages are the same as through the
-    router; what a query skips is FastAPI's routing and parameter machinery, which costs more
-    than answering a small query from the cache. Everything else (the editor, the service
-    description, other methods, other paths) goes on to the application.
-    """
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"] != "/sparql" or scope["method"] not in ("GET", "POST"):
-            await self.app(scope, receive, send)
-            return
-        request = Request(scope, receive)
-        if scope["method"] == "GET":
-            if not request.query_params.getlist("query"):
-                await self.app(scope, receive, send)  # the editor or the service description
-                return
-            handler = sparql_get
-        else:
-            handler = sparql_post
-        try:
-            response = await handler(request)
-        except StarletteHTTPException as exc:
-            response = error_response(exc)
-        await response(scope, receive, send)
