@@ -205,6 +205,32 @@ def test_an_entity_id_parameter_takes_the_short_id_and_reaches_the_query_as_a_co
     assert ask(engine, "evidence-by-therapy", therapy="no-such-therapy") == []
 
 
+def test_an_optional_entity_id_left_empty_is_undef_so_a_values_block_admits_every_entity() -> None:
+    study = next(p for p in QUERIES["evidence-table"].params if p.name == "study")
+    assert (study.type, study.default_value) == ("id", "")
+    assert study.term("") == "UNDEF"
+    assert study.term("aall1331") == "<https://w3id.org/relapsekg/id/study/aall1331>"
+    therapy = next(p for p in QUERIES["evidence-by-therapy"].params if p.name == "therapy")
+    with pytest.raises(NamedQueryError, match="needs an id of kind 'intervention'"):
+        therapy.term("")  # a required id stays required
+
+
+def test_evidence_for_one_study_is_its_rows_of_the_whole_table(engine: LocalEngine) -> None:
+    """The table restricted to a study, found from the study, is exactly the table's rows for it:
+    a result's own study, else its cohort's; results about no study only in the whole table."""
+    whole = ask(engine, "evidence-table")
+    studies = {row.get("study", "") for row in whole}  # unbound for a result about no study
+    assert {"aall1331", "prwcc", ""} <= studies
+    key = lambda row: sorted(row.items())  # noqa: E731
+    for study in sorted(studies - {""}):
+        mine = ask(engine, "evidence-table", study=study)
+        assert sorted(map(key, mine)) == sorted(key(r) for r in whole if r.get("study") == study), study
+        assert sorted(map(key, ask(engine, "evidence-table", study=study, endpoint="dfs"))) == \
+            sorted(key(r) for r in mine if r.get("endpoint") == "dfs")
+    assert len([r for r in whole if "study" not in r]) == 5  # general statements of the article
+    assert ask(engine, "evidence-table", study="no-such-study") == []
+
+
 def test_a_query_file_added_edited_or_removed_is_seen_at_once(tmp_path) -> None:
     """The server reads the folder on every request; parses are reused only for an unchanged file."""
     folder = tmp_path / "queries"

@@ -85,6 +85,7 @@ RULES = {
     "a confidence level of 95 instead of 0.95": (set_(ID["result/tower-later-salvage-median-os/ci"], RKG.level, Literal(Decimal("95"))),
                                                  "fraction between 0 and 1"),
     "a range without qualifier range": (set_(ID["result/aall1331-follow-up-iqr"], RKG.qualifier, Literal("about")), "qualifier 'range'"),
+    "a result about two studies": (add(RESULT, RKG.aboutStudy, ID["study/tower"]), "at most one study"),
     "a cohort in no study": (drop(COHORT, RKG.inStudy), "exactly one study"),
     "a negative cohort size": (set_(COHORT, RKG.sampleSize, Literal(-3)), "non-negative integer"),
     "a cohort with two parents": (add(COHORT, RKG.partOf, ID["cohort/aall1331-iem"]), "at most one parent"),
