@@ -112,6 +112,17 @@ def test_named_query_answers_on_virtuoso_as_on_the_embedded_store(name: str, rem
     assert assert_same_answer(sparql, engine.query(sparql), remote.query(sparql)) > 0, "the default parameters give rows"
 
 
+@pytest.mark.parametrize("name, params", [("evidence-table", {"study": "aall1331"}),
+                                          ("evidence-table", {"study": "aall1331", "endpoint": "os"}),
+                                          ("evidence-by-therapy", {"therapy": "cd19-car-t"})])
+def test_named_queries_asked_about_one_entity_answer_on_virtuoso_as_on_the_embedded_store(
+        name: str, params: dict[str, str], remote: RemoteEngine, engine: LocalEngine) -> None:
+    """An entity parameter reaches the query as a constant IRI in a VALUES block (UNDEF when left
+    empty, which the default-parameter test above covers)."""
+    sparql = QUERIES[name].sparql(params)
+    assert assert_same_answer(sparql, engine.query(sparql), remote.query(sparql)) > 0
+
+
 def test_relapsekg_query_named_with_endpoint_prints_the_embedded_answer(endpoint: str, engine: LocalEngine) -> None:
     sparql = QUERIES["cohort-tree"].sparql()
     out = relapsekg("query", "--named", "cohort-tree", "--endpoint", endpoint, "--format", "json").stdout
@@ -236,3 +247,7 @@ def test_serve_with_endpoint_answers_the_json_api_from_virtuoso(endpoint_server:
                             for r in rows]
     assert as_sets(studies) == as_sets(client.get("/api/studies").json())
     assert len(studies) >= 18 and any(s.get("acronym") == "AALL1331" for s in studies)
+    one = httpx.get(f"{endpoint_server}/api/studies/aall1331", timeout=60)
+    assert one.status_code == 200, one.text
+    by_id = lambda study: sorted(study["results"], key=lambda r: r["result_id"])  # noqa: E731
+    assert len(by_id(one.json())) == 27 and by_id(one.json()) == by_id(client.get("/api/studies/aall1331").json())
