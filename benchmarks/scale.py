@@ -52,7 +52,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterator
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -152,12 +152,23 @@ def synthetic_values(query, parameters: dict[str, str]) -> dict[str, str]:
             if p.name in OVERRIDDEN and p.name in parameters and p.default_value not in ALL_VALUES}
 
 
+def cases(parameters: dict[str, str]) -> Iterator[tuple[str, object, dict[str, str]]]:
+    """(label, named query, parameters) of every timed request: each named query as above, and
+    once more asked about one entity for each optional entity parameter (an empty default, as
+    evidence-table's study: what /api/studies/{id} asks), labelled ``name?param``."""
+    from graph.named import NamedQueries
+
+    for name, query in NamedQueries().all().items():
+        yield name, query, synthetic_values(query, parameters)
+        for p in query.params:
+            if p.type == "id" and p.default_value == "" and p.name in OVERRIDDEN and p.name in parameters:
+                yield f"{name}?{p.name}", query, {p.name: parameters[p.name]}
+
+
 def serve_and_measure(store: Path, parameters: dict[str, str], repeats: int) -> tuple[float, float, float, dict]:
     """Start `relapsekg serve` without its answer cache; ask every named query over HTTP (first
     request, then repeats, each one kept or evaluated); then read the server's RSS (main process,
     and with its query workers, which copied the graph)."""
-    from graph.named import NamedQueries
-
     cmd, url = relapsekg_server(store, "--workers", "2", "--query-timeout", "120", "--in-memory", "--cache-mb", "0",
                                 "--kept-answers", "--max-rows", "10000")
     served = {}
@@ -166,12 +177,11 @@ def serve_and_measure(store: Path, parameters: dict[str, str], repeats: int) -> 
         ready = time.perf_counter() - started
         client = KeptAliveClient(url, timeout=180)
         accept = "application/sparql-results+json"
-        for name, query in NamedQueries().all().items():
-            values = synthetic_values(query, parameters)
+        for name, query, values in cases(parameters):
             started = time.perf_counter()
-            client.get(f"/queries/{name}", values, accept)
+            client.get(f"/queries/{query.name}", values, accept)
             first = (time.perf_counter() - started) * 1000
-            again = timings(lambda: client.get(f"/queries/{name}", values, accept), repeats, 5.0)
+            again = timings(lambda: client.get(f"/queries/{query.name}", values, accept), repeats, 5.0)
             served[name] = (first, p50(again), client.last_headers["X-Relapsekg-Answer"])
         client.close()
         time.sleep(0.5)
@@ -236,12 +246,9 @@ _FINAL_ORDER = re.compile(r"\nORDER BY [^\n]*\s*$")
 def query_latencies(engines: tuple[LocalEngine, LocalEngine], parameters: dict[str, str], repeats: int,
                     budget: float, out: Out, result: SizeResult) -> None:
     """Every named query on the in-memory engine (p50, p95) and on the disk store (p50)."""
-    from graph.named import NamedQueries
-
     engine, disk = engines
     served, unordered = result.served, result.unordered
-    for name, query in NamedQueries().all().items():
-        values = synthetic_values(query, parameters)
+    for name, query, values in cases(parameters):
         sparql = query.sparql(values)
         rows = consume(engine.query(sparql))
         runs = timings(lambda: consume(engine.query(sparql)), repeats, budget)
