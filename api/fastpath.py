@@ -23,7 +23,8 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from .querying import error_response
 from .routes.named import run_named
-from .routes.sparql import query_fields, sparql_get, sparql_post
+from .forms import fields_of
+from .routes.sparql import sparql_get, sparql_post
 
 Handler = Callable[[Request], Awaitable[Response]]
 _NAMED = "/queries/"
@@ -35,7 +36,7 @@ def _handler(scope: Scope) -> Optional[Handler]:
     if path == "/sparql":
         if method == "POST":
             return sparql_post
-        if method == "GET" and query_fields(scope["query_string"]).get("query"):
+        if method == "GET" and fields_of(scope["query_string"]).get("query"):
             return sparql_get
         return None  # the editor, the service description, other methods
     if method == "GET" and path.startswith(_NAMED):

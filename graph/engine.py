@@ -276,7 +276,10 @@ class RemoteEngine:
         except httpx.HTTPError as exc:
             raise QueryError(f"endpoint {self.url} did not answer: {type(exc).__name__}: {exc}") from exc
         if response.status_code >= 400:
-            raise QueryError(f"endpoint {self.url} answered {response.status_code}: {response.text[:500]}")
+            hint = ("; Virtuoso refused it by its cost estimate, which overflows on some queries (a VALUES joined "
+                    "with a UNION): set MaxQueryCostEstimationTime = 0 in the [SPARQL] section of virtuoso.ini"
+                    if "estimated execution time" in response.text else "")
+            raise QueryError(f"endpoint {self.url} answered {response.status_code}{hint}: {response.text[:500]}")
         ctype = response.headers.get("content-type", "").split(";")[0].strip()
         if ctype in ("application/sparql-results+json", "application/json"):
             body = _portable_results(response.content)

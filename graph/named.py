@@ -39,6 +39,11 @@ _ENTITY_ID = re.compile(r"[A-Za-z0-9._-]+")
 _ENTITY_DEFAULT = re.compile(rf"^id:(?P<kind>[a-z][a-z-]*)/(?P<id>(?:{_ENTITY_ID.pattern})?)$")
 
 
+def is_entity_id(value: str) -> bool:
+    """Whether ``value`` can be the short id of a relapsekg entity (what an ``id:`` parameter takes)."""
+    return _ENTITY_ID.fullmatch(value) is not None
+
+
 class NamedQueryError(ValueError):
     """Unknown query, unknown parameter, or a value that does not fit the parameter's type."""
 
@@ -82,7 +87,7 @@ class Param:
             kind = _ENTITY_DEFAULT.match(self.default)["kind"]
             if value == "" and self.default_value == "":
                 return "UNDEF"  # an optional id left empty: any entity (see the module docstring)
-            if not _ENTITY_ID.fullmatch(value):
+            if not is_entity_id(value):
                 raise NamedQueryError(f"parameter {self.name!r} needs an id of kind {kind!r} (letters, digits, '.', '_', '-'), "
                                       f"got {value!r}")
             return f"<{ID}{kind}/{value}>"

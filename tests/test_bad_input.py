@@ -114,3 +114,16 @@ def test_a_good_build_replaces_the_graph_atomically(sources_copy: Path, live_sto
     assert new_build != old_build and new_build.is_dir()
     assert old_build.is_dir(), "the previous build is kept for readers that still have it open"
     assert bool(reader.query("ASK { ?s ?p ?o }")), "an open reader switches to the new build"
+
+
+def test_a_virtuoso_refusal_by_cost_estimate_names_the_setting_to_change(monkeypatch) -> None:
+    """Virtuoso 7.2's stock MaxQueryCostEstimationTime refuses some queries with an overflowed
+    estimate; the error says which setting of virtuoso.ini to change."""
+    import httpx
+
+    from graph.engine import QueryError, RemoteEngine
+
+    refusal = ("Virtuoso 42000 Error The estimated execution time -1899646976 (sec) exceeds the limit of 400 (sec).")
+    monkeypatch.setattr(httpx, "post", lambda *a, **k: httpx.Response(500, text=refusal))
+    with pytest.raises(QueryError, match=r"answered 500; .*MaxQueryCostEstimationTime = 0 .*-1899646976"):
+        RemoteEngine("http://127.0.0.1:9/sparql").query("SELECT * WHERE { GRAPH <urn:g> { ?s ?p ?o } }")

@@ -11,8 +11,11 @@ QUERIES = NamedQueries().all()
 
 
 def ask(engine: LocalEngine, name: str, **params: str) -> list[dict[str, str]]:
-    table = to_table(engine.query(QUERIES[name].sparql(params)))
-    return [{k: term_text(v) for k, v in row.items()} for row in table.rows]
+    return to_table_rows(engine, QUERIES[name].sparql(params))
+
+
+def to_table_rows(engine: LocalEngine, sparql: str) -> list[dict[str, str]]:
+    return [{k: term_text(v) for k, v in row.items()} for row in to_table(engine.query(sparql)).rows]
 
 
 def test_there_are_at_least_twenty_research_questions() -> None:
@@ -227,6 +230,9 @@ def test_evidence_for_one_study_is_its_rows_of_the_whole_table(engine: LocalEngi
         assert sorted(map(key, mine)) == sorted(key(r) for r in whole if r.get("study") == study), study
         assert sorted(map(key, ask(engine, "evidence-table", study=study, endpoint="dfs"))) == \
             sorted(key(r) for r in mine if r.get("endpoint") == "dfs")
+    every_result = {row["r"].rsplit("/", 1)[-1] for row in
+                    to_table_rows(engine, "SELECT ?r WHERE { ?r a rkg:Result }")}
+    assert sorted(row["result_id"] for row in whole) == sorted(every_result)  # one row per result, none lost
     assert len([r for r in whole if "study" not in r]) == 5  # general statements of the article
     assert ask(engine, "evidence-table", study="no-such-study") == []
 

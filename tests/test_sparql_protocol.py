@@ -43,7 +43,7 @@ def test_query_via_url_encoded_post(client) -> None:
 
 def test_form_fields_are_decoded_as_utf8_with_plus_for_space(client) -> None:
     """The form as browsers and curl --data-urlencode send it: '+' is a space, %2B a plus sign,
-    and the escapes spell UTF-8 ("≥" is one character). Asked twice: the second parse is remembered."""
+    and the escapes spell UTF-8 ("≥" is one character); the same again, and as a query string."""
     body = "query=ASK+%7B+FILTER%281%2B1+%3D+2+%26%26+STRLEN%28%22%E2%89%A5%22%29+%3D+1%29+%7D"
     for _ in range(2):
         assert boolean(client.post("/sparql", content=body, headers=FORM)) is True
@@ -229,6 +229,31 @@ def test_overlong_query_is_refused(client) -> None:
     assert client.post("/sparql", content=long_query, headers=DIRECT).status_code == 413
 
 
+@pytest.mark.parametrize("headers", [FORM, DIRECT])
+def test_a_body_longer_than_any_acceptable_query_is_refused_unread(client, headers) -> None:
+    """Up to 12 bytes a character (percent-encoded UTF-8) for the longest query allowed, 20,000."""
+    r = client.post("/sparql", content=b"query=" + b"%20" * 200_000, headers=headers)
+    assert r.status_code == 413 and "600006 bytes long" in r.text and "20000 characters" in r.text
+    encoded = "query=" + "ASK+%7B%7D" + "%E2%89%A5" * 19_000  # 19,003 characters, 171,016 bytes
+    assert client.post("/sparql", content=encoded, headers=FORM).status_code == 400  # read, parsed, then refused by the parser
+
+
+def test_query_forms_are_remembered_in_bounded_memory() -> None:
+    """Parses are remembered by their bytes up to a budget of bytes; a form of many fields or a
+    long text is parsed each time and not kept."""
+    from api.forms import MAX_FIELDS, _Remembered
+
+    memo = _Remembered(max_bytes=100)
+    small = b"query=ASK+%7B%7D"
+    assert memo(small)["query"] == ("ASK {}",) and memo(small)["query"] == ("ASK {}",)
+    assert memo.hits == 1 and memo.bytes == len(small)
+    many = "&".join(f"f{i}=1" for i in range(MAX_FIELDS + 1)).encode()
+    assert len(memo(many)) == MAX_FIELDS + 1 and memo.bytes == len(small)  # parsed, not kept
+    for i in range(20):
+        memo(f"query=ASK+%7B%7D&n={i}".encode())
+    assert memo.bytes <= 100 and small not in memo._entries  # the oldest gave way
+
+
 # --- budgets on a real server -----------------------------------------------------------------
 
 PATHOLOGICAL = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
@@ -284,3 +309,49 @@ def test_sparqlwrapper_and_rdflib_sparqlstore_speak_to_the_endpoint(server: str)
                             "<https://w3id.org/relapsekg/ontology#sampleSize> ?n }"))
     assert int(rows[0][0]) == 255
     assert json.loads(httpx.get(f"{server}/queries", timeout=10).text)
+
+
+# --- the short way in -------------------------------------------------------------------------
+
+def test_query_requests_answer_on_the_short_way_exactly_as_through_the_routes(store) -> None:
+    """api/fastpath.py sends query requests past FastAPI's routing: the same requests to an
+    application without it get the same status, body and headers."""
+    from fastapi.testclient import TestClient
+
+    from api.app import create_app
+    from api.fastpath import QueryFastPath
+    from api.settings import Settings
+
+    routed = create_app(Settings(store=store, workers=1))
+    routed.user_middleware = [m for m in routed.user_middleware if m.cls is not QueryFastPath]
+    requests = [
+        ("GET", "/sparql", {"params": {"query": "SELECT ?s WHERE { ?s a rkg:Study } ORDER BY ?s LIMIT 3"}}),
+        ("POST", "/sparql", {"content": "query=ASK+%7B%7D", "headers": FORM}),
+        ("POST", "/sparql", {"content": "ASK {}", "headers": {**DIRECT, "accept": "text/csv"}}),
+        ("POST", "/sparql", {"content": "query=ASK+%7B%7D&query=ASK+%7B%7D", "headers": FORM}),
+        ("POST", "/sparql", {"content": "update=CLEAR+ALL", "headers": FORM}),
+        ("POST", "/sparql", {"content": "ASK {}", "headers": {"content-type": "text/plain"}}),
+        ("GET", "/sparql", {"params": {"query": "SELECT ?x WHERE { ?x ?y }"}}),
+        ("GET", "/sparql", {"params": {"query": "ASK {}"}, "headers": {"accept": "image/png"}}),
+        ("GET", "/queries/adverse-events", {}),
+        ("GET", "/queries/evidence-table", {"params": {"study": "aall1331"}, "headers": {"accept": "text/csv"}}),
+        ("GET", "/queries/evidence-table", {"params": {"study": "not an id"}}),
+        ("GET", "/queries/no-such-question", {}),
+        ("GET", "/queries/studies", {"params": {"nonsense": "1"}}),
+    ]
+    with TestClient(create_app(Settings(store=store, workers=1))) as short, TestClient(routed) as long:
+        for method, path, kwargs in requests:
+            a, b = short.request(method, path, **kwargs), long.request(method, path, **kwargs)
+            assert (a.status_code, a.content) == (b.status_code, b.content), (method, path, kwargs)
+            for header in ("content-type", "etag", "x-relapsekg-answer", "vary", "cache-control"):
+                assert a.headers.get(header) == b.headers.get(header), (method, path, header)
+        assert [QueryFastPath in layers(c.app) for c in (short, long)] == [True, False]
+
+
+def layers(app) -> list[type]:
+    """The classes of an application's middleware stack, outermost first."""
+    found, layer = [], app.middleware_stack
+    while layer is not None:
+        found.append(type(layer))
+        layer = getattr(layer, "app", None)
+    return found

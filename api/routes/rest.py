@@ -11,7 +11,7 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from pydantic import BaseModel, Field
 
 from graph.exports.tables import EVIDENCE_COLUMNS, sorted_references
-from graph.named import NamedQueries, NamedQueryError
+from graph.named import NamedQueries, NamedQueryError, is_entity_id
 from graph.namespaces import entity_iri
 
 from ..querying import select_rows
@@ -152,6 +152,8 @@ async def results(request: Request,
                   intervention: Optional[str] = Query(None, description="intervention id, e.g. blinatumomab"),
                   endpoint: Optional[str] = Query(None, description="endpoint id, e.g. dfs")) -> list[Result]:
     _no_unknown(request, {"study", "cohort", "intervention", "endpoint"})
+    if study and not is_entity_id(study):
+        return []  # no study has that id, as no cohort has an unknown cohort id
     params = {"study": study or "", "cohort": cohort or "", "intervention": intervention or "", "endpoint": endpoint or ""}
     return [_result(r) for r in await _named(request, "evidence-table", params)]
 

@@ -1,10 +1,7 @@
 """``/sparql``: the SPARQL 1.1 Protocol (query operation), its service description and editor."""
 from __future__ import annotations
 
-from functools import lru_cache
-from types import MappingProxyType
-from typing import Mapping, Optional, Sequence
-from urllib.parse import parse_qsl
+from typing import Optional, Sequence
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
@@ -14,6 +11,7 @@ from rdflib.namespace import RDF
 from graph.named import NamedQueries
 from graph.namespaces import sparql_prologue
 
+from ..forms import fields_of
 from ..negotiation import choose, wants_html
 from ..pages import render_page
 from ..querying import run_sparql
@@ -24,27 +22,19 @@ FORMATS = Namespace("http://www.w3.org/ns/formats/")
 _SD_OFFERS = {"text/turtle": "turtle", "application/ld+json": "json-ld", "application/rdf+xml": "xml",
               "application/n-triples": "nt", "application/trig": "trig"}
 _FORM_TYPE = "application/x-www-form-urlencoded"
-_REMEMBERED_FIELDS = 32 * 1024  # bytes: longer query strings and forms are parsed every time
-Fields = Mapping[str, tuple[str, ...]]
-
-
-def query_fields(encoded: bytes) -> Fields:
-    """The fields of a query string or of an HTML form's body, each with all its values.
-
-    The same queries come back again and again, and percent-decoding a long one costs more than
-    answering it from the cache, so each distinct text is parsed once (within a bounded memory).
-    """
-    return _parsed_fields(encoded) if len(encoded) <= _REMEMBERED_FIELDS else _parse_fields(encoded)
-
-
-def _parse_fields(encoded: bytes) -> Fields:
-    fields: dict[str, list[str]] = {}
-    for name, value in parse_qsl(encoded.decode("latin-1"), keep_blank_values=True):
-        fields.setdefault(name, []).append(value)
-    return MappingProxyType({name: tuple(values) for name, values in fields.items()})
-
-
-_parsed_fields = lru_cache(maxsize=256)(_parse_fields)
+async def _body(request: Request) -> bytes:
+    """The POST body, refused (413) when longer than any acceptable query can make it: the query
+    is at most ``max_query_length`` characters, and percent-encoded UTF-8 takes up to 12 bytes a
+    character. A declared length is checked before anything is read."""
+    longest = request.app.state.settings.max_query_length
+    limit = 12 * longest + 64 * 1024
+    declared = request.headers.get("content-length", "")
+    body = None if declared.isdigit() and int(declared) > limit else await request.body()
+    size = int(declared) if body is None else len(body)
+    if body is None or size > limit:
+        raise HTTPException(413, f"the request body is {size} bytes long; a query of at most {longest} "
+                                 f"characters takes at most {limit}")
+    return body
 
 
 def _one(values: Sequence[str], name: str) -> Optional[str]:
@@ -91,7 +81,7 @@ async def _answer(request: Request, query: Optional[str], default_graphs: list[s
 
 @router.get("/sparql", summary="SPARQL query via GET (?query=); without a query: service description or editor")
 async def sparql_get(request: Request) -> Response:
-    params = query_fields(request.scope["query_string"])
+    params = fields_of(request.scope["query_string"])
     if params.get("update"):
         raise HTTPException(400, "SPARQL Update is not accepted: this endpoint is read-only")
     return await _answer(request, _one(params.get("query", ()), "query"),
@@ -101,9 +91,9 @@ async def sparql_get(request: Request) -> Response:
 @router.post("/sparql", summary="SPARQL query via POST (form or application/sparql-query)")
 async def sparql_post(request: Request) -> Response:
     ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    url_params = query_fields(request.scope["query_string"])
+    url_params = fields_of(request.scope["query_string"])
     if ctype == _FORM_TYPE:
-        form = query_fields(await request.body())
+        form = fields_of(await _body(request))
         if form.get("update"):
             raise HTTPException(400, "SPARQL Update is not accepted: this endpoint is read-only")
         query = _one(form.get("query", ()), "query")
@@ -115,7 +105,7 @@ async def sparql_post(request: Request) -> Response:
     if ctype == "application/sparql-query":
         if url_params.get("query"):
             raise HTTPException(400, "a direct POST carries the query in its body, not also in ?query=")
-        body = await request.body()
+        body = await _body(request)
         try:
             query = body.decode("utf-8")
         except UnicodeDecodeError:
