@@ -21,9 +21,9 @@ from fastapi.responses import Response
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from .forms import fields_of
 from .querying import error_response
 from .routes.named import run_named
-from .forms import fields_of
 from .routes.sparql import sparql_get, sparql_post
 
 Handler = Callable[[Request], Awaitable[Response]]

@@ -17,7 +17,7 @@ from urllib.parse import parse_qsl
 Fields = Mapping[str, tuple[str, ...]]
 
 MAX_BYTES = 4 * 2**20  # encoded bytes of the remembered texts (their parses take about as much again)
-MAX_FIELDS = 8  # a SPARQL request has a query and a few dataset IRIs
+MAX_FIELDS = 8  # values of all fields: a SPARQL request has a query and a few dataset IRIs
 MAX_TEXT = 32 * 2**10  # a longer text is parsed every time
 
 
@@ -46,8 +46,7 @@ class _Remembered:
                 self.hits += 1
                 return fields
         fields = parse(encoded)
-        if len(encoded) <= MAX_TEXT and len(fields) <= MAX_FIELDS and \
-                sum(len(values) for values in fields.values()) <= MAX_FIELDS:
+        if len(encoded) <= MAX_TEXT and sum(len(values) for values in fields.values()) <= MAX_FIELDS:
             with self._lock:
                 if encoded not in self._entries:
                     self._entries[encoded] = fields

@@ -161,7 +161,7 @@ def cases(parameters: dict[str, str]) -> Iterator[tuple[str, object, dict[str, s
     for name, query in NamedQueries().all().items():
         yield name, query, synthetic_values(query, parameters)
         for p in query.params:
-            if p.type == "id" and p.default_value == "" and p.name in OVERRIDDEN and p.name in parameters:
+            if p.optional and p.name in OVERRIDDEN and p.name in parameters:
                 yield f"{name}?{p.name}", query, {p.name: parameters[p.name]}
 
 

@@ -67,6 +67,11 @@ class Param:
         return "string"
 
     @property
+    def optional(self) -> bool:
+        """An entity id that may be left empty (default ``id:KIND/``): empty is ``UNDEF``, any entity."""
+        return self.type == "id" and self.default_value == ""
+
+    @property
     def default_value(self) -> str:
         d = self.default
         if self.type == "iri":
@@ -85,8 +90,8 @@ class Param:
             return f"<{value}>"
         if self.type == "id":
             kind = _ENTITY_DEFAULT.match(self.default)["kind"]
-            if value == "" and self.default_value == "":
-                return "UNDEF"  # an optional id left empty: any entity (see the module docstring)
+            if value == "" and self.optional:
+                return "UNDEF"  # any entity (see the module docstring)
             if not is_entity_id(value):
                 raise NamedQueryError(f"parameter {self.name!r} needs an id of kind {kind!r} (letters, digits, '.', '_', '-'), "
                                       f"got {value!r}")
@@ -166,6 +171,11 @@ def _parsed(path: str, mtime_ns: int, ctime_ns: int, inode: int, size: int) -> N
     return parse_named_query(Path(path))
 
 
+def _parsed_now(path: Path, stat: os.stat_result) -> NamedQuery:
+    """The file as it is now, by what ``stat`` says of it."""
+    return _parsed(str(path), stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino, stat.st_size)
+
+
 @dataclass
 class NamedQueries:
     """The ``.rq`` files of a folder, read as they are now: a file added, edited or removed is
@@ -183,8 +193,7 @@ class NamedQueries:
     def all(self) -> dict[str, NamedQuery]:
         queries = {}
         for path in self.files():
-            stat = path.stat()
-            queries[path.stem] = _parsed(str(path), stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino, stat.st_size)
+            queries[path.stem] = _parsed_now(path, path.stat())
         return queries
 
     def get(self, name: str) -> NamedQuery:
@@ -197,4 +206,4 @@ class NamedQueries:
             stat = None
         if stat is None:
             raise NamedQueryError(f"no named query {name!r}; known: {', '.join(self.all())}")
-        return _parsed(str(path), stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino, stat.st_size)
+        return _parsed_now(path, stat)

@@ -210,12 +210,13 @@ def test_an_entity_id_parameter_takes_the_short_id_and_reaches_the_query_as_a_co
 
 def test_an_optional_entity_id_left_empty_is_undef_so_a_values_block_admits_every_entity() -> None:
     study = next(p for p in QUERIES["evidence-table"].params if p.name == "study")
-    assert (study.type, study.default_value) == ("id", "")
+    assert (study.type, study.default_value, study.optional) == ("id", "", True)
     assert study.term("") == "UNDEF"
     assert study.term("aall1331") == "<https://w3id.org/relapsekg/id/study/aall1331>"
     therapy = next(p for p in QUERIES["evidence-by-therapy"].params if p.name == "therapy")
     with pytest.raises(NamedQueryError, match="needs an id of kind 'intervention'"):
         therapy.term("")  # a required id stays required
+    assert not therapy.optional
 
 
 def test_evidence_for_one_study_is_its_rows_of_the_whole_table(engine: LocalEngine) -> None:

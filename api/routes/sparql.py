@@ -22,6 +22,8 @@ FORMATS = Namespace("http://www.w3.org/ns/formats/")
 _SD_OFFERS = {"text/turtle": "turtle", "application/ld+json": "json-ld", "application/rdf+xml": "xml",
               "application/n-triples": "nt", "application/trig": "trig"}
 _FORM_TYPE = "application/x-www-form-urlencoded"
+
+
 async def _body(request: Request) -> bytes:
     """The POST body, refused (413) when longer than any acceptable query can make it: the query
     is at most ``max_query_length`` characters, and percent-encoded UTF-8 takes up to 12 bytes a
