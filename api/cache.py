@@ -12,10 +12,8 @@ cached.
 """
 from __future__ import annotations
 
-import os
 from collections import OrderedDict
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Hashable, Optional
 
 _ENTRY_OVERHEAD = 256  # bytes of bookkeeping per entry, roughly
@@ -32,16 +30,6 @@ class CachedAnswer:
     @property
     def size(self) -> int:
         return len(self.body) + _ENTRY_OVERHEAD
-
-
-def build_id(store: Optional[Path]) -> str:
-    """The name of the build ``store/current`` points at ("" when there is none)."""
-    if store is None:
-        return ""
-    try:
-        return os.path.basename(os.readlink(os.path.join(store, "current")))
-    except OSError:
-        return ""
 
 
 class ResultCache:

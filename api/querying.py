@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 from dataclasses import replace
 from functools import lru_cache
 from hashlib import blake2b
-from pathlib import Path
 from typing import Any, Optional, Sequence
 
 from fastapi import HTTPException, Request
@@ -24,9 +24,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from graph.kept_answers import lookup
 from graph.results import GRAPH_FORMATS, RESULT_FORMATS, SERVED_GRAPH_FORMATS
 from graph.sparqltext import volatile
-from graph.store import BUILDS
+from graph.store import BUILDS, current_name
 
-from .cache import CachedAnswer, build_id
+from .cache import CachedAnswer
 from .guard import Refused, check
 from .negotiation import choose
 from .workers import QueryRequest, QueryTimeout, ServiceBusy, ServiceStarting
@@ -40,6 +40,10 @@ RESULT_OFFERS = ["application/sparql-results+json", "application/sparql-results+
                  "text/tab-separated-values", "application/json", "application/xml", "text/xml"]
 GRAPH_OFFERS = ["text/turtle", "application/n-triples", "application/ld+json", "application/rdf+xml",
                 "application/trig", "application/x-turtle", "text/plain", "application/json"]
+# A kept body up to this size is also copied into the answer cache: for a small answer, opening
+# and reading its file is a tenth of the request. A larger one is read from its file every time:
+# sending it costs far more than the read, and the cache's room is better spent on evaluated answers.
+KEPT_IN_CACHE = 64 * 1024
 
 
 def error_response(exc: StarletteHTTPException) -> PlainTextResponse:
@@ -92,17 +96,19 @@ async def answer_query(request: Request, sparql: str, fmt: str, media: Optional[
     state = request.app.state
     settings = state.settings
     cache = state.cache
-    build = "" if settings.endpoint else build_id(settings.store)
+    build = "" if settings.endpoint else current_name(settings.store)
     key = None
     if build and cache.enabled and not _volatile(sparql):
         key = (build, fmt, media, settings.max_rows, sparql, default_graphs, named_graphs)
         hit = cache.get(key)
         if hit is not None:
-            return replace(hit, source="cache")
+            return hit
     if build and settings.kept_answers and not default_graphs and not named_graphs:
-        kept = await _kept_answer(settings.store / BUILDS / build, sparql, fmt, media, settings.max_rows)
+        kept = await _kept_answer(os.path.join(settings.store, BUILDS, build), sparql, fmt, media, settings.max_rows)
         if kept is not None:
-            return kept  # not copied into the cache: a file read costs little, and evaluated answers need the room
+            if key is not None and len(kept.body) <= KEPT_IN_CACHE:
+                cache.put(key, replace(kept, source="cache"))
+            return kept
     try:
         outcome = await state.pool.run(QueryRequest(sparql, fmt, settings.max_rows, default_graphs, named_graphs))
     except QueryTimeout as exc:
@@ -118,7 +124,7 @@ async def answer_query(request: Request, sparql: str, fmt: str, media: Optional[
     answer = _answer(outcome.body, media or outcome.media_type, outcome.capped, outcome.digest)
     if key is not None and outcome.build:
         # Filed under the build the worker actually read, which a rebuild may have changed meanwhile.
-        cache.put((outcome.build, *key[1:]), answer)
+        cache.put((outcome.build, *key[1:]), replace(answer, source="cache"))
     return answer
 
 
@@ -130,7 +136,7 @@ def _answer(body: bytes, media_type: str, capped: bool, digest: str, source: str
     return CachedAnswer(body, media_type, capped, etag, source)
 
 
-async def _kept_answer(build: Path, sparql: str, fmt: str, media: Optional[str], max_rows: int) -> Optional[CachedAnswer]:
+async def _kept_answer(build: str, sparql: str, fmt: str, media: Optional[str], max_rows: int) -> Optional[CachedAnswer]:
     """The body ``build`` kept for this exact query, format and row cap, if it kept one (a build
     pruned meanwhile, or a file gone or damaged, is a miss: the query is evaluated)."""
     kept = lookup(build, sparql, fmt, max_rows)

@@ -56,7 +56,7 @@ from typing import TYPE_CHECKING, Iterator
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.common import (KeptAliveClient, descendants, machine, p50, p95, process,  # noqa: E402
+from benchmarks.common import (KeptAliveClient, Request, descendants, machine, p50, p95, process,  # noqa: E402
                                relapsekg_server, rss_mib, timings, with_worker_environment)
 
 if TYPE_CHECKING:
@@ -178,11 +178,12 @@ def serve_and_measure(store: Path, parameters: dict[str, str], repeats: int) -> 
         client = KeptAliveClient(url, timeout=180)
         accept = "application/sparql-results+json"
         for name, query, values in cases(parameters):
+            request = Request.get(f"/queries/{query.name}", values, accept)
             started = time.perf_counter()
-            client.get(f"/queries/{query.name}", values, accept)
+            client.send(request)
             first = (time.perf_counter() - started) * 1000
-            again = timings(lambda: client.get(f"/queries/{query.name}", values, accept), repeats, 5.0)
-            served[name] = (first, p50(again), client.last_headers["X-Relapsekg-Answer"])
+            again = timings(lambda: client.send(request), repeats, 5.0)
+            served[name] = (first, p50(again), client.last_headers["x-relapsekg-answer"])
         client.close()
         time.sleep(0.5)
         main_rss, total_rss = tree_rss_mb(proc.pid)

@@ -22,9 +22,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.common import (HTTPStatusError, KeptAliveClient, build_store, free_port, geomean,  # noqa: E402
-                               http_stack, load, machine, p50, p95, process, relapsekg_server, timings,
-                               with_worker_environment)
+from benchmarks.common import (HTTPStatusError, KeptAliveClient, Request, build_store, free_port,  # noqa: E402
+                               geomean, http_stack, load, machine, p50, p95, process, relapsekg_server,
+                               timings, with_worker_environment)
 
 PEER_APP = """
 import sys, uvicorn
@@ -86,17 +86,19 @@ def main() -> None:
         peer_client = KeptAliveClient(peer_url, args.timeout)
         # The floor: the smallest query there is, on each server. No answer can come back faster
         # than this over HTTP, so peer p50 / relapsekg's floor bounds the ratio any engine could show.
-        floor = {label: p50(timings(lambda c=client, path=path: c.post(path, {"query": "ASK {}"}, accept), 200, 10))
+        floor = {label: p50(timings(lambda c=client, r=Request.form(path, {"query": "ASK {}"}, accept): c.send(r),
+                                    200, 10))
                  for label, client, path in (("cold", cold_client, "/sparql"), ("cached", warm_client, "/sparql"),
                                              ("peer", peer_client, "/"))}
         for name, sparql in queries.items():
-            full = sparql_prologue() + sparql
-            cold = timings(lambda: cold_client.post("/sparql", {"query": sparql}, accept), args.repeats, args.budget)
-            cached = timings(lambda: warm_client.post("/sparql", {"query": sparql}, accept), args.repeats, args.budget)
-            ours_n = solutions(cold_client.post("/sparql", {"query": sparql}, accept))
+            ours = Request.form("/sparql", {"query": sparql}, accept)
+            full = Request.form("/", {"query": sparql_prologue() + sparql}, accept)  # rdflib-endpoint needs the prefixes
+            cold = timings(lambda: cold_client.send(ours), args.repeats, args.budget)
+            cached = timings(lambda: warm_client.send(ours), args.repeats, args.budget)
+            ours_n = solutions(cold_client.send(ours))
             try:
-                theirs_n = solutions(peer_client.post("/", {"query": full}, accept))  # also its warm-up
-                theirs = timings(lambda: peer_client.post("/", {"query": full}, accept), args.repeats, args.budget)
+                theirs_n = solutions(peer_client.send(full))  # also its warm-up
+                theirs = timings(lambda: peer_client.send(full), args.repeats, args.budget)
                 rows[name] = f"{ours_n}" if ours_n == theirs_n else f"{ours_n} ≠ {theirs_n}"
                 http_rows.append((name, cold, cached, theirs, ""))
             except TimeoutError:

@@ -64,7 +64,10 @@ class LocalEngine:
 
     @property
     def store(self) -> ox.Store:
-        """The current build, reopened when a new build has been swapped in."""
+        """The current build, reopened when a new build has been swapped in (checked before every
+        query with one system call)."""
+        if self._store is not None and self._build is not None and stores.current_name(self.root) == self._build.name:
+            return self._store
         current = stores.current_build(self.root)
         build = current.path
         with self._lock:
@@ -109,6 +112,9 @@ class LocalEngine:
         return f"embedded Oxigraph store at {self.root}" + (", copied into memory" if self.in_memory else "")
 
 
+_PREFIX_IRIS = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
+
+
 def evaluate(store: ox.Store, sparql: str, default_graphs: Iterable[str] = (), named_graphs: Iterable[str] = ()) -> Answer:
     """``sparql`` on an Oxigraph store as every relapsekg command and worker asks it: the project's
     prefixes declared, and the default graph the union of all graphs unless the request or the
@@ -118,7 +124,7 @@ def evaluate(store: ox.Store, sparql: str, default_graphs: Iterable[str] = (), n
     try:
         return store.query(
             sparql,
-            prefixes={p: str(ns) for p, ns in PREFIXES.items()},
+            prefixes=_PREFIX_IRIS,
             use_default_graph_as_union=not default and not declares_dataset(sparql),
             default_graph=default or None,
             named_graphs=named or None,

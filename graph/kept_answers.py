@@ -51,7 +51,7 @@ FINGERPRINT = blake2b(json.dumps([_LAYOUT, ox.__version__, sorted((p, str(ns)) f
 class KeptAnswer:
     """Where one kept body is, and what a query worker would have said about it."""
 
-    path: Path
+    path: str  # a plain string: the server looks one up per request, and pathlib's joins cost more than the read
     media_type: str
     capped: bool
     digest: str
@@ -60,14 +60,17 @@ class KeptAnswer:
     def read(self) -> bytes | None:
         """The body, or None when the file is gone or not the size it was kept at."""
         try:
-            body = self.path.read_bytes()
+            with open(self.path, "rb") as file:
+                body = file.read()
         except OSError:
             return None
         return body if len(body) == self.size else None
 
 
+@lru_cache(maxsize=256)
 def text_key(sparql: str) -> str:
-    """What a query text is filed under: a hash of its exact characters."""
+    """What a query text is filed under: a hash of its exact characters (remembered: the same
+    texts are asked again and again, and hashing a long one costs more than the rest of a lookup)."""
     return digest(sparql.encode("utf-8"))
 
 
@@ -122,24 +125,25 @@ def keep(build: Build, store: ox.Store, query_files: Iterable[Path], max_rows: i
 
 
 @lru_cache(maxsize=4)
-def _index(folder: str, mtime_ns: int) -> dict:
+def _index(file: str, mtime_ns: int) -> dict:
     """A build's index, read once per version of the file."""
-    index = json.loads(Path(folder, INDEX).read_text())
+    with open(file, encoding="utf-8") as text:
+        index = json.load(text)
     if not isinstance(index, dict) or index.get("fingerprint") != FINGERPRINT:
         return {}
     return index
 
 
-def index_of(build_path: Path) -> dict:
+def index_of(build_path: str | os.PathLike[str]) -> dict:
     """The build's index of kept answers; empty if it kept none, or kept them with other code."""
-    folder = build_path / FOLDER
+    file = os.path.join(build_path, FOLDER, INDEX)
     try:
-        return _index(str(folder), os.stat(folder / INDEX).st_mtime_ns)
+        return _index(file, os.stat(file).st_mtime_ns)
     except (OSError, ValueError):
         return {}
 
 
-def lookup(build_path: Path, sparql: str, fmt: str, max_rows: int) -> KeptAnswer | None:
+def lookup(build_path: str | os.PathLike[str], sparql: str, fmt: str, max_rows: int) -> KeptAnswer | None:
     """The kept body for this exact request, if the build kept one that a worker would send unchanged."""
     index = index_of(build_path)
     try:
@@ -151,7 +155,7 @@ def lookup(build_path: Path, sparql: str, fmt: str, max_rows: int) -> KeptAnswer
         fits = index["max_rows"] == max_rows if body["capped"] else entry["rows"] <= max_rows
         if not fits:
             return None
-        return KeptAnswer(build_path / FOLDER / body["file"], body["media_type"], body["capped"],
+        return KeptAnswer(os.path.join(build_path, FOLDER, body["file"]), body["media_type"], body["capped"],
                           body["digest"], body["size"])
     except (AttributeError, KeyError, TypeError):  # an index damaged by hand: evaluate instead
         return None

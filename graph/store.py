@@ -111,5 +111,17 @@ def current_build(root: Path) -> Build:
     return Build(link.resolve())
 
 
+def current_name(root: str | os.PathLike[str] | None) -> str:
+    """The name of the build ``root/current`` points at ("" when there is none). One system call,
+    for whoever checks for a swapped-in build on every request: resolving the link as
+    :func:`current_build` does takes twenty times as long."""
+    if root is None:
+        return ""
+    try:
+        return os.path.basename(os.readlink(os.path.join(root, CURRENT)))
+    except OSError:
+        return ""
+
+
 def open_read_only(root: Path) -> ox.Store:
     return ox.Store.read_only(str(current_build(root).db))

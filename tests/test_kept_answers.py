@@ -14,6 +14,7 @@ import pyoxigraph as ox
 import pytest
 
 from answers import assert_same_answer, group_concats
+from api.querying import KEPT_IN_CACHE
 from api.settings import Settings
 from graph import store as stores
 from graph.engine import memory_copy
@@ -37,7 +38,7 @@ def kept_file(root: Path, name: str, fmt: str) -> Path:
     build = stores.current_build(root)
     found = lookup(build.path, NamedQueries().get(name).sparql(), fmt, DEFAULT_MAX_ROWS)
     assert found is not None, f"{name} was not kept as {fmt}"
-    return found.path
+    return Path(found.path)
 
 
 def mark(file: Path) -> bytes:
@@ -139,11 +140,19 @@ def test_the_server_can_be_told_to_evaluate_every_request(private_store: Path, m
         assert r.headers["x-relapsekg-answer"] == "evaluated"
 
 
-def test_kept_answers_are_not_copied_into_the_answer_cache(private_store: Path) -> None:
+def test_a_small_kept_answer_is_copied_into_the_answer_cache_and_a_large_one_is_read_from_its_file(
+        private_store: Path) -> None:
     with app_client(private_store) as client:
-        for _ in range(2):
-            assert client.get("/queries/definitions").headers["x-relapsekg-answer"] == "kept"
-        assert len(client.app.state.cache) == 0
+        small = [client.get("/queries/definitions", headers={"accept": ACCEPT["json"]}) for _ in range(2)]
+        assert [r.headers["x-relapsekg-answer"] for r in small] == ["kept", "cache"]
+        assert small[0].content == small[1].content and small[0].headers["etag"] == small[1].headers["etag"]
+        assert len(small[0].content) <= KEPT_IN_CACHE and len(client.app.state.cache) == 1
+
+        large = [client.get("/queries/evidence-network", headers={"accept": ACCEPT["json"]}) for _ in range(2)]
+        assert len(large[0].content) > KEPT_IN_CACHE
+        assert [r.headers["x-relapsekg-answer"] for r in large] == ["kept", "kept"]
+        assert len(client.app.state.cache) == 1
+
         chosen = {"study": "aall1331"}
         sources = [client.get("/queries/evidence-table", params=chosen).headers["x-relapsekg-answer"] for _ in range(2)]
         assert sources == ["evaluated", "cache"]

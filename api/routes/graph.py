@@ -15,9 +15,9 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 
 from graph.named import NamedQueryError
+from graph.store import current_name
 from graph.viz import extract, render, views
 
-from ..cache import build_id
 from ..pages import SECURITY_HEADERS, local_href
 from ..querying import select_rows
 
@@ -35,7 +35,7 @@ def _build_identity(request: Request) -> Optional[str]:
     """The current build (as the answer cache keys it): a rebuild changes it, so cached views
     never outlive their graph. None with an external endpoint, whose graph may change unseen."""
     settings = request.app.state.settings
-    return None if settings.endpoint else build_id(settings.store) or None
+    return None if settings.endpoint else current_name(settings.store) or None
 
 
 def _views(request: Request) -> "OrderedDict[tuple, dict[str, Any]]":
