@@ -248,8 +248,16 @@ def machine() -> str:
 
 
 def load() -> str:
-    """The machine's load average (1, 5, 15 min): other work running beside a benchmark skews it."""
-    return "load average " + " ".join(open("/proc/loadavg").read().split()[:3])
+    """The machine's load average (1, 5, 15 min), and its pace: the time a fixed piece of Python
+    work takes now. Other work beside a benchmark skews it, and so does a shared VM whose speed
+    drifts (this one has run at half its usual speed for hours): the pace at the start and the
+    end of a run says which machine its figures come from."""
+    started = time.perf_counter()
+    total = 0
+    for i in range(5_000_000):
+        total += i
+    pace = time.perf_counter() - started
+    return "load average " + " ".join(open("/proc/loadavg").read().split()[:3]) + f", pace {pace:.2f} s"
 
 
 def http_stack() -> str:

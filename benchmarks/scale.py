@@ -56,8 +56,8 @@ from typing import TYPE_CHECKING, Iterator
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.common import (KeptAliveClient, Request, descendants, machine, p50, p95, process,  # noqa: E402
-                               relapsekg_server, rss_mib, timings, with_worker_environment)
+from benchmarks.common import (KeptAliveClient, Request, descendants, load, machine, p50, p95,  # noqa: E402
+                               process, relapsekg_server, rss_mib, timings, with_worker_environment)
 
 if TYPE_CHECKING:
     import pyoxigraph
@@ -452,9 +452,11 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="relapsekg-scale-") as tmp:
         root = args.keep or Path(tmp)
         for label, target in sizes:
+            out(f"# {load()}")
             results.append(run_size(label, target, root, args, out))
     growth(results, out)
     verdict(results, out)
+    out(f"\n# {load()} at the end")
     target = args.output or (LATEST if tuple(labels) == DEFAULT_SIZES else None)
     if target:
         target.write_text("\n".join(out.lines) + "\n", encoding="utf-8")
