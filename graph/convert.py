@@ -57,10 +57,6 @@ def graph_iri(f: CuratedFile) -> URIRef:
     return GRAPH[f"source/{f.source.publication.id}"]
 
 
-def publication_iri(pub: Publication) -> URIRef:
-    return URIRef(entity_iri("publication", pub.id))
-
-
 def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
@@ -77,20 +73,32 @@ class Converter:
     vocab: Vocabulary
     dataset: Dataset = field(default_factory=lambda: Dataset(default_union=False))
     origins: dict[URIRef, Origin] = field(default_factory=dict)
+    # Each entity's IRI made once: an entity is named wherever it is referred to, and one object
+    # for all of them is found by identity in every dict and set downstream (the IRI check, SHACL's
+    # graph, the spool), where equal but separate URIRefs are compared in Python.
+    _nodes: dict[str, URIRef] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.ids = {section: self.corpus.entities(section) for section in ENTITY_SECTIONS}
-        self.by_number = {n: publication_iri(f.source.publication) for n, f in self.corpus.publications_by_number().items()}
+        self.by_number = {n: self.node("publication", f.source.publication.id)
+                          for n, f in self.corpus.publications_by_number().items()}
         article = self.corpus.article()
-        self.article = publication_iri(article.source.publication) if article else None
+        self.article = self.node("publication", article.source.publication.id) if article else None
         self._shared: set[tuple] = set()
 
     # -- helpers -------------------------------------------------------------------------------
     def entity(self, sections: Iterable[str], slug: str) -> URIRef:
         for section in sections:
             if slug in self.ids[section]:
-                return URIRef(entity_iri(ENTITY_SECTIONS[section], slug))
+                return self.node(ENTITY_SECTIONS[section], slug)
         raise KeyError(slug)
+
+    def node(self, kind: str, slug: str) -> URIRef:
+        iri = entity_iri(kind, slug)
+        found = self._nodes.get(iri)
+        if found is None:
+            found = self._nodes[iri] = URIRef(iri)
+        return found
 
     def key(self, section: str, field_name: str, value: str) -> URIRef:
         iri = self.vocab.resolve(section, field_name, value)
@@ -150,7 +158,7 @@ class Converter:
             for section in ENTITY_SECTIONS:
                 convert_item = getattr(self, section)
                 for i, item in enumerate(getattr(f.source, section)):
-                    node = URIRef(entity_iri(ENTITY_SECTIONS[section], item.id))
+                    node = self.node(ENTITY_SECTIONS[section], item.id)
                     convert_item(g, node, item)
                     self.annotate(g, f, (section, i), node, item)
             for i, citation in enumerate(f.source.citations):
@@ -159,7 +167,7 @@ class Converter:
 
     def publication(self, g: Graph, f: CuratedFile) -> None:
         pub = f.source.publication
-        node = publication_iri(pub)
+        node = self.node("publication", pub.id)
         g.add((node, RDF.type, self.key("publication", "kind", pub.kind)))
         g.add((node, RDF.type, RKG.Publication))
         g.add((node, DCTERMS.title, Literal(pub.title)))
@@ -352,7 +360,7 @@ class Converter:
                 add_literals(g, cond, ((RKG.threshold, c.threshold),), XSD.decimal)
 
     def citation(self, g: Graph, f: CuratedFile, index: int, c: Any) -> None:
-        citing = publication_iri(f.source.publication)
+        citing = self.node("publication", f.source.publication.id)
         for k, number in enumerate(c.refs, start=1):
             cited = self.by_number[number]
             node = ID[f"citation/{f.source.publication.id}-{index + 1}-{number}"]

@@ -1,21 +1,40 @@
 """The RDF namespaces of the graph: our own, and the standard vocabularies it reuses."""
 from __future__ import annotations
 
-from rdflib import Namespace
+from rdflib import Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SH, SKOS, XSD
 
+
+class TermNamespace(Namespace):
+    """A namespace that makes each of its terms once, as rdflib's own vocabularies (RDF, RDFS...) do.
+
+    rdflib's plain ``Namespace`` makes a new URIRef on every ``RKG.quote``: it checks the IRI's
+    characters again, and two equal terms that are not the same object are compared in Python
+    wherever one is a dict key (stores, sets, caches). A 1M-triple build asks for a few million of
+    them, and made once they cost a dict lookup."""
+
+    def term(self, name: str) -> URIRef:
+        terms = _TERMS.setdefault(str(self), {})
+        found = terms.get(name)
+        if found is None:
+            found = terms[name] = super().term(name)
+        return found
+
+
+_TERMS: dict[str, dict[str, URIRef]] = {}
+
 BASE = "https://w3id.org/relapsekg/"
-RKG = Namespace(BASE + "ontology#")
-ID = Namespace(BASE + "id/")
+RKG = TermNamespace(BASE + "ontology#")
+ID = Namespace(BASE + "id/")  # entity IRIs: millions of different terms at scale, none asked twice in a row
 GRAPH = Namespace(BASE + "graph/")
 
 OBO = Namespace("http://purl.obolibrary.org/obo/")
-CITO = Namespace("http://purl.org/spar/cito/")
-FABIO = Namespace("http://purl.org/spar/fabio/")
-BIBO = Namespace("http://purl.org/ontology/bibo/")
-OA = Namespace("http://www.w3.org/ns/oa#")
-PRISM = Namespace("http://prismstandard.org/namespaces/basic/2.0/")
-SCHEMA = Namespace("https://schema.org/")
+CITO = TermNamespace("http://purl.org/spar/cito/")
+FABIO = TermNamespace("http://purl.org/spar/fabio/")
+BIBO = TermNamespace("http://purl.org/ontology/bibo/")
+OA = TermNamespace("http://www.w3.org/ns/oa#")
+PRISM = TermNamespace("http://prismstandard.org/namespaces/basic/2.0/")
+SCHEMA = TermNamespace("https://schema.org/")
 
 ONTOLOGY_GRAPH = GRAPH["ontology"]
 INFERRED_GRAPH = GRAPH["inferred"]

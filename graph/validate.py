@@ -130,6 +130,9 @@ def iri_problems(dataset: Dataset, allow: IriAllowList, origins: dict[URIRef, Or
     return list(seen.values())
 
 
+_RDF_TYPE = str(RDF.type)
+
+
 @dataclass
 class StreamedChecks:
     """The checks scale mode runs on each publication graph as it streams past (see the module
@@ -158,7 +161,8 @@ class StreamedChecks:
                             self.problems[str(term)] = Problem(
                                 origin.file, origin.line,
                                 f"IRI <{term}> is neither listed in vocabularies.md nor printed in the source")
-            if p == RDF.type and "#" not in s:  # entity types, for the sample's references
+            # str's own equality: rdflib's URIRef.__eq__ is Python, and this runs once per triple.
+            if str.__eq__(p, _RDF_TYPE) and "#" not in s:  # entity types, for the sample's references
                 self.types.setdefault(s, []).append((s, p, o))
         if self.sampled < self.sample_budget:
             self.sample.append((graph, triples))
