@@ -58,17 +58,20 @@ def new_build(root: Path) -> Build:
 
 def load_nquads(build: Build, nquads: bytes) -> int:
     """Bulk-load N-Quads into the build's own database (and keep them beside it); returns the number of quads."""
-    build.nquads.write_bytes(nquads)
-    return _load_kept_nquads(build)
+    place_nquads(build, nquads)
+    return load_placed_nquads(build)
 
 
-def load_nquads_file(build: Build, path: Path) -> int:
-    """Move an N-Quads file beside the build's own database and bulk-load it; returns the number of quads."""
-    os.replace(path, build.nquads)
-    return _load_kept_nquads(build)
+def place_nquads(build: Build, nquads: bytes | Path) -> None:
+    """Put the build's N-Quads beside its database: written from bytes, or a file moved there."""
+    if isinstance(nquads, Path):
+        os.replace(nquads, build.nquads)
+    else:
+        build.nquads.write_bytes(nquads)
 
 
-def _load_kept_nquads(build: Build) -> int:
+def load_placed_nquads(build: Build) -> int:
+    """Bulk-load the N-Quads placed beside the build into its own database; returns the number of quads."""
     store = ox.Store(str(build.db))
     store.bulk_load(path=str(build.nquads), format=ox.RdfFormat.N_QUADS)
     store.optimize()

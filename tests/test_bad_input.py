@@ -116,6 +116,27 @@ def test_a_good_build_replaces_the_graph_atomically(sources_copy: Path, live_sto
     assert bool(reader.query("ASK { ?s ?p ?o }")), "an open reader switches to the new build"
 
 
+@pytest.mark.parametrize("failing", ["the database load", "keeping the answers"])
+def test_a_build_that_fails_while_loading_leaves_the_previous_graph(
+        failing: str, live_store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The database is loaded while the named queries' answers are kept beside it: whichever of
+    the two fails, the previous graph keeps answering and the half-made build is removed."""
+    import graph.build
+    import graph.store
+
+    def fail(*_args: object) -> None:
+        raise OSError(f"{failing} failed")
+
+    target = (graph.store, "load_placed_nquads") if failing == "the database load" else (graph.build, "_keep_answers")
+    monkeypatch.setattr(*target, fail)
+    before = (live_store / "current").resolve()
+    builds = set((live_store / "builds").iterdir())
+    with pytest.raises(OSError, match=f"{failing} failed"):
+        build(live_store)
+    assert (live_store / "current").resolve() == before and triple_count(live_store) > 0
+    assert set((live_store / "builds").iterdir()) == builds
+
+
 def test_a_virtuoso_refusal_by_cost_estimate_names_the_setting_to_change(monkeypatch) -> None:
     """Virtuoso 7.2's stock MaxQueryCostEstimationTime refuses some queries with an overflowed
     estimate; the error says which setting of virtuoso.ini to change."""
