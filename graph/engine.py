@@ -133,20 +133,25 @@ def evaluate(store: ox.Store, sparql: str, default_graphs: Iterable[str] = (), n
         raise QueryError(str(exc)) from exc
 
 
-def memory_copy(build: stores.Build, on_disk: ox.Store | None = None, expected: int | None = None) -> ox.Store:
+def memory_copy(build: stores.Build, on_disk: ox.Store | None = None) -> ox.Store:
     """The build in Oxigraph's memory store: parsed from the N-Quads kept beside the database
     (3 s per million quads), or, for a build without them or whose file does not hold as many
-    quads as ``expected`` (by default its manifest's count), read back from the database (8 s
-    per million quads)."""
-    expected = expected if expected is not None else build.manifest.get("quads")
+    quads as its manifest counts, read back from the database (8 s per million quads)."""
+    expected = build.manifest.get("quads")
     if build.nquads.is_file() and expected is not None:
-        copy = ox.Store()
-        copy.load(path=str(build.nquads), format=ox.RdfFormat.N_QUADS)
+        copy = parse_nquads(build)
         if len(copy) == expected:
             return copy
     copy = ox.Store()
     on_disk = on_disk if on_disk is not None else ox.Store.read_only(str(build.db))
     copy.bulk_extend(on_disk.quads_for_pattern(None, None, None, None))
+    return copy
+
+
+def parse_nquads(build: stores.Build) -> ox.Store:
+    """The N-Quads kept beside the build, parsed into Oxigraph's memory store."""
+    copy = ox.Store()
+    copy.load(path=str(build.nquads), format=ox.RdfFormat.N_QUADS)
     return copy
 
 

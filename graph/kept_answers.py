@@ -51,7 +51,7 @@ FINGERPRINT = blake2b(json.dumps([_LAYOUT, ox.__version__, sorted((p, str(ns)) f
 class KeptAnswer:
     """Where one kept body is, and what a query worker would have said about it."""
 
-    path: str  # a plain string: the server looks one up per request, and pathlib's joins cost more than the read
+    path: str  # a plain string: the server looks one up per request, where pathlib's joins showed in profiles
     media_type: str
     capped: bool
     digest: str
@@ -67,11 +67,19 @@ class KeptAnswer:
         return body if len(body) == self.size else None
 
 
-@lru_cache(maxsize=256)
 def text_key(sparql: str) -> str:
-    """What a query text is filed under: a hash of its exact characters (remembered: the same
-    texts are asked again and again, and hashing a long one costs more than the rest of a lookup)."""
+    """What a query text is filed under: a hash of its exact characters. Texts the length of a
+    named query are remembered (the same ones are asked again and again, and hashing one costs as
+    much as the rest of a lookup); longer ones are hashed each time, so the memory stays bounded."""
+    return _remembered_key(sparql) if len(sparql) <= _REMEMBERED_CHARS else _key(sparql)
+
+
+def _key(sparql: str) -> str:
     return digest(sparql.encode("utf-8"))
+
+
+_REMEMBERED_CHARS = 8192  # the longest named query is 7,200 characters; 256 of these are at most 8 MiB
+_remembered_key = lru_cache(maxsize=256)(_key)
 
 
 def _bodies(answer: Answer, max_rows: int) -> tuple[int, dict[str, tuple[bytes, str, bool]]]:

@@ -14,10 +14,14 @@ class TermNamespace(Namespace):
     them, and made once they cost a dict lookup."""
 
     def term(self, name: str) -> URIRef:
-        terms = _TERMS.setdefault(str(self), {})
-        found = terms.get(name)
+        terms = _TERMS.get(self)
+        if terms is None:
+            terms = _TERMS[str(self)] = {}
+        found = terms.get(name) if isinstance(name, str) else None
         if found is None:
-            found = terms[name] = super().term(name)
+            found = super().term(name)  # rdflib's answer, a slice included
+            if isinstance(name, str):
+                terms[name] = found
         return found
 
 
@@ -25,7 +29,7 @@ _TERMS: dict[str, dict[str, URIRef]] = {}
 
 BASE = "https://w3id.org/relapsekg/"
 RKG = TermNamespace(BASE + "ontology#")
-ID = Namespace(BASE + "id/")  # entity IRIs: millions of different terms at scale, none asked twice in a row
+ID = Namespace(BASE + "id/")  # one term per entity, millions at scale: the converter keeps the ones it reuses
 GRAPH = Namespace(BASE + "graph/")
 
 OBO = Namespace("http://purl.obolibrary.org/obo/")

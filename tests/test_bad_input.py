@@ -116,11 +116,14 @@ def test_a_good_build_replaces_the_graph_atomically(sources_copy: Path, live_sto
     assert bool(reader.query("ASK { ?s ?p ?o }")), "an open reader switches to the new build"
 
 
+@pytest.mark.parametrize("mode", ["full", "sample"])
 @pytest.mark.parametrize("failing", ["the database load", "keeping the answers"])
 def test_a_build_that_fails_while_loading_leaves_the_previous_graph(
-        failing: str, live_store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        failing: str, mode: str, live_store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The database is loaded while the named queries' answers are kept beside it: whichever of
-    the two fails, the previous graph keeps answering and the half-made build is removed."""
+    the two fails, in the full mode or the scale mode (``--shacl sample``, which streams the
+    graph to a spool file moved into the build), the previous graph keeps answering, the
+    half-made build is removed and no spool file is left behind."""
     import graph.build
     import graph.store
 
@@ -132,9 +135,10 @@ def test_a_build_that_fails_while_loading_leaves_the_previous_graph(
     before = (live_store / "current").resolve()
     builds = set((live_store / "builds").iterdir())
     with pytest.raises(OSError, match=f"{failing} failed"):
-        build(live_store)
+        build(live_store, reason=False, shacl=mode)
     assert (live_store / "current").resolve() == before and triple_count(live_store) > 0
     assert set((live_store / "builds").iterdir()) == builds
+    assert not list(live_store.glob(".spool-*"))
 
 
 def test_a_virtuoso_refusal_by_cost_estimate_names_the_setting_to_change(monkeypatch) -> None:

@@ -216,14 +216,9 @@ class TypeClosure:
         for c, d in asserted.subject_objects(RDFS.subClassOf):
             if isinstance(c, URIRef) and isinstance(d, URIRef):
                 self.parents[c].add(d)
-        for c, d in asserted.subject_objects(OWL.equivalentClass):
-            if isinstance(c, URIRef) and isinstance(d, URIRef):
-                self.parents[c].add(d)
-                self.parents[d].add(c)
         for c, d in answer.subclasses:
             self.parents[URIRef(c)].add(URIRef(d))
-        for pair in answer.equivalents:
-            a, b = (URIRef(x) for x in sorted(pair))
+        for a, b in _equivalent_pairs(asserted, answer):
             self.parents[a].add(b)
             self.parents[b].add(a)
 
@@ -247,13 +242,17 @@ class TypeClosure:
         return {x: self.ancestors(cs) - _SKIP_TYPES for x, cs in direct.items()}
 
 
-def _equivalents(asserted: Graph, answer) -> Callable[[URIRef], list[URIRef]]:
-    """The named classes equivalent to a class (itself included, sorted), asserted or inferred."""
+def _equivalent_pairs(asserted: Graph, answer) -> list[tuple[URIRef, URIRef]]:
+    """Pairs of named classes that are equivalent, asserted or found by HermiT."""
     pairs = [(c, d) for c, d in asserted.subject_objects(OWL.equivalentClass)
              if isinstance(c, URIRef) and isinstance(d, URIRef)]
-    pairs += [tuple(URIRef(x) for x in sorted(pair)) for pair in answer.equivalents]
+    return pairs + [(URIRef(a), URIRef(b)) for a, b in (sorted(pair) for pair in answer.equivalents)]
+
+
+def _equivalents(asserted: Graph, answer) -> Callable[[URIRef], list[URIRef]]:
+    """The named classes equivalent to a class (itself included, sorted), asserted or inferred."""
     group: dict[URIRef, set[URIRef]] = {}
-    for a, b in pairs:
+    for a, b in _equivalent_pairs(asserted, answer):
         merged = group.get(a, {a}) | group.get(b, {b})
         for member in merged:
             group[member] = merged
