@@ -57,7 +57,8 @@ def build(store_root: Path, sources_dir: Path | None = None, show_progress: bool
                       disable=not show_progress, transient=True) as progress:
             task = progress.add_task("validating curated sources and reasoning (OWL)" if reason is not False else
                                      "validating curated sources", total=None)
-            validation = validate_sources(sources_dir, reason=reason, shacl=shacl, on_graph=spool.write)
+            validation = validate_sources(sources_dir, reason=reason, shacl=shacl, on_graph=spool.write,
+                                          defer_shacl=True)
             if not validation.ok:
                 return BuildReport(False, validation.problems, seconds=time.perf_counter() - started,
                                    notes=validation.notes)
@@ -77,9 +78,12 @@ def build(store_root: Path, sources_dir: Path | None = None, show_progress: bool
 
 
 def _install(store_root: Path, validation: Validation, phase: str, nquads: bytes | Path,
-             manifest_of: Callable[[int], dict], progress: Progress, task: object, started: float) -> BuildReport:
+             manifest_of: Callable[[int], dict], progress: Progress, task: object, started: float,
+             beside: Callable[[], list[Problem]] | None = None) -> BuildReport:
     """Load a fresh build folder, write its manifest and swap it in; any failure discards the
-    folder, so the previous graph keeps answering.
+    folder, so the previous graph keeps answering, and so do problems found by the checks left
+    to run ``beside`` the load (scale mode's SHACL sample: found before the swap, they fail the
+    build as if found first).
 
     The named queries' answers are kept (from a copy in memory parsed from the same N-Quads) while
     Oxigraph bulk-loads the database: its loader keeps one core busy, the queries the other, and
@@ -91,13 +95,20 @@ def _install(store_root: Path, validation: Validation, phase: str, nquads: bytes
     try:
         store.place_nquads(new, nquads)
         progress.update(task, description="loading the Oxigraph store and keeping the named queries' answers")
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="keep-answers") as beside:
-            keeping = beside.submit(_timed, _keep_answers, new)
+        with ThreadPoolExecutor(max_workers=2, thread_name_prefix="beside-the-load") as threads:
+            keeping = threads.submit(_timed, _keep_answers, new)
+            checking = threads.submit(_timed, beside) if beside is not None else None
             loading = time.perf_counter()
             quads = store.load_placed_nquads(new)
             validation.phases[phase] = round(time.perf_counter() - loading, 3)
             (kept, copied, notes), seconds = keeping.result()
+            problems, checked = checking.result() if checking is not None else ([], 0.0)
         validation.phases["keep_answers"] = round(seconds, 3)
+        if checking is not None:
+            validation.phases["shacl"] = round(checked, 3)
+        if problems:
+            store.discard(new)
+            return BuildReport(False, problems, seconds=time.perf_counter() - started, notes=validation.notes)
         if copied != quads:
             raise RuntimeError(f"the named queries were answered on {copied} quads, the database holds {quads}")
         validation.notes.extend(notes)
@@ -146,7 +157,7 @@ def _build_streamed(store_root: Path, validation: Validation, spool: NQuadsSpool
     gc.collect()
     return _install(store_root, validation, "bulk_load", spool.path,
                     lambda quads: _manifest(validation, quads, started, validation.graphs + 1, files),
-                    progress, task, started)
+                    progress, task, started, beside=validation.pending)
 
 
 def _source_files(validation: Validation) -> list[Path]:

@@ -62,6 +62,9 @@ class Validation:
     scale: bool = False  # the graph was streamed (``dataset`` is None), see the module docstring
     shacl: str = ""  # what SHACL covered: "all N triples", "a sample of …", "skipped"
     phases: dict[str, float] = field(default_factory=dict)  # seconds per step, for the manifest
+    # Checks left for the build to run beside the database load (scale mode's SHACL sample, when
+    # asked to defer it): their problems fail the build before the new graph is swapped in.
+    pending: Callable[[], list[Problem]] | None = None
 
     @property
     def problems(self) -> list[Problem]:
@@ -170,6 +173,14 @@ class StreamedChecks:
         if self.forward is not None:
             self.forward(graph, triples)
 
+    def keep_only_the_sample(self) -> None:
+        """Let go of what SHACL on the sample does not need: the file and line of entities outside
+        it, and the types of entities it does not point at."""
+        triples = [triple for _graph, sampled in self.sample for triple in sampled]
+        subjects, objects = {s for s, _p, _o in triples}, {o for _s, _p, o in triples}
+        self.origins = {node: origin for node, origin in self.origins.items() if node in subjects}
+        self.types = {node: typed for node, typed in self.types.items() if node in objects}
+
     def shacl(self, shapes: Graph, ontology: Graph) -> list[Problem]:
         """SHACL on the sampled graphs, with the ontology and the types of what they point at."""
         data = Graph()
@@ -189,7 +200,8 @@ class StreamedChecks:
 
 def validate_sources(sources_dir: Path | None = None, allow: IriAllowList | None = None,
                      reason: bool | None = None, shacl: str = "auto",
-                     on_graph: Callable[[URIRef, list], None] | None = None) -> Validation:
+                     on_graph: Callable[[URIRef, list], None] | None = None,
+                     defer_shacl: bool = False) -> Validation:
     """Every check on the corpus in ``sources_dir`` (see the module docstring for the modes).
 
     ``reason``: None reasons up to REASONING_TRIPLES, True always, False never. ``shacl``: one of
@@ -223,7 +235,7 @@ def validate_sources(sources_dir: Path | None = None, allow: IriAllowList | None
     validation.triples, validation.graphs = collector.count, collector.graph_count
     clock.lap("convert")
     if collector.streaming:
-        _scale_checks(validation, streamed, shacl, reason)
+        _scale_checks(validation, streamed, shacl, reason, defer_shacl)
         clock.lap("shacl")
         return validation
     dataset = collector.to_dataset()
@@ -273,8 +285,10 @@ def _reasoning_skipped(triples: int) -> str:
             "Pass --reasoning to run it anyway")
 
 
-def _scale_checks(validation: Validation, streamed: StreamedChecks, shacl: str, reason: bool | None) -> Validation:
-    """What scale mode adds once every graph has streamed past: IRI problems, SHACL on the sample."""
+def _scale_checks(validation: Validation, streamed: StreamedChecks, shacl: str, reason: bool | None,
+                  defer_shacl: bool) -> Validation:
+    """What scale mode adds once every graph has streamed past: IRI problems, SHACL on the sample
+    (or, with ``defer_shacl``, a ``pending`` check that runs it later, needing only the sample)."""
     corpus, count = validation.corpus, validation.triples
     validation.scale = True
     corpus.problems.extend(streamed.problems.values())
@@ -282,7 +296,12 @@ def _scale_checks(validation: Validation, streamed: StreamedChecks, shacl: str, 
         validation.shacl = "skipped"
         validation.notes.append("SHACL skipped (--shacl off)")
     else:
-        corpus.problems.extend(streamed.shacl(load_shapes(), validation.ontology))
+        if defer_shacl:
+            streamed.keep_only_the_sample()  # the build frees the rest of the corpus meanwhile
+            ontology = validation.ontology
+            validation.pending = lambda: streamed.shacl(load_shapes(), ontology)
+        else:
+            corpus.problems.extend(streamed.shacl(load_shapes(), validation.ontology))
         graphs = len(streamed.sample)
         validation.shacl = f"a sample of {graphs} of {validation.graphs} publication graphs ({streamed.sampled:,} triples)"
         why = (f"{count:,} triples is above the {FULL_CHECK_TRIPLES:,} that SHACL checks as one graph within "

@@ -141,6 +141,27 @@ def test_a_build_that_fails_while_loading_leaves_the_previous_graph(
     assert not list(live_store.glob(".spool-*"))
 
 
+def test_a_shacl_violation_found_beside_the_load_fails_the_build_with_file_and_line(
+        live_store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """In scale mode SHACL checks its sample while the database loads; what it finds still fails
+    the build before the swap, named by file and line like every other problem."""
+    import graph.validate
+    from rdflib import Graph
+
+    every_study_needs = Graph().parse(format="turtle", data="""
+        @prefix sh: <http://www.w3.org/ns/shacl#> . @prefix rkg: <https://w3id.org/relapsekg/ontology#> .
+        rkg:StudyNeedsAWitness a sh:NodeShape ; sh:targetClass rkg:Study ;
+            sh:property [ sh:path rkg:witness ; sh:minCount 1 ] .""")
+    monkeypatch.setattr(graph.validate, "load_shapes", lambda: every_study_needs)
+    before = (live_store / "current").resolve()
+    builds = set((live_store / "builds").iterdir())
+    report = build(live_store, reason=False, shacl="sample")
+    assert not report.ok and report.problems
+    assert all(p.message.startswith("SHACL: <") and " witness: " in p.message for p in report.problems)
+    assert any(p.file.endswith(".yaml") and p.line for p in report.problems), report.problems
+    assert (live_store / "current").resolve() == before and set((live_store / "builds").iterdir()) == builds
+
+
 def test_a_virtuoso_refusal_by_cost_estimate_names_the_setting_to_change(monkeypatch) -> None:
     """Virtuoso 7.2's stock MaxQueryCostEstimationTime refuses some queries with an overflowed
     estimate; the error says which setting of virtuoso.ini to change."""
