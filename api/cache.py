@@ -2,8 +2,9 @@
 
 The graph is read-only between builds, and a build is swapped in by replacing the store's
 ``current`` link; builds are never rewritten. So an answer is keyed by the build that computed it
-(as the query worker reports it, or the build whose kept body it is) plus everything else that shapes the bytes: the exact query
-text, the protocol dataset, the row cap, the format and the media type. A lookup reads the
+(as the query worker reports it, or the build whose kept body it is) plus everything else that
+shapes the bytes: the exact query text, the protocol dataset, the row cap, the format and the
+media type. A lookup reads the
 ``current`` link first (one system call), so once a rebuild is swapped in, no answer of an
 earlier build can match again; the old entries age out of the LRU order.
 

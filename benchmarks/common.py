@@ -177,13 +177,6 @@ class KeptAliveClient:
                   if b":" in line and not line.startswith(b"HTTP/"))
         return {name.strip().lower(): value.strip() for name, value in fields}
 
-    def post(self, path: str, form: dict[str, str], accept: str) -> bytes:
-        """POST ``form`` as an HTML form; the answer's body (see :meth:`send`)."""
-        return self.send(Request.form(path, form, accept))
-
-    def get(self, path: str, params: dict[str, str] | None = None, accept: str = "*/*") -> bytes:
-        return self.send(Request.get(path, params, accept))
-
     def send(self, request: Request) -> bytes:
         """The answer's body; raises :class:`HTTPStatusError` for an error status,
         ``TimeoutError`` when the server does not answer in time and ``ConnectionError`` when it

@@ -56,12 +56,6 @@ def new_build(root: Path) -> Build:
     return Build(path)
 
 
-def load_nquads(build: Build, nquads: bytes) -> int:
-    """Bulk-load N-Quads into the build's own database (and keep them beside it); returns the number of quads."""
-    place_nquads(build, nquads)
-    return load_placed_nquads(build)
-
-
 def place_nquads(build: Build, nquads: bytes | Path) -> None:
     """Put the build's N-Quads beside its database: written from bytes, or a file moved there."""
     if isinstance(nquads, Path):

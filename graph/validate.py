@@ -164,8 +164,9 @@ class StreamedChecks:
                             self.problems[str(term)] = Problem(
                                 origin.file, origin.line,
                                 f"IRI <{term}> is neither listed in vocabularies.md nor printed in the source")
-            # str's own equality: rdflib's URIRef.__eq__ is Python, and this runs once per triple.
-            if isinstance(p, URIRef) and str.__eq__(p, _RDF_TYPE) and "#" not in s:  # entity types, for the sample's references
+            # Entity types, for the sample's references. str's own equality: rdflib's URIRef.__eq__
+            # is Python, and this runs once per triple.
+            if isinstance(p, URIRef) and str.__eq__(p, _RDF_TYPE) and "#" not in s:
                 self.types.setdefault(s, []).append((s, p, o))
         if self.sampled < self.sample_budget:
             self.sample.append((graph, triples))

@@ -20,7 +20,8 @@ COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 def swap_in(root: Path, triples: int) -> str:
     """Build a graph of ``triples`` triples beside the live one and swap it in, as `relapsekg build` does."""
     build = stores.new_build(root)
-    stores.load_nquads(build, "".join(f"<urn:s{i}> <urn:p> <urn:o{i}> .\n" for i in range(triples)).encode())
+    stores.place_nquads(build, "".join(f"<urn:s{i}> <urn:p> <urn:o{i}> .\n" for i in range(triples)).encode())
+    stores.load_placed_nquads(build)
     stores.write_manifest(build, {"quads": triples})
     stores.activate(root, build)
     return build.path.name
