@@ -1,9 +1,10 @@
 """The FastAPI application: SPARQL protocol, named queries, REST API, entity pages, exports, graph view."""
+
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import AsyncIterator, Optional
 
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
@@ -13,22 +14,27 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .cache import ResultCache
+from .fastpath import QueryFastPath
 from .querying import error_response
 from .routes import all_routers
-from .fastpath import QueryFastPath
 from .settings import Settings
 from .workers import QueryPool
 
 STATIC = Path(__file__).parent / "static"
 
 
-def create_app(settings: Optional[Settings] = None) -> FastAPI:
+def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        pool = QueryPool(None if settings.endpoint else settings.store, settings.endpoint,
-                         size=settings.workers, timeout=settings.query_timeout, in_memory=settings.in_memory)
+        pool = QueryPool(
+            None if settings.endpoint else settings.store,
+            settings.endpoint,
+            size=settings.workers,
+            timeout=settings.query_timeout,
+            in_memory=settings.in_memory,
+        )
         pool.start()
         app.state.pool = pool
         try:
@@ -41,8 +47,8 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
         title="relapsekg",
         version="0.1.0",
         description="The clinical-evidence graph of Murphy & Aldoss, Transl Pediatr 2024 (COG AALL1331, "
-                    "blinatumomab in first relapse of pediatric B-ALL) and its 29 references: SPARQL 1.1, "
-                    "named research questions, a JSON API, entity pages and exports. Read-only.",
+        "blinatumomab in first relapse of pediatric B-ALL) and its 29 references: SPARQL 1.1, "
+        "named research questions, a JSON API, entity pages and exports. Read-only.",
         lifespan=lifespan,
     )
     app.state.settings = settings
@@ -53,11 +59,11 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
     app.add_middleware(QueryFastPath)
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(request: Request, exc: StarletteHTTPException):  # noqa: ANN202
+    async def http_error(request: Request, exc: StarletteHTTPException):
         return error_response(exc)
 
     @app.exception_handler(RequestValidationError)
-    async def validation_error(request: Request, exc: RequestValidationError):  # noqa: ANN202
+    async def validation_error(request: Request, exc: RequestValidationError):
         return JSONResponse({"detail": jsonable_encoder(exc.errors())}, status_code=400)
 
     return app

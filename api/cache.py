@@ -11,11 +11,12 @@ earlier build can match again; the old entries age out of the LRU order.
 Queries whose answer changes from one run to the next (``graph.sparqltext.volatile``) are never
 cached.
 """
+
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Hashable
 from dataclasses import dataclass
-from typing import Hashable, Optional
 
 _ENTRY_OVERHEAD = 256  # bytes of bookkeeping per entry, roughly
 
@@ -51,7 +52,7 @@ class ResultCache:
     def __len__(self) -> int:
         return len(self._entries)
 
-    def get(self, key: Hashable) -> Optional[CachedAnswer]:
+    def get(self, key: Hashable) -> CachedAnswer | None:
         found = self._entries.get(key)
         if found is None:
             self.misses += 1

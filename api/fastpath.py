@@ -12,9 +12,10 @@ The handlers, the guard, the budgets, the headers and the error messages are the
 routes use (the routes stay, for the OpenAPI description and for everything else: the editor,
 the service description, other methods, other paths).
 """
+
 from __future__ import annotations
 
-from typing import Awaitable, Callable, Optional
+from collections.abc import Awaitable, Callable
 
 from fastapi import Request
 from fastapi.responses import Response
@@ -30,7 +31,7 @@ Handler = Callable[[Request], Awaitable[Response]]
 _NAMED = "/queries/"
 
 
-def _handler(scope: Scope) -> Optional[Handler]:
+def _handler(scope: Scope) -> Handler | None:
     """The handler of a query request, or None for everything the application routes itself."""
     method, path = scope["method"], scope["path"]
     if path == "/sparql":
@@ -40,7 +41,7 @@ def _handler(scope: Scope) -> Optional[Handler]:
             return sparql_get
         return None  # the editor, the service description, other methods
     if method == "GET" and path.startswith(_NAMED):
-        name = path[len(_NAMED):]
+        name = path[len(_NAMED) :]
         if name and "/" not in name:
             return lambda request: run_named(name, request)
     return None

@@ -6,12 +6,13 @@ percent-decoding a long query costs more than answering it from the answer cache
 bytes, not entries: only requests of a few fields are kept (a query and its dataset), and a body
 of thousands of fields is parsed and let go, so it costs no memory after the request.
 """
+
 from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Mapping
 from urllib.parse import parse_qsl
 
 Fields = Mapping[str, tuple[str, ...]]

@@ -1,4 +1,5 @@
 """HTTP content negotiation: the Accept header with q-values, wildcards and lists."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -69,5 +70,6 @@ def _choose(header: str | None, offers: tuple[str, ...]) -> str | None:
 
 def wants_html(header: str | None) -> bool:
     """A browser navigation: HTML is preferred over the machine formats."""
-    return choose(header, ["text/html", "application/sparql-results+json", "text/turtle"]) == "text/html" and \
-        any(r.type == "text" and r.subtype == "html" for r in parse_accept(header))
+    return choose(
+        header, ["text/html", "application/sparql-results+json", "text/turtle"]
+    ) == "text/html" and any(r.type == "text" and r.subtype == "html" for r in parse_accept(header))

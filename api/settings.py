@@ -3,12 +3,14 @@
 Every budget has a ``RELAPSEKG_*`` environment variable and a ``relapsekg serve`` flag.
 ``RELAPSEKG_CACHE=0`` turns the answer cache off (the same as ``RELAPSEKG_CACHE_MB=0``).
 """
+
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Optional, TypeVar
+from typing import TypeVar
 
 from graph import paths
 from graph.results import DEFAULT_MAX_ROWS
@@ -26,7 +28,9 @@ def _number(name: str, default: str, kind: Callable[[str], N] = int) -> N:
     try:
         return kind(value)
     except ValueError:
-        raise ValueError(f"RELAPSEKG_{name}={value!r}: expected {'a whole number' if kind is int else 'a number'}") from None
+        raise ValueError(
+            f"RELAPSEKG_{name}={value!r}: expected {'a whole number' if kind is int else 'a number'}"
+        ) from None
 
 
 def _switch(name: str, default: bool) -> bool:
@@ -48,7 +52,7 @@ def _cache_mb() -> int:
 @dataclass
 class Settings:
     store: Path = field(default_factory=paths.default_store)
-    endpoint: Optional[str] = field(default_factory=lambda: os.environ.get("RELAPSEKG_ENDPOINT") or None)
+    endpoint: str | None = field(default_factory=lambda: os.environ.get("RELAPSEKG_ENDPOINT") or None)
     query_timeout: float = field(default_factory=lambda: _number("QUERY_TIMEOUT", "10", float))
     max_rows: int = field(default_factory=lambda: _number("MAX_ROWS", str(DEFAULT_MAX_ROWS)))
     max_query_length: int = field(default_factory=lambda: _number("MAX_QUERY_LENGTH", "20000"))

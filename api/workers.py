@@ -10,6 +10,7 @@ the command line), connected by a socket pair: the request goes down pickled, th
 back already serialized (bytes) in the format the client asked for, row cap applied. The server
 waits for it on its event loop (no thread hop), with the time budget as a timer.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -18,10 +19,10 @@ import signal
 import socket
 import subprocess
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Mapping, Optional
 
 _ROOT = str(Path(__file__).resolve().parent.parent)
 _WORKER_MAIN = "from api.workers import worker_main; worker_main()"
@@ -62,7 +63,7 @@ class ServiceStarting(ServiceBusy):
     """No worker has said it is ready yet: they are still opening (or copying) the graph."""
 
 
-def _serve_queries(conn: Connection, store: Optional[str], endpoint: Optional[str], in_memory: bool) -> None:
+def _serve_queries(conn: Connection, store: str | None, endpoint: str | None, in_memory: bool) -> None:
     """The worker's loop: one request in, one outcome out, until the connection closes."""
     from graph.engine import LocalEngine, QueryError, engine_for
     from graph.results import FormatError, digest, render_capped
@@ -74,9 +75,12 @@ def _serve_queries(conn: Connection, store: Optional[str], endpoint: Optional[st
             _ = engine.store  # open (or copy into memory) before saying ready, not during the first query
         except StoreMissing:
             pass  # every query will say so
-        except Exception as exc:  # noqa: BLE001 - a worker that cannot start would be restarted forever
-            print(f"relapsekg query worker: the graph could not be opened: {type(exc).__name__}: {exc}",
-                  file=sys.stderr, flush=True)
+        except Exception as exc:
+            print(
+                f"relapsekg query worker: the graph could not be opened: {type(exc).__name__}: {exc}",
+                file=sys.stderr,
+                flush=True,
+            )
     conn.send("ready")  # the pool hands out a worker only once it has started
     while True:
         try:
@@ -87,16 +91,25 @@ def _serve_queries(conn: Connection, store: Optional[str], endpoint: Optional[st
             answer = engine.query(request.sparql, request.default_graphs, request.named_graphs)
             build = getattr(engine, "build_id", "")
             body, media, capped, kind = render_capped(answer, request.format, request.max_rows)
-            outcome = QueryOutcome("ok", body, media, capped, kind, build=build,
-                                   digest=digest(body),
-                                   store=engine.serving_from() if isinstance(engine, LocalEngine) else "")
+            outcome = QueryOutcome(
+                "ok",
+                body,
+                media,
+                capped,
+                kind,
+                build=build,
+                digest=digest(body),
+                store=engine.serving_from() if isinstance(engine, LocalEngine) else "",
+            )
         except (QueryError, FormatError) as exc:
             outcome = QueryOutcome("bad", message=str(exc))
         except StoreMissing as exc:
             outcome = QueryOutcome("error", message=str(exc))
         except Exception as exc:  # an engine failure must not kill the worker silently
-            outcome = QueryOutcome("bad" if isinstance(exc, (SyntaxError, ValueError)) else "error",
-                                   message=f"{type(exc).__name__}: {exc}")
+            outcome = QueryOutcome(
+                "bad" if isinstance(exc, (SyntaxError, ValueError)) else "error",
+                message=f"{type(exc).__name__}: {exc}",
+            )
         try:
             conn.send(outcome)
         except OSError:
@@ -153,8 +166,8 @@ def _stop_watching(fd: int) -> None:
 class QueryPool:
     """A fixed number of query workers; a request waits for an idle one (within its budget)."""
 
-    store: Optional[Path]
-    endpoint: Optional[str]
+    store: Path | None
+    endpoint: str | None
     size: int = 3
     timeout: float = 10.0
     in_memory: bool = True  # each worker copies the graph into memory (see graph.engine.LocalEngine)
@@ -178,10 +191,19 @@ class QueryPool:
         env = worker_environment(os.environ)
         try:
             process = subprocess.Popen(
-                [sys.executable, "-c", _WORKER_MAIN, str(child.fileno()),
-                 str(self.store) if self.store else "", self.endpoint or "",
-                 "memory" if self.in_memory else "disk"],
-                pass_fds=(child.fileno(),), stdin=subprocess.DEVNULL, env=env)
+                [
+                    sys.executable,
+                    "-c",
+                    _WORKER_MAIN,
+                    str(child.fileno()),
+                    str(self.store) if self.store else "",
+                    self.endpoint or "",
+                    "memory" if self.in_memory else "disk",
+                ],
+                pass_fds=(child.fileno(),),
+                stdin=subprocess.DEVNULL,
+                env=env,
+            )
         finally:
             child.close()
         worker = _Worker(process, Connection(parent.detach()))
@@ -214,10 +236,12 @@ class QueryPool:
         except asyncio.QueueEmpty:
             try:
                 worker = await asyncio.wait_for(self._idle.get(), timeout=self.timeout)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 if not self._ready_once:
-                    raise ServiceStarting(f"the query workers are still loading the graph "
-                                          f"(no answer possible within {self.timeout:g} s)") from None
+                    raise ServiceStarting(
+                        f"the query workers are still loading the graph "
+                        f"(no answer possible within {self.timeout:g} s)"
+                    ) from None
                 raise ServiceBusy(f"every query worker stayed busy for {self.timeout:g} s") from None
         deadline = max(started + self.timeout, loop.time() + 0.1)
         try:

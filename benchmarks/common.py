@@ -1,4 +1,5 @@
 """Shared helpers for the benchmark scripts: a built store, servers on loopback, timing, tables."""
+
 from __future__ import annotations
 
 import math
@@ -9,11 +10,11 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
-from typing import Callable, Iterator
 from urllib.parse import urlencode
 
 import httpx
@@ -49,8 +50,9 @@ def build_store(sources: Path | None = None) -> Path:
 
 
 @contextmanager
-def process(cmd: list[str], ready_url: str, timeout: float = 120, env: dict | None = None,
-            poll: float = 0.2) -> Iterator[subprocess.Popen]:
+def process(
+    cmd: list[str], ready_url: str, timeout: float = 120, env: dict | None = None, poll: float = 0.2
+) -> Iterator[subprocess.Popen]:
     """Start a server on loopback and wait until ``ready_url`` answers (asking every ``poll``
     seconds: a start-up benchmark polls often, to time the first answer closely); stop it afterwards."""
     log = tempfile.TemporaryFile()  # not a pipe: a chatty server must never block on a full one
@@ -81,8 +83,10 @@ def process(cmd: list[str], ready_url: str, timeout: float = 120, env: dict | No
 
 def relapsekg_server(store: Path, *extra: str) -> tuple[list[str], str]:
     port = free_port()
-    return ([sys.executable, "-m", "graph.cli", "serve", "--store", str(store), "--port", str(port), *extra],
-            f"http://127.0.0.1:{port}")
+    return (
+        [sys.executable, "-m", "graph.cli", "serve", "--store", str(store), "--port", str(port), *extra],
+        f"http://127.0.0.1:{port}",
+    )
 
 
 def timings(run: Callable[[], object], repeats: int, budget_s: float, min_s: float = 0.0) -> list[float]:
@@ -137,13 +141,17 @@ class Request:
     headers: tuple[str, ...]  # "Name: value", as libcurl takes them
 
     @classmethod
-    def form(cls, path: str, form: dict[str, str], accept: str) -> "Request":
+    def form(cls, path: str, form: dict[str, str], accept: str) -> Request:
         """POST ``form`` as an HTML form."""
-        return cls("POST", path, urlencode(form).encode("ascii"),
-                   ("Content-Type: application/x-www-form-urlencoded", f"Accept: {accept}"))
+        return cls(
+            "POST",
+            path,
+            urlencode(form).encode("ascii"),
+            ("Content-Type: application/x-www-form-urlencoded", f"Accept: {accept}"),
+        )
 
     @classmethod
-    def get(cls, path: str, params: dict[str, str] | None = None, accept: str = "*/*") -> "Request":
+    def get(cls, path: str, params: dict[str, str] | None = None, accept: str = "*/*") -> Request:
         return cls("GET", path + (f"?{urlencode(params)}" if params else ""), None, (f"Accept: {accept}",))
 
 
@@ -173,8 +181,11 @@ class KeptAliveClient:
     @property
     def last_headers(self) -> dict[str, str]:
         """The last answer's headers, names in lower case (to see how it was served)."""
-        fields = (line.decode("latin-1").split(":", 1) for line in self._header_lines
-                  if b":" in line and not line.startswith(b"HTTP/"))
+        fields = (
+            line.decode("latin-1").split(":", 1)
+            for line in self._header_lines
+            if b":" in line and not line.startswith(b"HTTP/")
+        )
         return {name.strip().lower(): value.strip() for name, value in fields}
 
     def send(self, request: Request) -> bytes:
@@ -245,8 +256,10 @@ def machine() -> str:
         thp = Path("/sys/kernel/mm/transparent_hugepage/enabled").read_text().split("[")[1].split("]")[0]
     except (OSError, IndexError):
         thp = "unknown"
-    return (f"{platform.node()} · {os.cpu_count()} cores · Python {platform.python_version()} · "
-            f"transparent huge pages {thp} · {time.strftime('%Y-%m-%d')}")
+    return (
+        f"{platform.node()} · {os.cpu_count()} cores · Python {platform.python_version()} · "
+        f"transparent huge pages {thp} · {time.strftime('%Y-%m-%d')}"
+    )
 
 
 def load() -> str:
@@ -268,5 +281,7 @@ def http_stack() -> str:
 
     parser = "httptools" if importlib.util.find_spec("httptools") else "h11"
     loop = "uvloop" if importlib.util.find_spec("uvloop") else "asyncio"
-    return (f"uvicorn {version('uvicorn')} ({parser}, {loop}) for both servers; "
-            "client: libcurl (pycurl), one kept-alive connection per server, requests encoded before timing")
+    return (
+        f"uvicorn {version('uvicorn')} ({parser}, {loop}) for both servers; "
+        "client: libcurl (pycurl), one kept-alive connection per server, requests encoded before timing"
+    )

@@ -13,6 +13,7 @@ blocked and counted.
 The same hook measures both pages: an init script wraps ``vis.Network`` as the page defines it
 and records the first ``afterDrawing`` and the first one after ``stabilizationIterationsDone``.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -26,9 +27,9 @@ from urllib.parse import urlparse
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import httpx  # noqa: E402
+import httpx
 
-from benchmarks.common import build_store, machine, process, relapsekg_server  # noqa: E402
+from benchmarks.common import build_store, machine, process, relapsekg_server
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
@@ -94,7 +95,11 @@ def measure(browser, url: str, timeout_s: float) -> dict[str, Any]:
             break
         page.wait_for_timeout(100)
     page.close()
-    return {"first": timings.get("firstRender"), "settled": timings.get("settled"), "blocked": len(set(blocked))}
+    return {
+        "first": timings.get("firstRender"),
+        "settled": timings.get("settled"),
+        "blocked": len(set(blocked)),
+    }
 
 
 def peer_file(data: dict[str, Any], path: Path) -> Path:
@@ -151,11 +156,19 @@ def main() -> None:
                 runs = [measure(browser, url + path, PEER_TIMEOUT_S) for _ in range(args.repeat)]
                 peer = peer_file(data, work / f"peer-{len(rows)}.html")
                 peer_runs = [measure(browser, peer.as_uri(), PEER_TIMEOUT_S) for _ in range(args.repeat)]
-                rows.append([f"{name} (server)", f"{len(data['nodes'])}/{len(data['edges'])}",
-                             f"{cold * 1000:,.0f} ms cold, {warm * 1000:,.0f} ms cached", f"{size // 1024} KiB",
-                             fmt_ms(median([r["first"] for r in runs])), fmt_ms(median([r["settled"] for r in runs])),
-                             fmt_ms(median([r["first"] for r in peer_runs])), fmt_ms(median([r["settled"] for r in peer_runs])),
-                             str(peer_runs[0]["blocked"])])
+                rows.append(
+                    [
+                        f"{name} (server)",
+                        f"{len(data['nodes'])}/{len(data['edges'])}",
+                        f"{cold * 1000:,.0f} ms cold, {warm * 1000:,.0f} ms cached",
+                        f"{size // 1024} KiB",
+                        fmt_ms(median([r["first"] for r in runs])),
+                        fmt_ms(median([r["settled"] for r in runs])),
+                        fmt_ms(median([r["first"] for r in peer_runs])),
+                        fmt_ms(median([r["settled"] for r in peer_runs])),
+                        str(peer_runs[0]["blocked"]),
+                    ]
+                )
         started = time.perf_counter()
         view = synthetic_view(args.nodes, seed=1)
         data = render.payload(view, standalone=True)
@@ -166,21 +179,40 @@ def main() -> None:
         runs = [measure(browser, ours.as_uri(), PEER_TIMEOUT_S) for _ in range(args.repeat)]
         peer = peer_file(data, work / "peer-synthetic.html")
         peer_runs = [measure(browser, peer.as_uri(), PEER_TIMEOUT_S) for _ in range(max(1, args.repeat // 3))]
-        rows.append(["synthetic (viz file)", f"{len(data['nodes'])}/{len(data['edges'])}",
-                     f"{built * 1000:,.0f} ms (layout + page)", f"{len(html) // 1024} KiB",
-                     fmt_ms(median([r["first"] for r in runs])), fmt_ms(median([r["settled"] for r in runs])),
-                     fmt_ms(median([r["first"] for r in peer_runs])), fmt_ms(median([r["settled"] for r in peer_runs])),
-                     str(peer_runs[0]["blocked"])])
+        rows.append(
+            [
+                "synthetic (viz file)",
+                f"{len(data['nodes'])}/{len(data['edges'])}",
+                f"{built * 1000:,.0f} ms (layout + page)",
+                f"{len(html) // 1024} KiB",
+                fmt_ms(median([r["first"] for r in runs])),
+                fmt_ms(median([r["settled"] for r in runs])),
+                fmt_ms(median([r["first"] for r in peer_runs])),
+                fmt_ms(median([r["settled"] for r in peer_runs])),
+                str(peer_runs[0]["blocked"]),
+            ]
+        )
         browser.close()
 
-    header = ["view", "nodes/edges", "page built in", "HTML", "first render", "settled",
-              "pyvis default: first render", "pyvis: settled", "pyvis: CDN requests blocked"]
+    header = [
+        "view",
+        "nodes/edges",
+        "page built in",
+        "HTML",
+        "first render",
+        "settled",
+        "pyvis default: first render",
+        "pyvis: settled",
+        "pyvis: CDN requests blocked",
+    ]
     widths = [max(len(r[i]) for r in rows + [header]) for i in range(len(header))]
     for row in [header, ["-" * w for w in widths]] + rows:
         print(" | ".join(cell.ljust(w) for cell, w in zip(row, widths)))
-    print("\nfirst render / settled: from navigation start to the first frame drawn / the first frame with a "
-          "stable layout.\nrelapsekg precomputes positions with networkx (physics only up to 600 nodes, starting "
-          "from them);\npyvis's page lays out in the browser with its default physics.")
+    print(
+        "\nfirst render / settled: from navigation start to the first frame drawn / the first frame with a "
+        "stable layout.\nrelapsekg precomputes positions with networkx (physics only up to 600 nodes, starting "
+        "from them);\npyvis's page lays out in the browser with its default physics."
+    )
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ graph); a patient's risk group (one, and a hundred in one run); the error path t
 entities of an inconsistency. The machine's Java, CPU count and load are printed first, since
 HermiT runs in a JVM and its times depend on both.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -22,17 +23,23 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from rdflib import Graph, Literal  # noqa: E402
-from rdflib.namespace import XSD  # noqa: E402
+from rdflib import Graph, Literal
+from rdflib.namespace import XSD
 
-from graph.build import build  # noqa: E402
-from graph.namespaces import ID, RKG  # noqa: E402
-from graph.reasoning import hermit  # noqa: E402
-from graph.reasoning.patients import Patient, Value, classify, load_tbox  # noqa: E402
-from graph.reasoning.pipeline import (closure_assertions, derive_comparisons, logical, materialize, reason,  # noqa: E402
-                                      split)
-from graph.reasoning.rules import overlap_probes, read_rules, rules_graph, rules_turtle  # noqa: E402
-from graph.validate import validate_sources  # noqa: E402
+from graph.build import build
+from graph.namespaces import ID, RKG
+from graph.reasoning import hermit
+from graph.reasoning.patients import Patient, Value, classify, load_tbox
+from graph.reasoning.pipeline import (
+    closure_assertions,
+    derive_comparisons,
+    logical,
+    materialize,
+    reason,
+    split,
+)
+from graph.reasoning.rules import overlap_probes, read_rules, rules_graph, rules_turtle
+from graph.validate import validate_sources
 
 
 def timed(fn, repeat: int):
@@ -56,8 +63,10 @@ def main() -> None:
     java = hermit.require_java()
     version = subprocess.run([java, "-version"], capture_output=True, text=True).stderr.splitlines()[0]
     print(f"reasoner: {hermit.hermit_version()}; {version}; JVM options {hermit.JVM_OPTIONS!r}")
-    print(f"machine: {os.cpu_count()} CPUs, load average {', '.join(f'{x:.2f}' for x in os.getloadavg())}; "
-          f"median of {repeat} run(s)\n")
+    print(
+        f"machine: {os.cpu_count()} CPUs, load average {', '.join(f'{x:.2f}' for x in os.getloadavg())}; "
+        f"median of {repeat} run(s)\n"
+    )
 
     print("relapsekg build")
     with tempfile.TemporaryDirectory() as tmp:
@@ -86,26 +95,57 @@ def main() -> None:
     row(f"risk rules -> OWL ({len(rules)} rules, {len(generated)} triples)", t_rules)
     row(f"derived comparisons, SPARQL ({len(derived)} triples)", t_derive)
     row(f"HermiT run 1: ontology + {len(overlaps)} rule-overlap probes (coherence)", t_coherence)
-    row(f"HermiT run 2: ontology + graph, {len(tbox + abox)} triples", t_main,
-        f"of which the JVM running HermiT {answer.seconds:.2f} s")
+    row(
+        f"HermiT run 2: ontology + graph, {len(tbox + abox)} triples",
+        t_main,
+        f"of which the JVM running HermiT {answer.seconds:.2f} s",
+    )
     row(f"inferred graph ({len(inferred)} triples, provenance of the sources aside)", t_write)
     row("whole reasoning step", t_total, f"consistent={result.consistent}")
     print()
 
     print("relapsekg classify --patient (rules from the curated sources, TBox loaded once)")
     tbox_patients, _ = load_tbox(None)
-    one = [Patient("p", RKG.SiteIsolatedBM, "isolated-bm", Value("=", Decimal(40)), Value("=", Decimal("0.05")))]
-    hundred = [Patient(f"p{i}", RKG.SiteIsolatedBM if i % 2 else RKG.SiteIsolatedEM, None,
-                       Value("=", Decimal(10 + i % 40)), Value("=", Decimal(i % 3) / 10)) for i in range(100)]
+    one = [
+        Patient("p", RKG.SiteIsolatedBM, "isolated-bm", Value("=", Decimal(40)), Value("=", Decimal("0.05")))
+    ]
+    hundred = [
+        Patient(
+            f"p{i}",
+            RKG.SiteIsolatedBM if i % 2 else RKG.SiteIsolatedEM,
+            None,
+            Value("=", Decimal(10 + i % 40)),
+            Value("=", Decimal(i % 3) / 10),
+        )
+        for i in range(100)
+    ]
     t_one, [r] = timed(lambda: classify(one, tbox_patients), repeat)
     t_hundred, results = timed(lambda: classify(hundred, tbox_patients), repeat)
     row(f"one patient (-> {r.risk_group})", t_one)
-    row("100 patients in one reasoner run", t_hundred,
-        f"{len([x for x in results if x.risk_group != 'unknown'])} placed in a risk group")
+    row(
+        "100 patients in one reasoner run",
+        t_hundred,
+        f"{len([x for x in results if x.risk_group != 'unknown'])} placed in a risk group",
+    )
     started = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "graph.cli", "classify", "--patient", "site=BM", "months=40", "mrd=0.05",
-                    "--format", "json", "--sources", str(Path(__file__).resolve().parent.parent / "graph" / "sources")],
-                   capture_output=True, check=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "graph.cli",
+            "classify",
+            "--patient",
+            "site=BM",
+            "months=40",
+            "mrd=0.05",
+            "--format",
+            "json",
+            "--sources",
+            str(Path(__file__).resolve().parent.parent / "graph" / "sources"),
+        ],
+        capture_output=True,
+        check=True,
+    )
     row("command line, end to end (from the curated sources)", time.perf_counter() - started)
     print()
 

@@ -38,6 +38,7 @@ they make every collection slower, growth that would be the benchmark's own, not
     .venv/bin/python benchmarks/scale.py                      # 10k, 100k, 1m; writes scale.latest.txt
     .venv/bin/python benchmarks/scale.py --sizes 10k,100k     # quick run, printed only
 """
+
 from __future__ import annotations
 
 import argparse
@@ -50,14 +51,27 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.common import (KeptAliveClient, Request, descendants, load, machine, p50, p95,  # noqa: E402
-                               process, relapsekg_server, rss_mib, timings, with_worker_environment)
+from benchmarks.common import (
+    KeptAliveClient,
+    Request,
+    descendants,
+    load,
+    machine,
+    p50,
+    p95,
+    process,
+    relapsekg_server,
+    rss_mib,
+    timings,
+    with_worker_environment,
+)
 
 if TYPE_CHECKING:
     import pyoxigraph
@@ -114,7 +128,9 @@ class SizeResult:
     queries: dict[str, tuple[float, float, int, int]] = field(default_factory=dict)  # p50, p95, rows, runs
     fastest: dict[str, float] = field(default_factory=dict)  # the fastest run, for growth exponents
     on_disk: dict[str, float] = field(default_factory=dict)  # p50 on the disk store
-    served: dict[str, tuple[float, float, str]] = field(default_factory=dict)  # over HTTP: first, p50, "kept"/"evaluated"
+    served: dict[str, tuple[float, float, str]] = field(
+        default_factory=dict
+    )  # over HTTP: first, p50, "kept"/"evaluated"
     server_ready_s: float = 0.0  # from starting `relapsekg serve` to its first SPARQL answer
     lookup_us: float = 0.0  # one point lookup (all quads of a subject), per quad read, in memory
     lookup_disk_us: float = 0.0  # the same on the disk store
@@ -126,8 +142,12 @@ class SizeResult:
 
 def build_in_child(store: Path, sources: Path, reason: str) -> dict:
     """Run the build in a fresh interpreter; its peak RSS is its own (RUSAGE_SELF in the child)."""
-    out = subprocess.run([sys.executable, "-c", CHILD_BUILD, str(store), str(sources), reason],
-                         capture_output=True, text=True, cwd=str(Path(__file__).resolve().parent.parent))
+    out = subprocess.run(
+        [sys.executable, "-c", CHILD_BUILD, str(store), str(sources), reason],
+        capture_output=True,
+        text=True,
+        cwd=str(Path(__file__).resolve().parent.parent),
+    )
     if out.returncode != 0:
         raise SystemExit(f"build failed:\n{out.stderr[-3000:]}")
     result = json.loads(out.stdout.strip().splitlines()[-1])
@@ -148,8 +168,11 @@ def tree_rss_mb(pid: int) -> tuple[float, float]:
 
 def synthetic_values(query, parameters: dict[str, str]) -> dict[str, str]:
     """The parameters of ``query`` that name a curated entity, set to the corpus' synthetic equivalent."""
-    return {p.name: parameters[p.name] for p in query.params
-            if p.name in OVERRIDDEN and p.name in parameters and p.default_value not in ALL_VALUES}
+    return {
+        p.name: parameters[p.name]
+        for p in query.params
+        if p.name in OVERRIDDEN and p.name in parameters and p.default_value not in ALL_VALUES
+    }
 
 
 def cases(parameters: dict[str, str]) -> Iterator[tuple[str, object, dict[str, str]]]:
@@ -165,12 +188,25 @@ def cases(parameters: dict[str, str]) -> Iterator[tuple[str, object, dict[str, s
                 yield f"{name}?{p.name}", query, {p.name: parameters[p.name]}
 
 
-def serve_and_measure(store: Path, parameters: dict[str, str], repeats: int) -> tuple[float, float, float, dict]:
+def serve_and_measure(
+    store: Path, parameters: dict[str, str], repeats: int
+) -> tuple[float, float, float, dict]:
     """Start `relapsekg serve` without its answer cache; ask every named query over HTTP (first
     request, then repeats, each one kept or evaluated); then read the server's RSS (main process,
     and with its query workers, which copied the graph)."""
-    cmd, url = relapsekg_server(store, "--workers", "2", "--query-timeout", "120", "--in-memory", "--cache-mb", "0",
-                                "--kept-answers", "--max-rows", "10000")
+    cmd, url = relapsekg_server(
+        store,
+        "--workers",
+        "2",
+        "--query-timeout",
+        "120",
+        "--in-memory",
+        "--cache-mb",
+        "0",
+        "--kept-answers",
+        "--max-rows",
+        "10000",
+    )
     served = {}
     started = time.perf_counter()
     with process(cmd, f"{url}/sparql?query=ASK%7B%7D", timeout=180) as proc:
@@ -193,12 +229,14 @@ def serve_and_measure(store: Path, parameters: dict[str, str], repeats: int) -> 
 def lookup_cost_us(db: pyoxigraph.Store, sample: int = 2000) -> float:
     """Microseconds per quad read when reading all quads of one subject, over a fixed sample of results."""
     import pyoxigraph as ox
-
     from rdflib import RDF
 
     from graph.namespaces import RKG
 
-    results = [q.subject for q in db.quads_for_pattern(None, ox.NamedNode(str(RDF.type)), ox.NamedNode(str(RKG.Result)))]
+    results = [
+        q.subject
+        for q in db.quads_for_pattern(None, ox.NamedNode(str(RDF.type)), ox.NamedNode(str(RKG.Result)))
+    ]
     subjects = results[:: max(1, len(results) // sample)][:sample]
     best = float("inf")
     for _ in range(3):
@@ -215,7 +253,10 @@ def lookup_cost_us(db: pyoxigraph.Store, sample: int = 2000) -> float:
 # Each probe: its query, and what its cost is counted per (every quad of the graph, or each row).
 PROBES = {
     "scan of every quad": ("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", "quad"),
-    "lookups across the corpus": ("SELECT ?r ?c ?l WHERE { ?r a rkg:Result ; rkg:cohort ?c . ?c rdfs:label ?l }", "row"),
+    "lookups across the corpus": (
+        "SELECT ?r ?c ?l WHERE { ?r a rkg:Result ; rkg:cohort ?c . ?c rdfs:label ?l }",
+        "row",
+    ),
     "DISTINCT over every subject": ("SELECT DISTINCT ?s WHERE { ?s ?p ?o }", "quad"),
 }
 
@@ -244,8 +285,14 @@ def consume(answer: object) -> int:
 _FINAL_ORDER = re.compile(r"\nORDER BY [^\n]*\s*$")
 
 
-def query_latencies(engines: tuple[LocalEngine, LocalEngine], parameters: dict[str, str], repeats: int,
-                    budget: float, out: Out, result: SizeResult) -> None:
+def query_latencies(
+    engines: tuple[LocalEngine, LocalEngine],
+    parameters: dict[str, str],
+    repeats: int,
+    budget: float,
+    out: Out,
+    result: SizeResult,
+) -> None:
     """Every named query on the in-memory engine (p50, p95) and on the disk store (p50)."""
     engine, disk = engines
     served, unordered = result.served, result.unordered
@@ -260,12 +307,17 @@ def query_latencies(engines: tuple[LocalEngine, LocalEngine], parameters: dict[s
             plain = _FINAL_ORDER.sub("\n", sparql)
             result.unordered[name] = p50(timings(lambda: consume(engine.query(plain)), repeats, budget))
         shown = ", ".join(f"{k}={v.rsplit('/', 1)[-1]}" for k, v in values.items())
-        out(f"  {name:28} p50 {p50(runs):9.1f} ms   p95 {p95(runs):9.1f} ms   {rows:7} rows  {len(runs):3} runs"
+        out(
+            f"  {name:28} p50 {p50(runs):9.1f} ms   p95 {p95(runs):9.1f} ms   {rows:7} rows  {len(runs):3} runs"
             f"   on disk p50 {result.on_disk[name]:8.1f} ms"
-            + (f"   served: first {served[name][0]:7.1f} ms, p50 {served[name][1]:7.2f} ms {served[name][2]:9}"
-               if name in served else "")
+            + (
+                f"   served: first {served[name][0]:7.1f} ms, p50 {served[name][1]:7.2f} ms {served[name][2]:9}"
+                if name in served
+                else ""
+            )
             + (f"   unsorted p50 {unordered[name]:.1f} ms" if name in unordered else "")
-            + (f"   ({shown})" if shown else ""))
+            + (f"   ({shown})" if shown else "")
+        )
 
 
 def run_size(label: str, target: int, root: Path, args: argparse.Namespace, out: Out) -> SizeResult:
@@ -276,7 +328,9 @@ def run_size(label: str, target: int, root: Path, args: argparse.Namespace, out:
     sources, store = root / label / "sources", root / label / "store"
     corpus = generate(sources, studies, args.seed)
     result = SizeResult(label, studies)
-    out(f"## {label}: {studies} synthetic studies (seed {args.seed}), {corpus.bytes / 2**20:.1f} MiB of YAML and text")
+    out(
+        f"## {label}: {studies} synthetic studies (seed {args.seed}), {corpus.bytes / 2**20:.1f} MiB of YAML and text"
+    )
     built = build_in_child(store, sources, "off")
     result.quads, result.build_s = built["quads"], built["seconds"]
     result.build_rss_mb = max(built["rss_kb"], built["children_rss_kb"]) / 1024
@@ -285,10 +339,12 @@ def run_size(label: str, target: int, root: Path, args: argparse.Namespace, out:
     result.store_mb = directory_mb(build.path)
     result.nquads_mb = build.nquads.stat().st_size / 2**20 if build.nquads.is_file() else 0.0
     answers_mb = directory_mb(build.path / "answers") if (build.path / "answers").is_dir() else 0.0
-    out(f"  build (no reasoning): {result.quads:,} quads in {result.build_s:.1f} s, peak RSS {result.build_rss_mb:.0f} MiB, "
+    out(
+        f"  build (no reasoning): {result.quads:,} quads in {result.build_s:.1f} s, peak RSS {result.build_rss_mb:.0f} MiB, "
         f"store {result.store_mb:.0f} MiB on disk ({result.nquads_mb:.0f} MiB of it the N-Quads the workers load, "
         f"{answers_mb:.0f} MiB the {built['manifest'].get('kept_answers', 0)} named queries' kept answers), "
-        f"mode {result.mode}, SHACL on {built['manifest'].get('shacl')}")
+        f"mode {result.mode}, SHACL on {built['manifest'].get('shacl')}"
+    )
     phases = built["manifest"].get("phases", {})
     out("    steps: " + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in phases.items()))
     if label == "10k" and not args.skip_reasoning:
@@ -296,26 +352,41 @@ def run_size(label: str, target: int, root: Path, args: argparse.Namespace, out:
         result.reasoning_build_s = with_reasoning["seconds"]
         result.reasoning_rss_mb = max(with_reasoning["rss_kb"], with_reasoning["children_rss_kb"]) / 1024
         hermit = with_reasoning["manifest"].get("reasoning", {})
-        out(f"  build (default mode, OWL reasoning): {with_reasoning['quads']:,} quads in {result.reasoning_build_s:.1f} s "
-            f"(HermiT {hermit.get('hermit_seconds', '?')} s), peak RSS {result.reasoning_rss_mb:.0f} MiB incl. the JVM")
+        out(
+            f"  build (default mode, OWL reasoning): {with_reasoning['quads']:,} quads in {result.reasoning_build_s:.1f} s "
+            f"(HermiT {hermit.get('hermit_seconds', '?')} s), peak RSS {result.reasoning_rss_mb:.0f} MiB incl. the JVM"
+        )
     parameters = json.loads((sources / "synth.json").read_text())["query_parameters"]
-    result.server_ready_s, main_rss, total_rss, result.served = serve_and_measure(store, parameters, args.repeats)
+    result.server_ready_s, main_rss, total_rss, result.served = serve_and_measure(
+        store, parameters, args.repeats
+    )
     result.server_main_rss_mb, result.server_rss_mb = main_rss, total_rss
-    out(f"  server: first SPARQL answer {result.server_ready_s:.1f} s after start (its workers copy the graph into "
+    out(
+        f"  server: first SPARQL answer {result.server_ready_s:.1f} s after start (its workers copy the graph into "
         f"memory); after answering every named query RSS {main_rss:.0f} MiB (main process), "
-        f"{total_rss:.0f} MiB with its 2 query workers")
+        f"{total_rss:.0f} MiB with its 2 query workers"
+    )
     from graph.engine import LocalEngine
 
     engines = LocalEngine(store, in_memory=True), LocalEngine(store)
     copy_s = _timed_copy(engines[0])
-    result.lookup_us, result.lookup_disk_us = lookup_cost_us(engines[0].store), lookup_cost_us(engines[1].store)
-    out(f"  copy into memory {copy_s:.1f} s; point lookups (all quads of a result): {result.lookup_us:.2f} µs per quad "
-        f"read in memory, {result.lookup_disk_us:.2f} µs on disk")
+    result.lookup_us, result.lookup_disk_us = (
+        lookup_cost_us(engines[0].store),
+        lookup_cost_us(engines[1].store),
+    )
+    out(
+        f"  copy into memory {copy_s:.1f} s; point lookups (all quads of a result): {result.lookup_us:.2f} µs per quad "
+        f"read in memory, {result.lookup_disk_us:.2f} µs on disk"
+    )
     result.probes = probe_costs_ns(engines[0])
-    out("  whole-corpus work in memory: " + ", ".join(f"{name} {ns:.0f} ns per {PROBES[name][1]}"
-                                                   for name, ns in result.probes.items()))
-    out(f"  named queries, in process in memory, and on disk (parameters: "
-        f"{', '.join(f'{k}={v.rsplit(chr(47), 1)[-1]}' for k, v in parameters.items())}):")
+    out(
+        "  whole-corpus work in memory: "
+        + ", ".join(f"{name} {ns:.0f} ns per {PROBES[name][1]}" for name, ns in result.probes.items())
+    )
+    out(
+        f"  named queries, in process in memory, and on disk (parameters: "
+        f"{', '.join(f'{k}={v.rsplit(chr(47), 1)[-1]}' for k, v in parameters.items())}):"
+    )
     # The generated corpus and its parse leave millions of Python objects behind at 1M; every
     # collection the answers' objects trigger would scan them, which once showed as super-linear growth.
     gc.collect()
@@ -347,9 +418,13 @@ def growth(results: list[SizeResult], out: Out) -> None:
         return
     pairs = list(zip(results, results[1:]))
     head = "".join(f" | {a.label}→{b.label} ×10 cost (k)" for a, b in pairs)
-    out("## How cost grows: per 10x more triples, cost multiplies by 10^k (k = 1 linear, k > 1 faster than linear)")
-    out("   (named queries by their fastest run in memory: the p50 also carries the machine's noise, which at a few ms "
-        "swings k by ±0.2)")
+    out(
+        "## How cost grows: per 10x more triples, cost multiplies by 10^k (k = 1 linear, k > 1 faster than linear)"
+    )
+    out(
+        "   (named queries by their fastest run in memory: the p50 also carries the machine's noise, which at a few ms "
+        "swings k by ±0.2)"
+    )
     out(f"{'':30}" + "".join(f" | {r.label:>10}" for r in results) + head)
 
     def row(name: str, values: list[float], fmt: str) -> None:
@@ -357,7 +432,7 @@ def growth(results: list[SizeResult], out: Out) -> None:
         ratios = ""
         for (a, b), (va, vb) in zip(pairs, zip(values, values[1:])):
             k = exponent(va, vb, a.quads, b.quads)
-            ratios += f" | {10 ** k:>9.1f}x ({k:4.2f})" if not math.isnan(k) else f" | {'-':>16}"
+            ratios += f" | {10**k:>9.1f}x ({k:4.2f})" if not math.isnan(k) else f" | {'-':>16}"
         out(f"{name:30}{cells}{ratios}")
 
     row("quads", [r.quads for r in results], ",.0f")
@@ -378,65 +453,116 @@ def growth(results: list[SizeResult], out: Out) -> None:
 def verdict(results: list[SizeResult], out: Out) -> None:
     last = results[-1]
     out(f"## Targets at {last.label} ({last.quads:,} quads)")
-    out(f"  build < {TARGETS['build_s']:.0f} s: {'met' if last.build_s < TARGETS['build_s'] else 'MISSED'} ({last.build_s:.1f} s)")
-    out(f"  build peak RSS < 2 GiB: {'met' if last.build_rss_mb < TARGETS['rss_mb'] else 'MISSED'} ({last.build_rss_mb:.0f} MiB)")
-    out(f"  server RSS < 2 GiB: {'met' if last.server_rss_mb < TARGETS['rss_mb'] else 'MISSED'} ({last.server_rss_mb:.0f} MiB)")
+    out(
+        f"  build < {TARGETS['build_s']:.0f} s: {'met' if last.build_s < TARGETS['build_s'] else 'MISSED'} ({last.build_s:.1f} s)"
+    )
+    out(
+        f"  build peak RSS < 2 GiB: {'met' if last.build_rss_mb < TARGETS['rss_mb'] else 'MISSED'} ({last.build_rss_mb:.0f} MiB)"
+    )
+    out(
+        f"  server RSS < 2 GiB: {'met' if last.server_rss_mb < TARGETS['rss_mb'] else 'MISSED'} ({last.server_rss_mb:.0f} MiB)"
+    )
     slow = {n: q for n, q in last.queries.items() if q[0] >= TARGETS["query_p50_ms"]}
-    out(f"  every named query p50 < {TARGETS['query_p50_ms']:.0f} ms, evaluated in process in memory: "
-        f"{'met' if not slow else 'MISSED by ' + str(len(slow)) + ' of ' + str(len(last.queries))}")
+    out(
+        f"  every named query p50 < {TARGETS['query_p50_ms']:.0f} ms, evaluated in process in memory: "
+        f"{'met' if not slow else 'MISSED by ' + str(len(slow)) + ' of ' + str(len(last.queries))}"
+    )
     for name, (median, _p95, rows, _runs) in sorted(slow.items(), key=lambda kv: -kv[1][0]):
         out(f"    {name}: p50 {median:.0f} ms, {rows} rows")
     slow_on_disk = [n for n, ms in last.on_disk.items() if ms >= TARGETS["query_p50_ms"]]
-    out(f"  the same on the disk store (one-off commands): {len(last.on_disk) - len(slow_on_disk)} of "
-        f"{len(last.on_disk)} under {TARGETS['query_p50_ms']:.0f} ms")
+    out(
+        f"  the same on the disk store (one-off commands): {len(last.on_disk) - len(slow_on_disk)} of "
+        f"{len(last.on_disk)} under {TARGETS['query_p50_ms']:.0f} ms"
+    )
     if last.served:
         slow_served = {n: v[1] for n, v in last.served.items() if v[1] >= TARGETS["query_p50_ms"]}
         first = max(last.served.items(), key=lambda kv: kv[1][0])
         kept = sum(1 for v in last.served.values() if v[2] == "kept")
-        out(f"  as served over HTTP, answer cache off ({kept} at their defaults answered with the build's kept answers, "
+        out(
+            f"  as served over HTTP, answer cache off ({kept} at their defaults answered with the build's kept answers, "
             f"{len(last.served) - kept} with parameters evaluated): every named query p50 < "
-            f"{TARGETS['query_p50_ms']:.0f} ms: " + ("met" if not slow_served else
-            f"MISSED by {len(slow_served)} of {len(last.served)}: "
-            + ", ".join(f"{n} {ms:.0f} ms" for n, ms in sorted(slow_served.items())))
-            + f"; first request up to {first[1][0]:.0f} ms ({first[0]})")
+            f"{TARGETS['query_p50_ms']:.0f} ms: "
+            + (
+                "met"
+                if not slow_served
+                else f"MISSED by {len(slow_served)} of {len(last.served)}: "
+                + ", ".join(f"{n} {ms:.0f} ms" for n, ms in sorted(slow_served.items()))
+            )
+            + f"; first request up to {first[1][0]:.0f} ms ({first[0]})"
+        )
     if len(results) >= 2:
         a, b = results[-2], results[-1]
         fast = {n: exponent(a.fastest[n], b.fastest[n], a.quads, b.quads) for n in b.queries}
         superlinear = {n: k for n, k in fast.items() if k > 1.15 and b.fastest[n] > 5}
-        out(f"  named queries growing faster than linearly ({a.label}→{b.label}, fastest runs, k > 1.15, > 5 ms): "
-            + (", ".join(f"{n} (k={k:.2f})" for n, k in sorted(superlinear.items())) or "none"))
+        out(
+            f"  named queries growing faster than linearly ({a.label}→{b.label}, fastest runs, k > 1.15, > 5 ms): "
+            + (", ".join(f"{n} (k={k:.2f})" for n, k in sorted(superlinear.items())) or "none")
+        )
         if a.lookup_us and b.lookup_us:
             store_k = 1 + exponent(a.lookup_us, b.lookup_us, a.quads, b.quads)
             beyond = {n: k for n, k in superlinear.items() if k > store_k + 0.05}
-            out(f"  the store's share: an in-memory point lookup costs {b.lookup_us / a.lookup_us:.2f}x as much per quad at {b.label} "
+            out(
+                f"  the store's share: an in-memory point lookup costs {b.lookup_us / a.lookup_us:.2f}x as much per quad at {b.label} "
                 f"as at {a.label}, so a query reading rows in proportion to the graph grows with k ≈ {store_k:.2f}; "
-                f"faster than that: " + (", ".join(f"{n} (k={k:.2f})" for n, k in sorted(beyond.items())) or "none"))
+                f"faster than that: "
+                + (", ".join(f"{n} (k={k:.2f})" for n, k in sorted(beyond.items())) or "none")
+            )
         if a.probes and b.probes:
-            probe_k = {name: 1 + exponent(a.probes[name], b.probes[name], a.quads, b.quads) for name in PROBES}
+            probe_k = {
+                name: 1 + exponent(a.probes[name], b.probes[name], a.quads, b.quads) for name in PROBES
+            }
             worst = max(probe_k.values())
-            out("  whole-corpus work: per quad or row the store costs more at " + b.label + " than at " + a.label
+            out(
+                "  whole-corpus work: per quad or row the store costs more at "
+                + b.label
+                + " than at "
+                + a.label
                 + " once a query's working set outgrows the CPU caches; a query doing it in proportion to the graph "
-                + "grows with " + ", ".join(f"k ≈ {k:.2f} ({name})" for name, k in probe_k.items())
+                + "grows with "
+                + ", ".join(f"k ≈ {k:.2f} ({name})" for name, k in probe_k.items())
                 + "; named queries beyond the largest of these: "
-                + (", ".join(f"{n} (k={k:.2f})" for n, k in sorted(superlinear.items()) if k > worst + 0.05) or "none"))
-        sorted_share = {n: exponent(a.unordered[n], b.unordered[n], a.quads, b.quads)
-                        for n in superlinear if n in a.unordered and n in b.unordered}
+                + (
+                    ", ".join(f"{n} (k={k:.2f})" for n, k in sorted(superlinear.items()) if k > worst + 0.05)
+                    or "none"
+                )
+            )
+        sorted_share = {
+            n: exponent(a.unordered[n], b.unordered[n], a.quads, b.quads)
+            for n in superlinear
+            if n in a.unordered and n in b.unordered
+        }
         if sorted_share:
-            out("  the sort's share (the same queries without their final ORDER BY, which costs n log n): "
-                + ", ".join(f"{n} k={k:.2f} unsorted" for n, k in sorted(sorted_share.items())))
+            out(
+                "  the sort's share (the same queries without their final ORDER BY, which costs n log n): "
+                + ", ".join(f"{n} k={k:.2f} unsorted" for n, k in sorted(sorted_share.items()))
+            )
     out()
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sizes", default=",".join(DEFAULT_SIZES), help="comma-separated: 10k, 100k, 1m or numbers")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--sizes", default=",".join(DEFAULT_SIZES), help="comma-separated: 10k, 100k, 1m or numbers"
+    )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--repeats", type=int, default=15, help="timed runs per named query at most")
-    parser.add_argument("--budget", type=float, default=5.0, help="seconds per named query at most (after one warm-up)")
-    parser.add_argument("--skip-reasoning", action="store_true", help="skip the extra 10k build with OWL reasoning")
-    parser.add_argument("--output", type=Path, default=None,
-                        help=f"also write the report here (default: {LATEST.name} when all default sizes run)")
-    parser.add_argument("--keep", type=Path, default=None, help="write corpora and stores here instead of a temp dir")
+    parser.add_argument(
+        "--budget", type=float, default=5.0, help="seconds per named query at most (after one warm-up)"
+    )
+    parser.add_argument(
+        "--skip-reasoning", action="store_true", help="skip the extra 10k build with OWL reasoning"
+    )
+    parser.add_argument(
+        "--output",
+        type=Path,
+        default=None,
+        help=f"also write the report here (default: {LATEST.name} when all default sizes run)",
+    )
+    parser.add_argument(
+        "--keep", type=Path, default=None, help="write corpora and stores here instead of a temp dir"
+    )
     args = parser.parse_args()
 
     from graph.synth import PRESETS
@@ -445,8 +571,10 @@ def main() -> None:
     sizes = [(label, PRESETS[label] if label in PRESETS else int(label.replace("_", ""))) for label in labels]
     out = Out()
     out(f"# relapsekg at scale — {machine()}")
-    out(f"# synthetic corpora (relapsekg synth, seed {args.seed}); named queries in process on pyoxigraph "
-        f"{__import__('pyoxigraph').__version__}, up to {args.repeats} runs or {args.budget:g} s each")
+    out(
+        f"# synthetic corpora (relapsekg synth, seed {args.seed}); named queries in process on pyoxigraph "
+        f"{__import__('pyoxigraph').__version__}, up to {args.repeats} runs or {args.budget:g} s each"
+    )
     out()
     results = []
     with tempfile.TemporaryDirectory(prefix="relapsekg-scale-") as tmp:

@@ -8,6 +8,7 @@ after each named query has run once.
 
     .venv/bin/python benchmarks/startup.py [--store STORE] [--runs 5] [--workers 3]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -20,7 +21,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.common import build_store, descendants, load, machine, process, relapsekg_server, rss_mib  # noqa: E402
+from benchmarks.common import build_store, descendants, load, machine, process, relapsekg_server, rss_mib
 
 
 def memory(pid: int) -> tuple[float, list[float]]:
@@ -31,7 +32,9 @@ def memory(pid: int) -> tuple[float, list[float]]:
             cmdline = Path(f"/proc/{child}/cmdline").read_bytes()
         except OSError:
             continue
-        if (b"multiprocessing" in cmdline and b"resource_tracker" not in cmdline) or b"api.workers" in cmdline:
+        if (
+            b"multiprocessing" in cmdline and b"resource_tracker" not in cmdline
+        ) or b"api.workers" in cmdline:
             workers.append(rss_mib(child))
     return rss_mib(pid), workers
 
@@ -69,10 +72,16 @@ def main() -> None:
     print(f"| launch → first /sparql answer, median of {len(seconds)} | {statistics.median(seconds):.2f} s |")
     print(f"| fastest / slowest | {min(seconds):.2f} s / {max(seconds):.2f} s |")
     print(f"| server process RSS after the first answer | {first_server:.0f} MiB |")
-    print(f"| each query worker's RSS after the first answer | {', '.join(f'{w:.0f}' for w in first_workers)} MiB |")
+    print(
+        f"| each query worker's RSS after the first answer | {', '.join(f'{w:.0f}' for w in first_workers)} MiB |"
+    )
     print(f"| server process RSS after every named query | {after_server:.0f} MiB |")
-    print(f"| query workers' RSS after every named query | {', '.join(f'{w:.0f}' for w in after_workers)} MiB |")
-    print(f"| total (server + workers) after every named query | {after_server + sum(after_workers):.0f} MiB |")
+    print(
+        f"| query workers' RSS after every named query | {', '.join(f'{w:.0f}' for w in after_workers)} MiB |"
+    )
+    print(
+        f"| total (server + workers) after every named query | {after_server + sum(after_workers):.0f} MiB |"
+    )
     print(f"\n# {load()} at the end")
 
 

@@ -8,23 +8,25 @@ publication graph is written to an N-Quads spool file beside the builds as soon 
 converted and checked, and Oxigraph's bulk loader reads that file, so memory holds the parsed
 sources and one graph at a time, not the whole graph three times over (rdflib, N-Quads, store).
 """
+
 from __future__ import annotations
 
 import gc
 import hashlib
 import os
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, TypeVar
+from typing import TypeVar
 
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from . import paths, store
-from .spool import NQuadsSpool
 from .corpus import Problem
 from .namespaces import ONTOLOGY_GRAPH
+from .spool import NQuadsSpool
 from .validate import Validation, validate_sources
 
 T = TypeVar("T")
@@ -42,26 +44,46 @@ class BuildReport:
 
 
 def _digest(files: list[Path]) -> dict[str, str]:
-    return {str(f.relative_to(paths.ROOT)) if f.is_relative_to(paths.ROOT) else str(f):
-            hashlib.sha256(f.read_bytes()).hexdigest()[:16] for f in files}
+    return {
+        str(f.relative_to(paths.ROOT)) if f.is_relative_to(paths.ROOT) else str(f): hashlib.sha256(
+            f.read_bytes()
+        ).hexdigest()[:16]
+        for f in files
+    }
 
 
-def build(store_root: Path, sources_dir: Path | None = None, show_progress: bool = False,
-          reason: bool | None = None, shacl: str = "auto") -> BuildReport:
+def build(
+    store_root: Path,
+    sources_dir: Path | None = None,
+    show_progress: bool = False,
+    reason: bool | None = None,
+    shacl: str = "auto",
+) -> BuildReport:
     """Validate the sources, build the graph, swap it in. ``reason`` and ``shacl`` as in
     :func:`graph.validate.validate_sources` (by default: chosen by the size of the graph)."""
     started = time.perf_counter()
     spool = NQuadsSpool(store_root / f".spool-{os.getpid()}-{time.monotonic_ns()}.nq")
     try:
-        with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
-                      disable=not show_progress, transient=True) as progress:
-            task = progress.add_task("validating curated sources and reasoning (OWL)" if reason is not False else
-                                     "validating curated sources", total=None)
-            validation = validate_sources(sources_dir, reason=reason, shacl=shacl, on_graph=spool.write,
-                                          defer_shacl=True)
+        with Progress(
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            TimeElapsedColumn(),
+            disable=not show_progress,
+            transient=True,
+        ) as progress:
+            task = progress.add_task(
+                "validating curated sources and reasoning (OWL)"
+                if reason is not False
+                else "validating curated sources",
+                total=None,
+            )
+            validation = validate_sources(
+                sources_dir, reason=reason, shacl=shacl, on_graph=spool.write, defer_shacl=True
+            )
             if not validation.ok:
-                return BuildReport(False, validation.problems, seconds=time.perf_counter() - started,
-                                   notes=validation.notes)
+                return BuildReport(
+                    False, validation.problems, seconds=time.perf_counter() - started, notes=validation.notes
+                )
             if validation.scale:
                 return _build_streamed(store_root, validation, spool, progress, task, started)
             if validation.reasoning is not None and validation.reasoning.ran:
@@ -71,15 +93,31 @@ def build(store_root: Path, sources_dir: Path | None = None, show_progress: bool
             nquads = validation.dataset.serialize(format="nquads", encoding="utf-8")
             store_root.mkdir(parents=True, exist_ok=True)
             graphs = len({q[3] for q in validation.dataset.quads((None, None, None, None))})
-            return _install(store_root, validation, "load_store", nquads,
-                            lambda quads: _manifest(validation, quads, started, graphs), progress, task, started)
+            return _install(
+                store_root,
+                validation,
+                "load_store",
+                nquads,
+                lambda quads: _manifest(validation, quads, started, graphs),
+                progress,
+                task,
+                started,
+            )
     finally:
         spool.discard()
 
 
-def _install(store_root: Path, validation: Validation, phase: str, nquads: bytes | Path,
-             manifest_of: Callable[[int], dict], progress: Progress, task: object, started: float,
-             beside: Callable[[], list[Problem]] | None = None) -> BuildReport:
+def _install(
+    store_root: Path,
+    validation: Validation,
+    phase: str,
+    nquads: bytes | Path,
+    manifest_of: Callable[[int], dict],
+    progress: Progress,
+    task: object,
+    started: float,
+    beside: Callable[[], list[Problem]] | None = None,
+) -> BuildReport:
     """Load a fresh build folder, write its manifest and swap it in; any failure discards the
     folder, so the previous graph keeps answering, and so do problems found by the checks left
     to run ``beside`` the load (scale mode's SHACL sample: found before the swap, they fail the
@@ -111,7 +149,9 @@ def _install(store_root: Path, validation: Validation, phase: str, nquads: bytes
             store.discard(new)
             return BuildReport(False, problems, seconds=time.perf_counter() - started, notes=validation.notes)
         if copied != quads:
-            raise RuntimeError(f"the named queries were answered on {copied} quads, the database holds {quads}")
+            raise RuntimeError(
+                f"the named queries were answered on {copied} quads, the database holds {quads}"
+            )
         validation.notes.extend(notes)
         manifest = manifest_of(quads) | {"kept_answers": kept}
         store.write_manifest(new, manifest)
@@ -143,8 +183,14 @@ def _keep_answers(new: store.Build) -> tuple[int, int, list[str]]:
     return len(index["answers"]), len(copy), notes
 
 
-def _build_streamed(store_root: Path, validation: Validation, spool: NQuadsSpool, progress: Progress,
-                    task: object, started: float) -> BuildReport:
+def _build_streamed(
+    store_root: Path,
+    validation: Validation,
+    spool: NQuadsSpool,
+    progress: Progress,
+    task: object,
+    started: float,
+) -> BuildReport:
     """Scale mode: the source graphs are already in the spool; add the ontology, bulk-load, swap."""
     spool.write(ONTOLOGY_GRAPH, validation.ontology)
     spool.close()
@@ -156,19 +202,32 @@ def _build_streamed(store_root: Path, validation: Validation, spool: NQuadsSpool
     validation.corpus.spans.clear()
     validation.origins.clear()
     gc.collect()
-    return _install(store_root, validation, "bulk_load", spool.path,
-                    lambda quads: _manifest(validation, quads, started, validation.graphs + 1, files),
-                    progress, task, started, beside=validation.pending)
+    return _install(
+        store_root,
+        validation,
+        "bulk_load",
+        spool.path,
+        lambda quads: _manifest(validation, quads, started, validation.graphs + 1, files),
+        progress,
+        task,
+        started,
+        beside=validation.pending,
+    )
 
 
 def _source_files(validation: Validation) -> list[Path]:
     return [f.path for f in validation.corpus.files] + sorted(paths.ONTOLOGY_DIR.glob("*.ttl"))
 
 
-def _manifest(validation: Validation, quads: int, started: float, graphs: int, files: list[Path] | None = None) -> dict:
+def _manifest(
+    validation: Validation, quads: int, started: float, graphs: int, files: list[Path] | None = None
+) -> dict:
     files = files if files is not None else _source_files(validation)
-    reasoning = validation.reasoning.manifest() if validation.reasoning else {
-        "skipped": next((n for n in validation.notes if "reasoning" in n), "not requested")}
+    reasoning = (
+        validation.reasoning.manifest()
+        if validation.reasoning
+        else {"skipped": next((n for n in validation.notes if "reasoning" in n), "not requested")}
+    )
     return {
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "quads": quads,

@@ -3,9 +3,11 @@
 Each check appends :class:`Problem`s naming file and line; none stops at the first problem, so a
 curator sees everything wrong in one run.
 """
+
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from .corpus import Corpus, Problem
 from .model import ENTITY_SECTIONS, Condition
@@ -50,8 +52,13 @@ def check_unique_ids(corpus: Corpus) -> None:
             for index, item in enumerate(getattr(f.source, section)):
                 where = f"{f.name}:{f.line_of(section, index)}"
                 if item.id in seen:
-                    corpus.problems.append(Problem(f.name, f.line_of(section, index, "id"),
-                                                   f"duplicate {section} id {item.id!r} (first at {seen[item.id]})"))
+                    corpus.problems.append(
+                        Problem(
+                            f.name,
+                            f.line_of(section, index, "id"),
+                            f"duplicate {section} id {item.id!r} (first at {seen[item.id]})",
+                        )
+                    )
                 else:
                     seen[item.id] = where
     pubs: dict[str, str] = {}
@@ -59,17 +66,32 @@ def check_unique_ids(corpus: Corpus) -> None:
     for f in corpus.files:
         pub = f.source.publication
         if pub.id in pubs:
-            corpus.problems.append(Problem(f.name, f.line_of("publication", "id"),
-                                           f"duplicate publication id {pub.id!r} (also in {pubs[pub.id]})"))
+            corpus.problems.append(
+                Problem(
+                    f.name,
+                    f.line_of("publication", "id"),
+                    f"duplicate publication id {pub.id!r} (also in {pubs[pub.id]})",
+                )
+            )
         pubs[pub.id] = f.name
         if pub.reference_number is not None:
             if pub.reference_number in numbers:
-                corpus.problems.append(Problem(f.name, f.line_of("publication", "reference_number"),
-                                               f"reference number {pub.reference_number} is also used by {numbers[pub.reference_number]}"))
+                corpus.problems.append(
+                    Problem(
+                        f.name,
+                        f.line_of("publication", "reference_number"),
+                        f"reference number {pub.reference_number} is also used by {numbers[pub.reference_number]}",
+                    )
+                )
             numbers[pub.reference_number] = f.name
     if sum(1 for f in corpus.files if f.source.publication.reference_number is None) > 1:
-        corpus.problems.append(Problem("graph/sources", None,
-                                       "more than one publication has no reference_number; exactly one (the commented article) may"))
+        corpus.problems.append(
+            Problem(
+                "graph/sources",
+                None,
+                "more than one publication has no reference_number; exactly one (the commented article) may",
+            )
+        )
 
 
 def check_entity_refs(corpus: Corpus) -> None:
@@ -81,13 +103,23 @@ def check_entity_refs(corpus: Corpus) -> None:
                 for value in _values(item, field_name):
                     if not any(value in index[t] for t in targets):
                         kinds = " or ".join(ENTITY_SECTIONS[t] for t in targets)
-                        corpus.problems.append(Problem(f.name, f.line_of(section, i, field_name),
-                                                       f"{section}[{i}].{field_name}: unknown {kinds} id {value!r}"))
+                        corpus.problems.append(
+                            Problem(
+                                f.name,
+                                f.line_of(section, i, field_name),
+                                f"{section}[{i}].{field_name}: unknown {kinds} id {value!r}",
+                            )
+                        )
         for i, rule in enumerate(f.source.risk_rules):
             for condition in _conditions(rule.any_of):
                 if condition.factor not in factors:
-                    corpus.problems.append(Problem(f.name, f.line_of("risk_rules", i, "any_of"),
-                                                   f"risk_rules[{i}]: unknown prognostic factor {condition.factor!r}"))
+                    corpus.problems.append(
+                        Problem(
+                            f.name,
+                            f.line_of("risk_rules", i, "any_of"),
+                            f"risk_rules[{i}]: unknown prognostic factor {condition.factor!r}",
+                        )
+                    )
 
 
 def _conditions(any_of: list[list[Condition]]) -> list[Condition]:
@@ -99,17 +131,26 @@ def check_reference_numbers(corpus: Corpus) -> None:
     for f in corpus.files:
         comments_on = f.source.publication.comments_on
         if comments_on is not None and comments_on not in known:
-            corpus.problems.append(Problem(f.name, f.line_of("publication", "comments_on"),
-                                           f"comments_on: no publication has reference number {comments_on}"))
+            corpus.problems.append(
+                Problem(
+                    f.name,
+                    f.line_of("publication", "comments_on"),
+                    f"comments_on: no publication has reference number {comments_on}",
+                )
+            )
         for path, fact in f.facts():
             for number in getattr(fact, "references", []) + getattr(fact, "refs", []):
                 if number not in known:
-                    corpus.problems.append(Problem(f.name, f.line_of(*path), f"{_label(path)}: unknown reference number {number}"))
+                    corpus.problems.append(
+                        Problem(
+                            f.name, f.line_of(*path), f"{_label(path)}: unknown reference number {number}"
+                        )
+                    )
 
 
 def check_controlled_keys(corpus: Corpus, vocab: Vocabulary) -> None:
     for f in corpus.files:
-        for (section, field_name) in FIELD_SCHEMES:
+        for section, field_name in FIELD_SCHEMES:
             if section == "publication":
                 items: list[tuple[tuple[Any, ...], Any]] = [(("publication",), f.source.publication)]
             else:
@@ -121,8 +162,13 @@ def check_controlled_keys(corpus: Corpus, vocab: Vocabulary) -> None:
                 for value in values:
                     if vocab.resolve(section, field_name, value) is None:
                         allowed = ", ".join(vocab.keys(section, field_name))
-                        corpus.problems.append(Problem(f.name, f.line_of(*path, field_name),
-                                                       f"{_label(path)}.{field_name}: unknown key {value!r}; known: {allowed}"))
+                        corpus.problems.append(
+                            Problem(
+                                f.name,
+                                f.line_of(*path, field_name),
+                                f"{_label(path)}.{field_name}: unknown key {value!r}; known: {allowed}",
+                            )
+                        )
 
 
 def check_quotes(corpus: Corpus) -> None:
@@ -130,15 +176,24 @@ def check_quotes(corpus: Corpus) -> None:
     for f in corpus.files:
         text = corpus.text(f.source.text)
         if text is None:
-            corpus.problems.append(Problem(f.name, f.line_of("text"), f"source text {f.source.text!r} not found in shared/sources"))
+            corpus.problems.append(
+                Problem(
+                    f.name, f.line_of("text"), f"source text {f.source.text!r} not found in shared/sources"
+                )
+            )
             continue
         for path, fact in f.facts():
             spans = []
             for k, quote in enumerate(fact.quotes):
                 found = text.find(quote)
                 if not found:
-                    corpus.problems.append(Problem(f.name, f.line_of(*path, "quote"),
-                                                   f"{_label(path)}: quote not found verbatim in {f.source.text}: {_short(quote)!r}"))
+                    corpus.problems.append(
+                        Problem(
+                            f.name,
+                            f.line_of(*path, "quote"),
+                            f"{_label(path)}: quote not found verbatim in {f.source.text}: {_short(quote)!r}",
+                        )
+                    )
                 else:
                     spans.append(found[0])
             corpus.spans[(f.name, path)] = spans
@@ -149,24 +204,42 @@ def check_numbers(corpus: Corpus) -> None:
     for f in corpus.files:
         for path, fact in f.facts():
             for name, value in missing_numbers(fact.numbers(), fact.quotes):
-                corpus.problems.append(Problem(f.name, f.line_of(*path, name.split(".")[0]),
-                                               f"{_label(path)}.{name} = {value} does not appear in its quote"))
+                corpus.problems.append(
+                    Problem(
+                        f.name,
+                        f.line_of(*path, name.split(".")[0]),
+                        f"{_label(path)}.{name} = {value} does not appear in its quote",
+                    )
+                )
 
 
 def check_external_iris(corpus: Corpus, allow: IriAllowList, expand: Callable[[str], str]) -> None:
     """Codes, DOIs and URLs a curator wrote must be verified or printed in the source."""
     for f in corpus.files:
         pub = f.source.publication
-        for field_name, iri in (("doi", f"https://doi.org/{pub.doi}" if pub.doi else None), ("url", pub.url),
-                                ("license", pub.license)):
+        for field_name, iri in (
+            ("doi", f"https://doi.org/{pub.doi}" if pub.doi else None),
+            ("url", pub.url),
+            ("license", pub.license),
+        ):
             if iri and not allow.allows(iri):
-                corpus.problems.append(Problem(f.name, f.line_of("publication", field_name),
-                                               f"publication.{field_name}: {iri} is neither printed in the source nor listed in vocabularies.md"))
+                corpus.problems.append(
+                    Problem(
+                        f.name,
+                        f.line_of("publication", field_name),
+                        f"publication.{field_name}: {iri} is neither printed in the source nor listed in vocabularies.md",
+                    )
+                )
         for section in ("interventions", "endpoints"):
             for i, item in enumerate(getattr(f.source, section)):
                 if item.code and not allow.allows(expand(item.code)):
-                    corpus.problems.append(Problem(f.name, f.line_of(section, i, "code"),
-                                                   f"{section}[{i}].code: {item.code} is not a verified term of vocabularies.md"))
+                    corpus.problems.append(
+                        Problem(
+                            f.name,
+                            f.line_of(section, i, "code"),
+                            f"{section}[{i}].code: {item.code} is not a verified term of vocabularies.md",
+                        )
+                    )
 
 
 def _label(path: tuple[Any, ...]) -> str:

@@ -1,25 +1,31 @@
 """The ``relapsekg`` command line: build, validate, query, export, serve, viz, classify, analyze."""
+
 from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import List, Optional
 
 import typer
 from rich.console import Console
 
 from . import paths
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
-                  help="relapsekg: the clinical-evidence graph of Murphy & Aldoss 2024 and its 29 references.")
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="relapsekg: the clinical-evidence graph of Murphy & Aldoss 2024 and its 29 references.",
+)
 err = Console(stderr=True, highlight=False)
 
-StoreOption = typer.Option(None, "--store", envvar="RELAPSEKG_STORE",
-                           help="store folder (default: .relapsekg/store in the checkout)")
-EndpointOption = typer.Option(None, "--endpoint", help="an external SPARQL 1.1 endpoint holding the same graph")
+StoreOption = typer.Option(
+    None, "--store", envvar="RELAPSEKG_STORE", help="store folder (default: .relapsekg/store in the checkout)"
+)
+EndpointOption = typer.Option(
+    None, "--endpoint", help="an external SPARQL 1.1 endpoint holding the same graph"
+)
 
 
-def _store(store: Optional[Path]) -> Path:
+def _store(store: Path | None) -> Path:
     return (store or paths.default_store()).resolve()
 
 
@@ -35,8 +41,11 @@ def _report_problems(problems: list) -> None:
 
 
 SourcesOption = typer.Option(None, "--sources", help="curated sources folder (default graph/sources)")
-ReasoningOption = typer.Option(None, "--reasoning/--no-reasoning",
-                               help="run the OWL reasoner (HermiT), or not; default: up to 12,000 source triples")
+ReasoningOption = typer.Option(
+    None,
+    "--reasoning/--no-reasoning",
+    help="run the OWL reasoner (HermiT), or not; default: up to 12,000 source triples",
+)
 
 
 def _shacl_mode(value: str) -> str:
@@ -47,9 +56,13 @@ def _shacl_mode(value: str) -> str:
     return value
 
 
-ShaclOption = typer.Option("auto", "--shacl", callback=_shacl_mode,
-                           help="auto|full|sample|off: SHACL over the whole graph, a sample of "
-                                "publication graphs (scale mode), or none; auto: full up to 150,000 triples")
+ShaclOption = typer.Option(
+    "auto",
+    "--shacl",
+    callback=_shacl_mode,
+    help="auto|full|sample|off: SHACL over the whole graph, a sample of "
+    "publication graphs (scale mode), or none; auto: full up to 150,000 triples",
+)
 
 
 def _print_notes(notes: list[str]) -> None:
@@ -58,8 +71,11 @@ def _print_notes(notes: list[str]) -> None:
 
 
 @app.command()
-def validate(sources: Optional[Path] = SourcesOption, reasoning: Optional[bool] = ReasoningOption,
-             shacl: str = ShaclOption) -> None:
+def validate(
+    sources: Path | None = SourcesOption,
+    reasoning: bool | None = ReasoningOption,
+    shacl: str = ShaclOption,
+) -> None:
     """Check every curated source: YAML, schema, SHACL, verbatim quotes, numbers in quotes, references, IRIs."""
     from .validate import validate_sources
 
@@ -70,14 +86,25 @@ def validate(sources: Optional[Path] = SourcesOption, reasoning: Optional[bool] 
         raise typer.Exit(1)
     files = len(result.corpus.files)
     facts = sum(1 for f in result.corpus.files for _ in f.facts())
-    shapes = "shapes conform" if result.shacl.startswith("all") else f"shapes conform on {result.shacl}" \
-        if result.shacl != "skipped" else "shapes not checked"
-    err.print(f"[green]✓[/] {files} files, {facts} facts: every quote found verbatim, every number in its quote, {shapes}")
+    shapes = (
+        "shapes conform"
+        if result.shacl.startswith("all")
+        else f"shapes conform on {result.shacl}"
+        if result.shacl != "skipped"
+        else "shapes not checked"
+    )
+    err.print(
+        f"[green]✓[/] {files} files, {facts} facts: every quote found verbatim, every number in its quote, {shapes}"
+    )
 
 
 @app.command()
-def build(store: Optional[Path] = StoreOption, sources: Optional[Path] = SourcesOption,
-          reasoning: Optional[bool] = ReasoningOption, shacl: str = ShaclOption) -> None:
+def build(
+    store: Path | None = StoreOption,
+    sources: Path | None = SourcesOption,
+    reasoning: bool | None = ReasoningOption,
+    shacl: str = ShaclOption,
+) -> None:
     """Validate, build the graph and swap it in atomically; on any problem the previous graph stays."""
     from .build import build as run_build
 
@@ -93,13 +120,13 @@ def build(store: Optional[Path] = StoreOption, sources: Optional[Path] = Sources
 
 @app.command()
 def query(
-    text: Optional[str] = typer.Argument(None, help="a SPARQL query"),
-    file: Optional[Path] = typer.Option(None, "-f", "--file", help="read the query from a .rq file"),
-    named: Optional[str] = typer.Option(None, "--named", help="run a named query of queries/*.rq"),
-    param: List[str] = typer.Option([], "--param", help="k=v for a named query's parameter (repeatable)"),
+    text: str | None = typer.Argument(None, help="a SPARQL query"),
+    file: Path | None = typer.Option(None, "-f", "--file", help="read the query from a .rq file"),
+    named: str | None = typer.Option(None, "--named", help="run a named query of queries/*.rq"),
+    param: list[str] = typer.Option([], "--param", help="k=v for a named query's parameter (repeatable)"),
     fmt: str = typer.Option("table", "--format", help="table|json|csv|tsv|xml|turtle|jsonld|ntriples"),
-    store: Optional[Path] = StoreOption,
-    endpoint: Optional[str] = EndpointOption,
+    store: Path | None = StoreOption,
+    endpoint: str | None = EndpointOption,
 ) -> None:
     """Run SPARQL against the local store or an external endpoint."""
     from .engine import QueryError, engine_for
@@ -135,9 +162,11 @@ def query(
 @app.command()
 def export(
     fmt: str = typer.Argument(..., metavar="FORMAT", help="an export format (see `relapsekg export --list`)"),
-    output: Optional[Path] = typer.Option(None, "-o", "--output", help="write to FILE instead of standard output"),
-    store: Optional[Path] = StoreOption,
-    endpoint: Optional[str] = EndpointOption,
+    output: Path | None = typer.Option(
+        None, "-o", "--output", help="write to FILE instead of standard output"
+    ),
+    store: Path | None = StoreOption,
+    endpoint: str | None = EndpointOption,
 ) -> None:
     """Export the graph for RDF tools, reference managers, screening tools, spreadsheets and FHIR."""
     from .engine import QueryError, engine_for

@@ -5,11 +5,13 @@ quoted characters of the source text (TextQuoteSelector and TextPositionSelector
 n-ary nodes shaped like FHIR Evidence statistics; p-values, confidence intervals and ranges are
 attribute-estimate nodes of their own.
 """
+
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Optional
+from typing import Any
 
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
@@ -20,7 +22,10 @@ from .namespaces import BIBO, CITO, GRAPH, ID, OA, ONTOLOGY_GRAPH, RKG, entity_i
 from .quotes import Span
 from .vocab import Vocabulary
 
-CURIE_PREFIXES = {"NCIT": "http://purl.obolibrary.org/obo/NCIT_", "DOID": "http://purl.obolibrary.org/obo/DOID_"}
+CURIE_PREFIXES = {
+    "NCIT": "http://purl.obolibrary.org/obo/NCIT_",
+    "DOID": "http://purl.obolibrary.org/obo/DOID_",
+}
 _TIME_UNITS = {"days": "D", "weeks": "W", "months": "M", "years": "Y"}
 
 
@@ -35,7 +40,7 @@ def iso_duration(timepoint: str) -> str:
     return f"P{m['num']}{_TIME_UNITS[m['unit']]}"
 
 
-def expand_pages(pages: str) -> tuple[Optional[str], Optional[str]]:
+def expand_pages(pages: str) -> tuple[str | None, str | None]:
     """'1541-52' -> ('1541', '1552'): the printed abbreviation expanded, as BIBO and RIS expect."""
     m = re.fullmatch(r"([A-Za-z]*)(\d+)[-–]([A-Za-z]*)(\d+)", pages)
     if not m:
@@ -46,7 +51,9 @@ def expand_pages(pages: str) -> tuple[Optional[str], Optional[str]]:
     return letters + start, letters + end
 
 
-def add_literals(g: Graph, node: URIRef, pairs: Iterable[tuple[URIRef, Any]], datatype: URIRef | None = None) -> None:
+def add_literals(
+    g: Graph, node: URIRef, pairs: Iterable[tuple[URIRef, Any]], datatype: URIRef | None = None
+) -> None:
     """Add ``node prop "value"`` for every pair whose value the curator gave (optional fields)."""
     for prop, value in pairs:
         if value is not None and value != "":
@@ -80,8 +87,10 @@ class Converter:
 
     def __post_init__(self) -> None:
         self.ids = {section: self.corpus.entities(section) for section in ENTITY_SECTIONS}
-        self.by_number = {n: self.node("publication", f.source.publication.id)
-                          for n, f in self.corpus.publications_by_number().items()}
+        self.by_number = {
+            n: self.node("publication", f.source.publication.id)
+            for n, f in self.corpus.publications_by_number().items()
+        }
         article = self.corpus.article()
         self.article = self.node("publication", article.source.publication.id) if article else None
         self._shared: set[tuple] = set()
@@ -115,8 +124,15 @@ class Converter:
     def text_iri(self, f: CuratedFile) -> URIRef:
         return ID[f"text/{f.source.text.removesuffix('.txt')}"]
 
-    def annotate(self, g: Graph, f: CuratedFile, path: tuple[Any, ...], node: URIRef, fact: Fact,
-                 stated_in_article: bool = True) -> None:
+    def annotate(
+        self,
+        g: Graph,
+        f: CuratedFile,
+        path: tuple[Any, ...],
+        node: URIRef,
+        fact: Fact,
+        stated_in_article: bool = True,
+    ) -> None:
         """rkg:quote on the fact, and an oa:Annotation selecting the quoted characters; a fact is
         ``dcterms:source`` the article unless it is a publication or a citation (not "stated in" it).
         (The graph is only ever added to, so it can also be a plain list sink for large corpora.)"""
@@ -187,8 +203,17 @@ class Converter:
             g.add((node, RKG.journal, journal))
             self.add_once(g, (journal, RDF.type, RKG.Journal))
             self.add_once(g, (journal, DCTERMS.title, Literal(pub.journal)))
-        add_literals(g, node, ((BIBO.volume, pub.volume), (BIBO.issue, pub.issue), (RKG.pages, pub.pages),
-                               (RKG.articleNumber, pub.article_number), (RKG.erratum, pub.erratum)))
+        add_literals(
+            g,
+            node,
+            (
+                (BIBO.volume, pub.volume),
+                (BIBO.issue, pub.issue),
+                (RKG.pages, pub.pages),
+                (RKG.articleNumber, pub.article_number),
+                (RKG.erratum, pub.erratum),
+            ),
+        )
         if pub.pages:
             start, end = expand_pages(pub.pages)
             g.add((node, BIBO.pageStart, Literal(start)))
@@ -201,8 +226,16 @@ class Converter:
             g.add((node, RDFS.seeAlso, URIRef(pub.url)))
         if pub.comments_on is not None:
             g.add((node, RKG.commentsOn, self.by_number[pub.comments_on]))
-        add_literals(g, node, ((DCTERMS.dateSubmitted, pub.submitted), (DCTERMS.dateAccepted, pub.accepted),
-                               (DCTERMS.available, pub.published_online)), XSD.date)
+        add_literals(
+            g,
+            node,
+            (
+                (DCTERMS.dateSubmitted, pub.submitted),
+                (DCTERMS.dateAccepted, pub.accepted),
+                (DCTERMS.available, pub.published_online),
+            ),
+            XSD.date,
+        )
         for keyword in pub.keywords:
             g.add((node, DCTERMS.subject, Literal(keyword)))
         if pub.license:
@@ -217,7 +250,9 @@ class Converter:
     def studies(self, g: Graph, node: URIRef, s: Any) -> None:
         g.add((node, RDF.type, RKG.Study))
         g.add((node, RDFS.label, Literal(s.name)))
-        add_literals(g, node, ((RKG.acronym, s.acronym), (RKG.phase, s.phase), (RKG.population, s.population)))
+        add_literals(
+            g, node, ((RKG.acronym, s.acronym), (RKG.phase, s.phase), (RKG.population, s.population))
+        )
         add_literals(g, node, ((RKG.minAgeYears, s.age_min), (RKG.maxAgeYears, s.age_max)), XSD.decimal)
         for d in s.design:
             g.add((node, RKG.design, self.key("studies", "design", d)))
@@ -269,13 +304,24 @@ class Converter:
         g.add((node, RDFS.label, Literal(_result_label(r))))
         g.add((node, RKG.statisticType, self.key("results", "statistic", r.statistic)))
         g.add((node, RKG.endpoint, self.entity(["endpoints"], r.endpoint)))
-        for prop, section, value in ((RKG.aboutStudy, "studies", r.study), (RKG.cohort, "cohorts", r.cohort),
-                                     (RKG.comparator, "cohorts", r.comparator),
-                                     (RKG.intervention, "interventions", r.intervention)):
+        for prop, section, value in (
+            (RKG.aboutStudy, "studies", r.study),
+            (RKG.cohort, "cohorts", r.cohort),
+            (RKG.comparator, "cohorts", r.comparator),
+            (RKG.intervention, "interventions", r.intervention),
+        ):
             if value:
                 g.add((node, prop, self.entity([section], value)))
-        add_literals(g, node, ((RKG.population, r.population), (RKG.unit, r.unit), (RKG.qualifier, r.qualifier),
-                               (RKG.sampleSize, r.n)))
+        add_literals(
+            g,
+            node,
+            (
+                (RKG.population, r.population),
+                (RKG.unit, r.unit),
+                (RKG.qualifier, r.qualifier),
+                (RKG.sampleSize, r.n),
+            ),
+        )
         if r.timepoint:
             g.add((node, RKG.timepoint, Literal(iso_duration(r.timepoint), datatype=XSD.duration)))
             g.add((node, RKG.timepointText, Literal(r.timepoint)))
@@ -291,18 +337,30 @@ class Converter:
             g.add((p, RKG.printed, Literal(r.p)))
             if qualifier:
                 g.add((p, RKG.qualifier, Literal(qualifier)))
-        for prop, cls, suffix, interval in ((RKG.confidenceInterval, RKG.ConfidenceInterval, "ci", r.ci),
-                                            (RKG.range, RKG.Range, "range", r.range)):
+        for prop, cls, suffix, interval in (
+            (RKG.confidenceInterval, RKG.ConfidenceInterval, "ci", r.ci),
+            (RKG.range, RKG.Range, "range", r.range),
+        ):
             if interval is None:
                 continue
             est = URIRef(f"{node}/{suffix}")
             g.add((node, prop, est))
             g.add((est, RDF.type, cls))
             if interval.level is not None:
-                g.add((est, RKG.level, Literal(interval.level / 100 if interval.level > 1 else interval.level,
-                                               datatype=XSD.decimal)))
-            for bound, value_prop, text_prop, unit_prop in (("low", RKG.low, RKG.lowText, RKG.lowUnit),
-                                                            ("high", RKG.high, RKG.highText, RKG.highUnit)):
+                g.add(
+                    (
+                        est,
+                        RKG.level,
+                        Literal(
+                            interval.level / 100 if interval.level > 1 else interval.level,
+                            datatype=XSD.decimal,
+                        ),
+                    )
+                )
+            for bound, value_prop, text_prop, unit_prop in (
+                ("low", RKG.low, RKG.lowText, RKG.lowUnit),
+                ("high", RKG.high, RKG.highText, RKG.highUnit),
+            ):
                 b = getattr(interval, bound)
                 if b.value is not None:
                     g.add((est, value_prop, Literal(b.value, datatype=XSD.decimal)))
@@ -319,8 +377,11 @@ class Converter:
         g.add((node, RKG.subject, self.entity(["interventions", "studies", "cohorts"], x.subject)))
         g.add((node, RKG.topic, self.key("findings", "topic", x.topic)))
         g.add((node, RKG.direction, self.key("findings", "direction", x.direction)))
-        for prop, section, value in ((RKG.aboutStudy, "studies", x.study), (RKG.cohort, "cohorts", x.cohort),
-                                     (RKG.endpoint, "endpoints", x.endpoint)):
+        for prop, section, value in (
+            (RKG.aboutStudy, "studies", x.study),
+            (RKG.cohort, "cohorts", x.cohort),
+            (RKG.endpoint, "endpoints", x.endpoint),
+        ):
             if value:
                 g.add((node, prop, self.entity([section], value)))
 
@@ -379,13 +440,21 @@ class Converter:
 
 def _publication_label(pub: Publication) -> str:
     first = pub.authors[0].split()[0] if pub.authors else pub.title.split(".")[0]
-    suffix = " et al." if pub.et_al or len(pub.authors) > 2 else (" & " + pub.authors[1].split()[0] if len(pub.authors) == 2 else "")
+    suffix = (
+        " et al."
+        if pub.et_al or len(pub.authors) > 2
+        else (" & " + pub.authors[1].split()[0] if len(pub.authors) == 2 else "")
+    )
     number = f"[{pub.reference_number}] " if pub.reference_number else ""
     return f"{number}{first}{suffix} {pub.year}"
 
 
 def _result_label(r: Result) -> str:
-    value = r.p if r.statistic == "p-value" else f"{r.qualifier + ' ' if r.qualifier and r.qualifier != 'range' else ''}{r.value}{' ' + r.unit if r.unit and r.unit != '%' else r.unit or ''}"
+    value = (
+        r.p
+        if r.statistic == "p-value"
+        else f"{r.qualifier + ' ' if r.qualifier and r.qualifier != 'range' else ''}{r.value}{' ' + r.unit if r.unit and r.unit != '%' else r.unit or ''}"
+    )
     when = f"{r.timepoint} " if r.timepoint else ""
     return f"{when}{r.endpoint} {r.statistic} {value} ({r.cohort or r.population or r.study})"
 

@@ -4,12 +4,14 @@ A fact in one file may point at a study, cohort or intervention defined in anoth
 defined with its report, ref 11, and cited by the article's own findings), so ids are resolved
 across the whole corpus.
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -75,8 +77,11 @@ class Corpus:
         return found
 
     def publications_by_number(self) -> dict[int, CuratedFile]:
-        return {f.source.publication.reference_number: f for f in self.files
-                if f.source.publication.reference_number is not None}
+        return {
+            f.source.publication.reference_number: f
+            for f in self.files
+            if f.source.publication.reference_number is not None
+        }
 
     def article(self) -> CuratedFile | None:
         """The commented article: the one publication without a reference number."""
@@ -109,8 +114,11 @@ def load_corpus(sources_dir: Path | None = None) -> Corpus:
     corpus = Corpus(sources_dir=sources_dir or paths.SOURCES_DIR)
     files = source_files(sources_dir or paths.SOURCES_DIR)
     if not files:
-        corpus.problems.append(Problem(display_path(sources_dir or paths.SOURCES_DIR), None,
-                                       "no curated *.yaml source files found"))
+        corpus.problems.append(
+            Problem(
+                display_path(sources_dir or paths.SOURCES_DIR), None, "no curated *.yaml source files found"
+            )
+        )
     for path in files:
         try:
             loaded = load_yaml(path)
@@ -123,8 +131,9 @@ def load_corpus(sources_dir: Path | None = None) -> Corpus:
             for err in exc.errors():
                 loc = tuple(err["loc"])
                 where = ".".join(str(p) for p in loc) or "(file)"
-                corpus.problems.append(Problem(display_path(path), loaded.line_of(_data_path(loc)),
-                                               f"{where}: {err['msg']}"))
+                corpus.problems.append(
+                    Problem(display_path(path), loaded.line_of(_data_path(loc)), f"{where}: {err['msg']}")
+                )
             continue
         corpus.files.append(CuratedFile(path, loaded, source))
     return corpus
@@ -138,8 +147,12 @@ def _data_path(loc: tuple[Any, ...]) -> tuple[Any, ...]:
 def _field_names() -> set[str]:
     from . import model
 
-    return {name for obj in vars(model).values()
-            if isinstance(obj, type) and hasattr(obj, "model_fields") for name in obj.model_fields}
+    return {
+        name
+        for obj in vars(model).values()
+        if isinstance(obj, type) and hasattr(obj, "model_fields")
+        for name in obj.model_fields
+    }
 
 
 _FIELD_NAMES = _field_names()

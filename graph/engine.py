@@ -3,21 +3,24 @@
 Both return pyoxigraph result objects (solutions, boolean or triples), so formatting, exports
 and the API never care which engine answered.
 """
+
 from __future__ import annotations
 
 import json
 import re
 import threading
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable, Protocol, Union
+from typing import TYPE_CHECKING, Protocol, Union
 
 import pyoxigraph as ox
 
 from . import store as stores
-from .namespaces import GRAPH as GRAPH_NAMESPACE, PREFIXES, sparql_prologue
+from .namespaces import GRAPH as GRAPH_NAMESPACE
+from .namespaces import PREFIXES, sparql_prologue
 from .sparqltext import declares_dataset, masked
 
 if TYPE_CHECKING:
@@ -31,7 +34,9 @@ class QueryError(ValueError):
 
 
 class Engine(Protocol):
-    def query(self, sparql: str, default_graphs: Iterable[str] = (), named_graphs: Iterable[str] = ()) -> Answer: ...
+    def query(
+        self, sparql: str, default_graphs: Iterable[str] = (), named_graphs: Iterable[str] = ()
+    ) -> Answer: ...
 
     def describe(self) -> str: ...
 
@@ -66,7 +71,11 @@ class LocalEngine:
     def store(self) -> ox.Store:
         """The current build, reopened when a new build has been swapped in (checked before every
         query with one system call)."""
-        if self._store is not None and self._build is not None and stores.current_name(self.root) == self._build.name:
+        if (
+            self._store is not None
+            and self._build is not None
+            and stores.current_name(self.root) == self._build.name
+        ):
             return self._store
         current = stores.current_build(self.root)
         build = current.path
@@ -80,8 +89,11 @@ class LocalEngine:
             if first:
                 self._install(build, memory_copy(current, on_disk))
             else:
-                self._copying = threading.Thread(target=lambda: self._install(build, memory_copy(current, on_disk)),
-                                                 name=f"copy {build.name}", daemon=True)
+                self._copying = threading.Thread(
+                    target=lambda: self._install(build, memory_copy(current, on_disk)),
+                    name=f"copy {build.name}",
+                    daemon=True,
+                )
                 self._copying.start()
         return self._store
 
@@ -105,7 +117,9 @@ class LocalEngine:
         """The name of the build the last query read (builds are never rewritten, so it names a graph)."""
         return self._build.name if self._build is not None else ""
 
-    def query(self, sparql: str, default_graphs: Iterable[str] = (), named_graphs: Iterable[str] = ()) -> Answer:
+    def query(
+        self, sparql: str, default_graphs: Iterable[str] = (), named_graphs: Iterable[str] = ()
+    ) -> Answer:
         return evaluate(self.store, sparql, default_graphs, named_graphs)
 
     def describe(self) -> str:
@@ -115,7 +129,9 @@ class LocalEngine:
 _PREFIX_IRIS = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
 
 
-def evaluate(store: ox.Store, sparql: str, default_graphs: Iterable[str] = (), named_graphs: Iterable[str] = ()) -> Answer:
+def evaluate(
+    store: ox.Store, sparql: str, default_graphs: Iterable[str] = (), named_graphs: Iterable[str] = ()
+) -> Answer:
     """``sparql`` on an Oxigraph store as every relapsekg command and worker asks it: the project's
     prefixes declared, and the default graph the union of all graphs unless the request or the
     query names one."""
@@ -263,7 +279,9 @@ class RemoteEngine:
             self._graphs_read_at = now
         return self._graphs
 
-    def query(self, sparql: str, default_graphs: Iterable[str] = (), named_graphs: Iterable[str] = ()) -> Answer:
+    def query(
+        self, sparql: str, default_graphs: Iterable[str] = (), named_graphs: Iterable[str] = ()
+    ) -> Answer:
         default, named = list(default_graphs), list(named_graphs)
         if not (default or named) and declares_dataset(sparql):
             return self._send(sparql, (), ())
@@ -277,20 +295,31 @@ class RemoteEngine:
         form = _FORM.search(masked(sparql))
         graph_form = form is not None and form.group(1).upper() in ("CONSTRUCT", "DESCRIBE")
         # Ask for one kind of answer: given both, Virtuoso answers a CONSTRUCT with a s/p/o table.
-        accept = ("application/n-triples, text/turtle;q=0.9, text/plain;q=0.5" if graph_form
-                  else "application/sparql-results+json, application/sparql-results+xml;q=0.9")
+        accept = (
+            "application/n-triples, text/turtle;q=0.9, text/plain;q=0.5"
+            if graph_form
+            else "application/sparql-results+json, application/sparql-results+xml;q=0.9"
+        )
         # The dataset goes in the form body, not the URL: a graph list can be long.
-        data = {"query": with_prologue(sparql), "default-graph-uri": list(default_graphs),
-                "named-graph-uri": list(named_graphs)}
+        data = {
+            "query": with_prologue(sparql),
+            "default-graph-uri": list(default_graphs),
+            "named-graph-uri": list(named_graphs),
+        }
         try:
             response = httpx.post(self.url, data=data, headers={"Accept": accept}, timeout=self.timeout)
         except httpx.HTTPError as exc:
             raise QueryError(f"endpoint {self.url} did not answer: {type(exc).__name__}: {exc}") from exc
         if response.status_code >= 400:
-            hint = ("; Virtuoso refused it by its cost estimate, which overflows on some queries (a VALUES joined "
-                    "with a UNION): set MaxQueryCostEstimationTime = 0 in the [SPARQL] section of virtuoso.ini"
-                    if "estimated execution time" in response.text else "")
-            raise QueryError(f"endpoint {self.url} answered {response.status_code}{hint}: {response.text[:500]}")
+            hint = (
+                "; Virtuoso refused it by its cost estimate, which overflows on some queries (a VALUES joined "
+                "with a UNION): set MaxQueryCostEstimationTime = 0 in the [SPARQL] section of virtuoso.ini"
+                if "estimated execution time" in response.text
+                else ""
+            )
+            raise QueryError(
+                f"endpoint {self.url} answered {response.status_code}{hint}: {response.text[:500]}"
+            )
         ctype = response.headers.get("content-type", "").split(";")[0].strip()
         if ctype in ("application/sparql-results+json", "application/json"):
             body = _portable_results(response.content)
@@ -306,7 +335,7 @@ class RemoteEngine:
         self._check_complete(response.headers, rows)
         return answer()
 
-    def _check_complete(self, headers: "httpx.Headers", rows: Callable[[], int]) -> None:
+    def _check_complete(self, headers: httpx.Headers, rows: Callable[[], int]) -> None:
         """Refuse an answer the server cut or interrupted (Virtuoso says so in headers, status 200).
 
         ``X-SQL-State`` (e.g. ``S1TAT``) comes with rows computed before MaxQueryExecutionTime
@@ -321,8 +350,10 @@ class RemoteEngine:
             reason = f"cut at {cap} rows; raise ResultSetMaxRows"
         else:
             return
-        raise QueryError(f"endpoint {self.url} returned an incomplete answer, {reason} ([SPARQL] section of "
-                         "virtuoso.ini) or narrow the query")
+        raise QueryError(
+            f"endpoint {self.url} returned an incomplete answer, {reason} ([SPARQL] section of "
+            "virtuoso.ini) or narrow the query"
+        )
 
     def describe(self) -> str:
         return f"SPARQL endpoint {self.url}"

@@ -17,24 +17,33 @@ kept answers unused until it is rebuilt). The body, its media type and its diges
 query worker would send, so the ETag is the same too. A query whose answer changes from run to
 run (``NOW()``, ``RAND()``...) is not kept.
 """
+
 from __future__ import annotations
 
 import json
 import os
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from hashlib import blake2b
 from pathlib import Path
-from typing import Iterable
 
 import pyoxigraph as ox
 
 from .engine import Answer, evaluate
 from .named import parse_named_query
 from .namespaces import PREFIXES
-from .results import (RESULT_FORMATS, SERVED_GRAPH_FORMATS, cap_tsv, digest, from_tsv, kind, render_capped,
-                      triples_of)
+from .results import (
+    RESULT_FORMATS,
+    SERVED_GRAPH_FORMATS,
+    cap_tsv,
+    digest,
+    from_tsv,
+    kind,
+    render_capped,
+    triples_of,
+)
 from .sparqltext import volatile
 from .store import Build
 
@@ -43,8 +52,10 @@ INDEX = "index.json"
 # What else shapes the bytes: the version of this file's layout and of the rendering, the engine,
 # and the prefixes every query is evaluated with.
 _LAYOUT = 1
-FINGERPRINT = blake2b(json.dumps([_LAYOUT, ox.__version__, sorted((p, str(ns)) for p, ns in PREFIXES.items())])
-                      .encode(), digest_size=8).hexdigest()
+FINGERPRINT = blake2b(
+    json.dumps([_LAYOUT, ox.__version__, sorted((p, str(ns)) for p, ns in PREFIXES.items())]).encode(),
+    digest_size=8,
+).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -92,7 +103,9 @@ def _bodies(answer: Answer, max_rows: int) -> tuple[int, dict[str, tuple[bytes, 
     if k == "triples":
         triples = triples_of(answer)
         rendered = {fmt: render_capped(list(triples), fmt, max_rows) for fmt in SERVED_GRAPH_FORMATS}
-        return len(triples), {fmt: (body, media, capped) for fmt, (body, media, capped, _) in rendered.items()}
+        return len(triples), {
+            fmt: (body, media, capped) for fmt, (body, media, capped, _) in rendered.items()
+        }
     rendered = {fmt: render_capped(answer, fmt, max_rows) for fmt in RESULT_FORMATS}
     return 0, {fmt: (body, media, capped) for fmt, (body, media, capped, _) in rendered.items()}
 
@@ -116,17 +129,26 @@ def keep(build: Build, store: ox.Store, query_files: Iterable[Path], max_rows: i
                 notes.append(f"{path.name}: answer not kept: it changes from one run to the next")
                 continue
             rows, bodies = _bodies(evaluate(store, sparql), max_rows)  # answers are lazy: this evaluates
-        except Exception as exc:  # noqa: BLE001 - whatever a query does wrong, the graph still builds
+        except Exception as exc:
             notes.append(f"{path.name}: answer not kept: {exc}")
             continue
         formats = {}
         for fmt, (body, media, capped) in bodies.items():
             file = f"{query.name}.{fmt}"
             (folder / file).write_bytes(body)
-            formats[fmt] = {"file": file, "media_type": media, "capped": capped, "digest": digest(body),
-                            "size": len(body)}
-        kept[text_key(sparql)] = {"query": query.name, "rows": rows,
-                                  "seconds": round(time.perf_counter() - started, 4), "formats": formats}
+            formats[fmt] = {
+                "file": file,
+                "media_type": media,
+                "capped": capped,
+                "digest": digest(body),
+                "size": len(body),
+            }
+        kept[text_key(sparql)] = {
+            "query": query.name,
+            "rows": rows,
+            "seconds": round(time.perf_counter() - started, 4),
+            "formats": formats,
+        }
     index = {"fingerprint": FINGERPRINT, "max_rows": max_rows, "answers": kept}
     (folder / INDEX).write_text(json.dumps(index, indent=1, sort_keys=True))
     return index, notes
@@ -163,7 +185,12 @@ def lookup(build_path: str | os.PathLike[str], sparql: str, fmt: str, max_rows: 
         fits = index["max_rows"] == max_rows if body["capped"] else entry["rows"] <= max_rows
         if not fits:
             return None
-        return KeptAnswer(os.path.join(build_path, FOLDER, body["file"]), body["media_type"], body["capped"],
-                          body["digest"], body["size"])
+        return KeptAnswer(
+            os.path.join(build_path, FOLDER, body["file"]),
+            body["media_type"],
+            body["capped"],
+            body["digest"],
+            body["size"],
+        )
     except (AttributeError, KeyError, TypeError):  # an index damaged by hand: evaluate instead
         return None

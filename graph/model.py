@@ -5,12 +5,13 @@ instead of a broken graph. Controlled keys (design, statistic, site, ...) are pl
 they are checked against the ``skos:notation`` terms of the ontology, so the vocabulary lives in
 ``ontology/`` and not in code.
 """
+
 from __future__ import annotations
 
 import re
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Literal, Optional, Union
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -27,12 +28,12 @@ class Strict(BaseModel):
 class Fact(Strict):
     """Anything the article states: it carries the clause that states it, verbatim."""
 
-    quote: Union[str, list[str]]
-    note: Optional[str] = None
+    quote: str | list[str]
+    note: str | None = None
 
     @field_validator("quote")
     @classmethod
-    def _quote_not_empty(cls, v: Union[str, list[str]]) -> Union[str, list[str]]:
+    def _quote_not_empty(cls, v: str | list[str]) -> str | list[str]:
         clauses = [v] if isinstance(v, str) else v
         if not clauses or any(len(c.strip()) < 3 for c in clauses):
             raise ValueError("a quote must be a non-empty clause of the source (or a list of them)")
@@ -51,25 +52,25 @@ class Fact(Strict):
 class Publication(Fact):
     id: Slug
     kind: str
-    reference_number: Optional[int] = Field(default=None, ge=1)
+    reference_number: int | None = Field(default=None, ge=1)
     authors: list[str] = Field(default_factory=list)
     et_al: bool = False
     title: str
-    journal: Optional[str] = None
+    journal: str | None = None
     year: int
-    volume: Optional[str] = None
-    issue: Optional[str] = None
-    pages: Optional[str] = None
-    article_number: Optional[str] = None
-    doi: Optional[str] = None
-    url: Optional[str] = None
-    erratum: Optional[str] = None
-    comments_on: Optional[int] = None
-    submitted: Optional[date] = None
-    accepted: Optional[date] = None
-    published_online: Optional[date] = None
+    volume: str | None = None
+    issue: str | None = None
+    pages: str | None = None
+    article_number: str | None = None
+    doi: str | None = None
+    url: str | None = None
+    erratum: str | None = None
+    comments_on: int | None = None
+    submitted: date | None = None
+    accepted: date | None = None
+    published_online: date | None = None
     keywords: list[str] = Field(default_factory=list)
-    license: Optional[str] = None
+    license: str | None = None
 
     def numbers(self) -> list[tuple[str, Decimal]]:
         found = [("year", Decimal(self.year))]
@@ -89,16 +90,16 @@ class Publication(Fact):
 class Study(Fact):
     id: Slug
     name: str
-    acronym: Optional[str] = None
+    acronym: str | None = None
     design: list[str] = Field(default_factory=list)
-    phase: Optional[int] = None
-    population: Optional[str] = None
-    condition: Optional[str] = None
-    age_min: Optional[Number] = None
-    age_max: Optional[Number] = None
+    phase: int | None = None
+    population: str | None = None
+    condition: str | None = None
+    age_min: Number | None = None
+    age_max: Number | None = None
     interventions: list[Slug] = Field(default_factory=list)
     comparators: list[Slug] = Field(default_factory=list)
-    part_of: Optional[Slug] = None
+    part_of: Slug | None = None
     references: list[int] = Field(default_factory=list)
 
     def numbers(self) -> list[tuple[str, Decimal]]:
@@ -110,12 +111,12 @@ class Cohort(Fact):
     study: Slug
     name: str
     kind: str
-    parent: Optional[Slug] = None
-    arm: Optional[Slug] = None
-    n: Optional[int] = Field(default=None, ge=0)
-    site: Optional[str] = None
+    parent: Slug | None = None
+    arm: Slug | None = None
+    n: int | None = Field(default=None, ge=0)
+    site: str | None = None
     interventions: list[Slug] = Field(default_factory=list)
-    definition: Optional[str] = None
+    definition: str | None = None
     references: list[int] = Field(default_factory=list)
 
     def numbers(self) -> list[tuple[str, Decimal]]:
@@ -126,59 +127,59 @@ class Intervention(Fact):
     id: Slug
     label: str
     kind: str
-    code: Optional[str] = None
+    code: str | None = None
     components: list[Slug] = Field(default_factory=list)
-    targets: Optional[str] = None
+    targets: str | None = None
     references: list[int] = Field(default_factory=list)
 
 
 class Endpoint(Fact):
     id: Slug
     label: str
-    abbreviation: Optional[str] = None
-    code: Optional[str] = None
+    abbreviation: str | None = None
+    code: str | None = None
 
 
 class Bound(Strict):
-    value: Optional[Number] = None
-    text: Optional[str] = None
-    unit: Optional[str] = None
+    value: Number | None = None
+    text: str | None = None
+    unit: str | None = None
 
     @model_validator(mode="after")
-    def _value_or_text(self) -> "Bound":
+    def _value_or_text(self) -> Bound:
         if self.value is None and not self.text:
             raise ValueError("a bound needs a value or a text such as 'not reached'")
         return self
 
 
 class Interval(Strict):
-    level: Optional[Number] = None
+    level: Number | None = None
     low: Bound
     high: Bound
 
 
 class Result(Fact):
     id: Slug
-    study: Optional[Slug] = None
-    population: Optional[str] = None
-    cohort: Optional[Slug] = None
-    comparator: Optional[Slug] = None
-    intervention: Optional[Slug] = None
+    study: Slug | None = None
+    population: str | None = None
+    cohort: Slug | None = None
+    comparator: Slug | None = None
+    intervention: Slug | None = None
     endpoint: Slug
-    timepoint: Optional[str] = None
+    timepoint: str | None = None
     statistic: str
-    qualifier: Optional[Literal["about", "<", "<=", ">", ">=", "range"]] = None
-    value: Optional[Number] = None
-    unit: Optional[str] = None
-    n: Optional[int] = Field(default=None, ge=0)
-    p: Optional[str] = None
-    ci: Optional[Interval] = None
-    range: Optional[Interval] = None
+    qualifier: Literal["about", "<", "<=", ">", ">=", "range"] | None = None
+    value: Number | None = None
+    unit: str | None = None
+    n: int | None = Field(default=None, ge=0)
+    p: str | None = None
+    ci: Interval | None = None
+    range: Interval | None = None
     references: list[int] = Field(default_factory=list)
 
     @field_validator("p")
     @classmethod
-    def _p_form(cls, v: Optional[str]) -> Optional[str]:
+    def _p_form(cls, v: str | None) -> str | None:
         if v is not None:
             m = PVALUE.match(v.strip())
             if not m:
@@ -189,13 +190,13 @@ class Result(Fact):
 
     @field_validator("timepoint")
     @classmethod
-    def _timepoint_form(cls, v: Optional[str]) -> Optional[str]:
+    def _timepoint_form(cls, v: str | None) -> str | None:
         if v is not None and not TIMEPOINT.match(v):
             raise ValueError(f"time point {v!r} must read like '4 years' or '12 months'")
         return v
 
     @model_validator(mode="after")
-    def _coherent(self) -> "Result":
+    def _coherent(self) -> Result:
         if self.statistic == "p-value":
             if self.p is None:
                 raise ValueError("a result with statistic p-value needs p")
@@ -207,7 +208,7 @@ class Result(Fact):
             raise ValueError("a range needs qualifier: range")
         return self
 
-    def p_parts(self) -> tuple[Optional[str], Optional[Decimal]]:
+    def p_parts(self) -> tuple[str | None, Decimal | None]:
         if self.p is None:
             return None, None
         m = PVALUE.match(self.p.strip())
@@ -244,9 +245,9 @@ class Finding(Fact):
     subject: Slug
     topic: str
     direction: str
-    study: Optional[Slug] = None
-    cohort: Optional[Slug] = None
-    endpoint: Optional[Slug] = None
+    study: Slug | None = None
+    cohort: Slug | None = None
+    endpoint: Slug | None = None
     references: list[int] = Field(default_factory=list)
 
 
@@ -254,7 +255,7 @@ class Definition(Fact):
     id: Slug
     term: str
     definition: str
-    study: Optional[Slug] = None
+    study: Slug | None = None
     references: list[int] = Field(default_factory=list)
 
 
@@ -263,29 +264,33 @@ class Condition(Strict):
 
     factor: str
     site: list[str] = Field(default_factory=list)
-    operator: Optional[Literal["<", "<=", ">", ">="]] = None
-    threshold: Optional[Number] = None
-    unit: Optional[str] = None
+    operator: Literal["<", "<=", ">", ">="] | None = None
+    threshold: Number | None = None
+    unit: str | None = None
 
 
 class RiskRule(Fact):
     id: Slug
-    risk_group: Optional[str] = None
-    study: Optional[Slug] = None
+    risk_group: str | None = None
+    study: Slug | None = None
     label: str
     any_of: list[list[Condition]] = Field(min_length=1)
-    consequence: Optional[str] = None
+    consequence: str | None = None
     references: list[int] = Field(default_factory=list)
 
     def numbers(self) -> list[tuple[str, Decimal]]:
-        return [(f"any_of.{i}.{c.factor}", c.threshold)
-                for i, conj in enumerate(self.any_of) for c in conj if c.threshold is not None]
+        return [
+            (f"any_of.{i}.{c.factor}", c.threshold)
+            for i, conj in enumerate(self.any_of)
+            for c in conj
+            if c.threshold is not None
+        ]
 
 
 class PrognosticFactor(Fact):
     id: Slug
     label: str
-    effect: Optional[str] = None
+    effect: str | None = None
     references: list[int] = Field(default_factory=list)
 
 

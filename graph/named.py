@@ -20,6 +20,7 @@ An id default with no id, ``id:KIND/``, makes the parameter optional: an empty v
 "no restriction", so such a placeholder belongs in a ``VALUES`` block. That is how a query starts
 from the one entity asked for (an index lookup) and still answers for every entity when none is.
 """
+
 from __future__ import annotations
 
 import os
@@ -33,7 +34,9 @@ from . import paths
 from .namespaces import ID
 
 _HEADER = re.compile(r"^#\s?(?P<body>.*)$")
-_PARAM = re.compile(r"^param\s+(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*:\s*(?P<default>.*?)\s+[—-]{1,2}\s+(?P<doc>.+)$")
+_PARAM = re.compile(
+    r"^param\s+(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*:\s*(?P<default>.*?)\s+[—-]{1,2}\s+(?P<doc>.+)$"
+)
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _ENTITY_ID = re.compile(r"[A-Za-z0-9._-]+")
 _ENTITY_DEFAULT = re.compile(rf"^id:(?P<kind>[a-z][a-z-]*)/(?P<id>(?:{_ENTITY_ID.pattern})?)$")
@@ -93,8 +96,10 @@ class Param:
             if value == "" and self.optional:
                 return "UNDEF"  # any entity (see the module docstring)
             if not is_entity_id(value):
-                raise NamedQueryError(f"parameter {self.name!r} needs an id of kind {kind!r} (letters, digits, '.', '_', '-'), "
-                                      f"got {value!r}")
+                raise NamedQueryError(
+                    f"parameter {self.name!r} needs an id of kind {kind!r} (letters, digits, '.', '_', '-'), "
+                    f"got {value!r}"
+                )
             return f"<{ID}{kind}/{value}>"
         if self.type in ("integer", "decimal"):
             try:
@@ -122,8 +127,10 @@ class NamedQuery:
         known = {p.name: p for p in self.params}
         unknown = sorted(set(values) - set(known))
         if unknown:
-            raise NamedQueryError(f"unknown parameter(s) {', '.join(unknown)} for query {self.name!r}; "
-                                  f"known: {', '.join(known) or 'none'}")
+            raise NamedQueryError(
+                f"unknown parameter(s) {', '.join(unknown)} for query {self.name!r}; "
+                f"known: {', '.join(known) or 'none'}"
+            )
         text = self.body
         for param in self.params:
             term = param.term(values.get(param.name, param.default_value))
@@ -131,8 +138,15 @@ class NamedQuery:
         return text
 
     def to_json(self) -> dict:
-        return {"name": self.name, "title": self.title, "description": self.description,
-                "params": [{"name": p.name, "type": p.type, "default": p.default_value, "doc": p.doc} for p in self.params]}
+        return {
+            "name": self.name,
+            "title": self.title,
+            "description": self.description,
+            "params": [
+                {"name": p.name, "type": p.type, "default": p.default_value, "doc": p.doc}
+                for p in self.params
+            ],
+        }
 
 
 def parse_named_query(path: Path) -> NamedQuery:
@@ -152,8 +166,10 @@ def parse_named_query(path: Path) -> NamedQuery:
         elif body.startswith("param"):
             p = _PARAM.match(body)
             if not p:
-                raise NamedQueryError(f"{path.name}: malformed parameter line {body!r}; "
-                                      "expected '# param NAME: default — meaning'")
+                raise NamedQueryError(
+                    f"{path.name}: malformed parameter line {body!r}; "
+                    "expected '# param NAME: default — meaning'"
+                )
             params.append(Param(p["name"], p["default"].strip(), p["doc"].strip()))
         elif description and body:
             description.append(body)
@@ -187,8 +203,11 @@ class NamedQueries:
         """The named query files, by name (a file whose name is not a query name is ignored)."""
         if not self.directory.is_dir():
             return []
-        return sorted(Path(e.path) for e in os.scandir(self.directory)
-                      if e.name.endswith(".rq") and _NAME.match(e.name[:-3]))
+        return sorted(
+            Path(e.path)
+            for e in os.scandir(self.directory)
+            if e.name.endswith(".rq") and _NAME.match(e.name[:-3])
+        )
 
     def all(self) -> dict[str, NamedQuery]:
         queries = {}

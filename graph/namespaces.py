@@ -1,4 +1,5 @@
 """The RDF namespaces of the graph: our own, and the standard vocabularies it reuses."""
+
 from __future__ import annotations
 
 from rdflib import Namespace, URIRef

@@ -4,6 +4,7 @@ Everything is resolved from the repository checkout (the project is installed ed
 clone with ``../shared`` beside it works without configuration; environment variables override
 each location for deployments that lay files out differently.
 """
+
 from __future__ import annotations
 
 import os

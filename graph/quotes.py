@@ -4,6 +4,7 @@ The shared source text was extracted from a PDF, so a sentence may be split by a
 break; that is the only difference tolerated. Offsets refer to the original text, so a W3C Web
 Annotation TextPositionSelector points at the exact characters.
 """
+
 from __future__ import annotations
 
 import re
@@ -15,8 +16,19 @@ from pathlib import Path
 _SPACE = re.compile(r"\s+")
 # Digits with an optional decimal part; a leading '.5' is read as 0.5.
 _NUMBER = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?|\.\d+)")
-_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-          "eight": 8, "nine": 9, "ten": 10, "twelve": 12}
+_WORDS = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "twelve": 12,
+}
 CONTEXT = 32
 
 
@@ -63,7 +75,9 @@ class SourceText:
         while start >= 0 and needle:
             last = start + len(needle) - 1
             a, b = origin[start], origin[last] + 1
-            spans.append(Span(a, b, self.text[a:b], self.text[max(0, a - CONTEXT):a], self.text[b:b + CONTEXT]))
+            spans.append(
+                Span(a, b, self.text[a:b], self.text[max(0, a - CONTEXT) : a], self.text[b : b + CONTEXT])
+            )
             start = haystack.find(needle, start + 1)
         return spans
 

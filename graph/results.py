@@ -3,6 +3,7 @@
 Standard formats are serialized by pyoxigraph itself (SPARQL Results JSON/XML/CSV/TSV; Turtle,
 N-Triples, JSON-LD, RDF/XML, TriG); only the terminal table is ours.
 """
+
 from __future__ import annotations
 
 import io
@@ -80,18 +81,26 @@ def render(answer: Any, fmt: str) -> tuple[bytes, str]:
         return render_table(answer).encode(), "text/plain; charset=utf-8"
     if k in ("solutions", "boolean"):
         if fmt not in RESULT_FORMATS:
-            raise FormatError(f"format {fmt!r} does not fit a {'SELECT' if k == 'solutions' else 'ASK'} answer; "
-                              f"use one of: table, {', '.join(RESULT_FORMATS)}")
+            raise FormatError(
+                f"format {fmt!r} does not fit a {'SELECT' if k == 'solutions' else 'ASK'} answer; "
+                f"use one of: table, {', '.join(RESULT_FORMATS)}"
+            )
         rformat, media = RESULT_FORMATS[fmt]
         return answer.serialize(format=rformat), media
     if fmt not in GRAPH_FORMATS:
-        raise FormatError(f"format {fmt!r} does not fit a CONSTRUCT/DESCRIBE answer; "
-                          f"use one of: table, {', '.join(GRAPH_FORMATS)}")
+        raise FormatError(
+            f"format {fmt!r} does not fit a CONSTRUCT/DESCRIBE answer; "
+            f"use one of: table, {', '.join(GRAPH_FORMATS)}"
+        )
     gformat, media = GRAPH_FORMATS[fmt]
     triples = triples_of(answer)
     if gformat in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS):
         triples = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples]
-    prefixes = PREFIX_MAP if gformat in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.RDF_XML, ox.RdfFormat.JSON_LD) else None
+    prefixes = (
+        PREFIX_MAP
+        if gformat in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.RDF_XML, ox.RdfFormat.JSON_LD)
+        else None
+    )
     return ox.serialize(triples, format=gformat, prefixes=prefixes), media
 
 
@@ -107,7 +116,9 @@ def render_table(answer: Any) -> str:
         columns, rows = table.variables, [[term_text(r.get(v)) for v in table.variables] for r in table.rows]
     else:
         columns = ["subject", "predicate", "object"]
-        rows = [[term_text(t.subject), term_text(t.predicate), term_text(t.object)] for t in triples_of(answer)]
+        rows = [
+            [term_text(t.subject), term_text(t.predicate), term_text(t.object)] for t in triples_of(answer)
+        ]
     out = RichTable(*columns, show_lines=False)
     for row in rows:
         out.add_row(*row)

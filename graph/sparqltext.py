@@ -1,9 +1,12 @@
 """Looking at SPARQL text without a parser: keywords outside comments, strings and IRIs."""
+
 from __future__ import annotations
 
 import re
 
-_MASK = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>|#[^\n]*')
+_MASK = re.compile(
+    r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>|#[^\n]*'
+)
 _FROM = re.compile(r"\bFROM\b", re.I)
 
 

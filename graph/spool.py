@@ -3,10 +3,11 @@
 Only the build uses it; :mod:`graph.store` keeps to the build folders and the Oxigraph store
 that the server and its query workers open.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Callable, Iterable
 
 from rdflib import BNode, Dataset, Literal, URIRef
 
@@ -61,7 +62,7 @@ class QuadCollector:
         self._open = GraphSink(identifier)
         return self._open
 
-    def finish(self) -> "QuadCollector":
+    def finish(self) -> QuadCollector:
         self._complete()
         return self
 

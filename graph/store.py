@@ -9,6 +9,7 @@ Layout of a store folder::
 A reader resolves ``current`` once and keeps its build open; a build never writes into a folder
 that a reader may have open, so a failing build leaves the previous graph answering.
 """
+
 from __future__ import annotations
 
 import json

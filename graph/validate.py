@@ -20,12 +20,14 @@ the mode (each choice is printed, see ``Validation.notes``):
 ``reason`` and ``shacl`` override the automatic choice (``shacl="full"`` or ``reason=True`` keep
 the whole graph in an rdflib Dataset whatever its size).
 """
+
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 from pyshacl import validate as shacl_validate
 from rdflib import Dataset, Graph, URIRef
@@ -53,7 +55,7 @@ class Validation:
     corpus: Corpus
     dataset: Dataset | None = None
     origins: dict[URIRef, Origin] = field(default_factory=dict)
-    reasoning: "Reasoning | None" = None
+    reasoning: Reasoning | None = None
     # What the size made the validation do differently, for the command line to print.
     notes: list[str] = field(default_factory=list)
     triples: int = 0  # converted from the sources (without the ontology)
@@ -87,12 +89,14 @@ def shacl_problems(dataset: Dataset, shapes: Graph, origins: dict[URIRef, Origin
     return shacl_graph_problems(data, shapes, origins)
 
 
-def shacl_graph_problems(data: Graph, shapes: Graph, origins: dict[URIRef, Origin],
-                         focus_nodes: set | None = None) -> list[Problem]:
+def shacl_graph_problems(
+    data: Graph, shapes: Graph, origins: dict[URIRef, Origin], focus_nodes: set | None = None
+) -> list[Problem]:
     """SHACL over ``data``; only violations whose focus node is in ``focus_nodes``, when given (a
     sample carries the types of the entities it points at, which are not themselves checked)."""
-    conforms, report, _ = shacl_validate(data, shacl_graph=shapes, inference="none", advanced=True,
-                                         allow_warnings=True)
+    conforms, report, _ = shacl_validate(
+        data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True
+    )
     if conforms:
         return []
     problems = []
@@ -128,8 +132,11 @@ def iri_problems(dataset: Dataset, allow: IriAllowList, origins: dict[URIRef, Or
         for term in (s, p, o):
             if isinstance(term, URIRef) and not allow.allows(str(term)) and str(term) not in seen:
                 origin = _origin_of(s, origins)
-                seen[str(term)] = Problem(origin.file, origin.line,
-                                          f"IRI <{term}> is neither listed in vocabularies.md nor printed in the source")
+                seen[str(term)] = Problem(
+                    origin.file,
+                    origin.line,
+                    f"IRI <{term}> is neither listed in vocabularies.md nor printed in the source",
+                )
     return list(seen.values())
 
 
@@ -162,8 +169,10 @@ class StreamedChecks:
                         if not ok:
                             origin = _origin_of(s, self.origins)
                             self.problems[str(term)] = Problem(
-                                origin.file, origin.line,
-                                f"IRI <{term}> is neither listed in vocabularies.md nor printed in the source")
+                                origin.file,
+                                origin.line,
+                                f"IRI <{term}> is neither listed in vocabularies.md nor printed in the source",
+                            )
             # Entity types, for the sample's references. str's own equality: rdflib's URIRef.__eq__
             # is Python, and this runs once per triple.
             if isinstance(p, URIRef) and str.__eq__(p, _RDF_TYPE) and "#" not in s:
@@ -199,10 +208,14 @@ class StreamedChecks:
         return shacl_graph_problems(data, shapes, self.origins, focus)
 
 
-def validate_sources(sources_dir: Path | None = None, allow: IriAllowList | None = None,
-                     reason: bool | None = None, shacl: str = "auto",
-                     on_graph: Callable[[URIRef, list], None] | None = None,
-                     defer_shacl: bool = False) -> Validation:
+def validate_sources(
+    sources_dir: Path | None = None,
+    allow: IriAllowList | None = None,
+    reason: bool | None = None,
+    shacl: str = "auto",
+    on_graph: Callable[[URIRef, list], None] | None = None,
+    defer_shacl: bool = False,
+) -> Validation:
     """Every check on the corpus in ``sources_dir`` (see the module docstring for the modes).
 
     ``reason``: None reasons up to REASONING_TRIPLES, True always, False never. ``shacl``: one of
@@ -223,8 +236,9 @@ def validate_sources(sources_dir: Path | None = None, allow: IriAllowList | None
     if corpus.problems:
         return validation
     keep_all = shacl == "full" or reason is True
-    streamed = StreamedChecks(allow, {}, on_graph,
-                              sample_budget=SHACL_SAMPLE_TRIPLES if shacl in ("auto", "sample") else 0)
+    streamed = StreamedChecks(
+        allow, {}, on_graph, sample_budget=SHACL_SAMPLE_TRIPLES if shacl in ("auto", "sample") else 0
+    )
     # --shacl sample asks for scale mode whatever the size (it streams from the first graph on).
     keep_up_to = None if keep_all else 0 if shacl == "sample" else FULL_CHECK_TRIPLES
     collector = QuadCollector(keep_up_to=keep_up_to, on_graph=streamed)
@@ -280,14 +294,17 @@ class _Clock:
 
 
 def _reasoning_skipped(triples: int) -> str:
-    return (f"OWL reasoning skipped: {triples:,} triples is above the {REASONING_TRIPLES:,} the HermiT "
-            "step handles in reasonable time (its time grows far faster than the graph); the inferred "
-            "graph is absent, so the named queries over inferred classes answer nothing. "
-            "Pass --reasoning to run it anyway")
+    return (
+        f"OWL reasoning skipped: {triples:,} triples is above the {REASONING_TRIPLES:,} the HermiT "
+        "step handles in reasonable time (its time grows far faster than the graph); the inferred "
+        "graph is absent, so the named queries over inferred classes answer nothing. "
+        "Pass --reasoning to run it anyway"
+    )
 
 
-def _scale_checks(validation: Validation, streamed: StreamedChecks, shacl: str, reason: bool | None,
-                  defer_shacl: bool) -> Validation:
+def _scale_checks(
+    validation: Validation, streamed: StreamedChecks, shacl: str, reason: bool | None, defer_shacl: bool
+) -> Validation:
     """What scale mode adds once every graph has streamed past: IRI problems, SHACL on the sample
     (or, with ``defer_shacl``, a ``pending`` check that runs it later, needing only the sample)."""
     corpus, count = validation.corpus, validation.triples
@@ -304,18 +321,29 @@ def _scale_checks(validation: Validation, streamed: StreamedChecks, shacl: str, 
         else:
             corpus.problems.extend(streamed.shacl(load_shapes(), validation.ontology))
         graphs = len(streamed.sample)
-        validation.shacl = f"a sample of {graphs} of {validation.graphs} publication graphs ({streamed.sampled:,} triples)"
-        why = (f"{count:,} triples is above the {FULL_CHECK_TRIPLES:,} that SHACL checks as one graph within "
-               "the build budget" if count > FULL_CHECK_TRIPLES else "--shacl sample")
+        validation.shacl = (
+            f"a sample of {graphs} of {validation.graphs} publication graphs ({streamed.sampled:,} triples)"
+        )
+        why = (
+            f"{count:,} triples is above the {FULL_CHECK_TRIPLES:,} that SHACL checks as one graph within "
+            "the build budget"
+            if count > FULL_CHECK_TRIPLES
+            else "--shacl sample"
+        )
         validation.notes.append(
             f"scale mode ({why}): SHACL ran on {validation.shacl}; every other check ran on every file and "
-            "triple. Pass --shacl full to check every triple")
+            "triple. Pass --shacl full to check every triple"
+        )
     if reason is False:
         validation.notes.append("OWL reasoning skipped (--no-reasoning)")
     elif count > REASONING_TRIPLES:
         validation.notes.append(_reasoning_skipped(count))
     else:
-        validation.notes.append("OWL reasoning skipped: scale mode does not keep the graph the reasoner needs; "
-                                "pass --reasoning to run it")
+        validation.notes.append(
+            "OWL reasoning skipped: scale mode does not keep the graph the reasoner needs; "
+            "pass --reasoning to run it"
+        )
     return validation
+
+
 __all__ = ["validate_sources", "Validation"]

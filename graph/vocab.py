@@ -7,6 +7,7 @@ term is an edit to ``ontology/relapsekg.ttl``, not to code.
 External IRIs are allowed only if ``../shared/vocabularies.md`` lists them (OBO codes one by one;
 CiTO, BIBO, FaBiO, PROV, OA and the W3C vocabularies by namespace) or the source text prints them.
 """
+
 from __future__ import annotations
 
 import re
@@ -64,7 +65,7 @@ class Vocabulary:
     schemes: dict[str, dict[str, URIRef]] = field(default_factory=dict)
 
     @classmethod
-    def from_ontology(cls, ontology: Graph) -> "Vocabulary":
+    def from_ontology(cls, ontology: Graph) -> Vocabulary:
         schemes: dict[str, dict[str, URIRef]] = {}
         for term, scheme in ontology.subject_objects(SKOS.inScheme):
             name = str(scheme).removeprefix(str(RKG))
@@ -86,15 +87,22 @@ class IriAllowList:
     printed: tuple[str, ...]
 
     @classmethod
-    def load(cls, vocabularies_md: Path, texts: list[Path]) -> "IriAllowList":
+    def load(cls, vocabularies_md: Path, texts: list[Path]) -> IriAllowList:
         md = vocabularies_md.read_text(encoding="utf-8")
         codes = set(_OBO_CODE.findall(md))
         # "NCIT_C116833 / C116834 / C116835" lists siblings by bare code.
         for prefix, rest in re.findall(r"\b(NCIT|STATO|OBI|CTO)_C?\d+((?:\s*/\s*C?\d+)+)", md):
             for code in re.findall(r"C?\d+", rest):
                 codes.add(f"{prefix}_{code}")
-        namespaces = tuple(sorted({u.rstrip(".,") for u in _URL.findall(md)
-                                   if u.endswith(("#", "/")) and not u.startswith(_DENIED)}))
+        namespaces = tuple(
+            sorted(
+                {
+                    u.rstrip(".,")
+                    for u in _URL.findall(md)
+                    if u.endswith(("#", "/")) and not u.startswith(_DENIED)
+                }
+            )
+        )
         printed: list[str] = []
         for text in texts:
             printed += [u.rstrip(".,") for u in _URL.findall(text.read_text(encoding="utf-8"))]

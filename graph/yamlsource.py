@@ -8,6 +8,7 @@ item per entry of ``each``, each entry merged over the common keys (so a table o
 share a study, quote and time point is written once). Lines stay those of the entry, or of the
 common key it inherited.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -83,8 +84,9 @@ class _Walker:
                 common[key_node.value] = self.build(value_node, path + (index, key_node.value))
             own = self.build(entry, path + (index,))
             if not isinstance(own, dict):
-                raise yaml.MarkedYAMLError(problem="each entry of 'each' must be a mapping",
-                                           problem_mark=entry.start_mark)
+                raise yaml.MarkedYAMLError(
+                    problem="each entry of 'each' must be a mapping", problem_mark=entry.start_mark
+                )
             items.append({**common, **own})
         return items
 

@@ -4,20 +4,36 @@ Rows are compared as multisets after normalising how terms are written (numbers 
 blank-node labels, the order of values inside a ``GROUP_CONCAT``); an ``ORDER BY`` is checked as
 the sequence of its sort keys, so rows that tie on every key may come in either order.
 """
+
 from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Hashable
 from decimal import Decimal, InvalidOperation
-from typing import Any, Hashable
+from typing import Any
 
 import pyoxigraph as ox
 
 from graph.sparqltext import masked
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
-NUMERIC = {XSD + t for t in ("integer", "decimal", "double", "float", "int", "long", "short", "byte",
-                             "nonNegativeInteger", "positiveInteger", "unsignedInt")}
+NUMERIC = {
+    XSD + t
+    for t in (
+        "integer",
+        "decimal",
+        "double",
+        "float",
+        "int",
+        "long",
+        "short",
+        "byte",
+        "nonNegativeInteger",
+        "positiveInteger",
+        "unsignedInt",
+    )
+}
 
 
 def group_concats(sparql: str) -> dict[str, str]:
@@ -28,11 +44,13 @@ def group_concats(sparql: str) -> dict[str, str]:
         while depth:
             depth += {"(": 1, ")": -1}.get(text[end], 0)
             end += 1
-        inner = sparql[start:end - 1]  # the original text: separators are strings, blanked in `text`
+        inner = sparql[start : end - 1]  # the original text: separators are strings, blanked in `text`
         sep = re.search(r';\s*separator\s*=\s*("((?:[^"\\]|\\.)*)"|\'((?:[^\'\\]|\\.)*)\')\s*$', inner, re.I)
         alias = re.match(r"\s*AS\s+\?(\w+)", text[end:], re.I)
         if alias:
-            found[alias.group(1)] = (sep.group(2) if sep.group(2) is not None else sep.group(3)) if sep else " "
+            found[alias.group(1)] = (
+                (sep.group(2) if sep.group(2) is not None else sep.group(3)) if sep else " "
+            )
     return found
 
 
@@ -44,7 +62,7 @@ def order_keys(sparql: str, variables: list[str]) -> list[str]:
     before it may come in any order on either engine.
     """
     text = masked(sparql)
-    tail = text[text.rfind("}") + 1:]
+    tail = text[text.rfind("}") + 1 :]
     m = re.search(r"\bORDER\s+BY\s+(.*?)(?:\bLIMIT\b|\bOFFSET\b|$)", tail, re.I | re.S)
     key = r"(?:STR\s*\(\s*\?(\w+)\s*\)|\?(\w+))"
     keys: list[str] = []
@@ -80,8 +98,9 @@ def table(answer: Any, concats: dict[str, str]) -> tuple[list[str], list[tuple]]
     return variables, [tuple(term_key(s[v], concats.get(v)) for v in variables) for s in answer]
 
 
-def assert_same_answer(sparql: str, expected: Any, actual: Any,
-                       names: tuple[str, str] = ("embedded", "on the endpoint")) -> int:
+def assert_same_answer(
+    sparql: str, expected: Any, actual: Any, names: tuple[str, str] = ("embedded", "on the endpoint")
+) -> int:
     """The two answers have the same variables, the same rows (as multisets) and the same sort-key
     sequence; ``names`` say which side is which in a failure message."""
     concats = group_concats(sparql)
@@ -92,9 +111,11 @@ def assert_same_answer(sparql: str, expected: Any, actual: Any,
     only_actual = Counter(actual_rows) - Counter(expected_rows)
     assert not only_expected and not only_actual, (
         f"{len(expected_rows)} rows {names[0]}, {len(actual_rows)} {names[1]}\n"
-        f"only {names[0]}: {list(only_expected.elements())[:3]}\nonly {names[1]}: {list(only_actual.elements())[:3]}")
+        f"only {names[0]}: {list(only_expected.elements())[:3]}\nonly {names[1]}: {list(only_actual.elements())[:3]}"
+    )
     keys = [variables.index(k) for k in order_keys(sparql, variables)]
     if keys:
-        assert [tuple(r[i] for i in keys) for r in actual_rows] == [tuple(r[i] for i in keys) for r in expected_rows], \
-            f"the rows are not in ORDER BY {', '.join('?' + variables[i] for i in keys)}"
+        assert [tuple(r[i] for i in keys) for r in actual_rows] == [
+            tuple(r[i] for i in keys) for r in expected_rows
+        ], f"the rows are not in ORDER BY {', '.join('?' + variables[i] for i in keys)}"
     return len(expected_rows)

@@ -1,19 +1,19 @@
 """Shared fixtures: a graph built once per session from graph/sources, an engine over it, an
 in-process HTTP client, and a real server on a free loopback port for protocol and browser tests."""
+
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
+from serving import start_server
+from swapped import swap_in
 
 from graph import paths
 from graph.build import build
 from graph.engine import LocalEngine
-
-from serving import start_server
-from swapped import swap_in
 
 ARTIFACTS = paths.ROOT / "test-artifacts"
 
@@ -74,8 +74,16 @@ def artifacts() -> Path:
 
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 @pytest.fixture(scope="session")
@@ -83,8 +91,9 @@ def browser():
     """Debian's chromium driven by playwright (`make test` installs it; never skipped)."""
     from playwright.sync_api import sync_playwright
 
-    assert shutil.which("chromium") or Path(CHROMIUM).exists(), \
+    assert shutil.which("chromium") or Path(CHROMIUM).exists(), (
         "Debian's chromium is missing: `make test` installs it (apt-get install chromium)"
+    )
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield b

@@ -1,5 +1,6 @@
 """Starting ``relapsekg serve`` for a test: shared by the fixtures of tests/ and tests/integration/
 (a module of its own, since a conftest.py cannot be imported from another conftest.py)."""
+
 from __future__ import annotations
 
 import os
@@ -25,8 +26,9 @@ def start_server(store: Path, *extra: str, env: dict | None = None) -> tuple[sub
     port = free_port()
     cmd = [sys.executable, "-m", "graph.cli", "serve", "--store", str(store), "--port", str(port), *extra]
     log = tempfile.TemporaryFile()
-    proc = subprocess.Popen(cmd, env={**os.environ, **(env or {})}, stdout=log, stderr=subprocess.STDOUT,
-                            stdin=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        cmd, env={**os.environ, **(env or {})}, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
+    )
     url = f"http://127.0.0.1:{port}"
 
     def output() -> str:

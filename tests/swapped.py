@@ -1,6 +1,7 @@
 """Tiny graphs swapped in the way `relapsekg build` swaps a build in, an in-process client on
 them, and a fresh event loop for the query pool: for tests of what the server does when the
 graph under it changes."""
+
 from __future__ import annotations
 
 import asyncio
@@ -43,6 +44,7 @@ def count(response) -> int:
 
 def run(coro, loop_factory=asyncio.new_event_loop):
     """Run ``coro`` on a fresh event loop in its own thread (a browser test may hold this thread's loop)."""
+
     def on_fresh_loop():
         loop = loop_factory()
         try:

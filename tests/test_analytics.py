@@ -1,4 +1,5 @@
 """Citation and evidence analytics (networkx), on the command line and over HTTP."""
+
 from __future__ import annotations
 
 import json
@@ -22,7 +23,10 @@ def test_citation_network_has_the_29_references_with_their_intents(net) -> None:
     assert len(rows) == 29 and all(r["citing"] == "Murphy & Aldoss 2024" for r in rows)
     hogan = next(r for r in rows if r["reference"].startswith("[11]"))
     assert {"reviews", "citesAsDataSource"} <= set(hogan["intents"]) and hogan["facts_derived"] > 30
-    assert next(r for r in rows if r["reference"].startswith("[17]"))["intents"] == ["agreesWith", "citesAsEvidence"]
+    assert next(r for r in rows if r["reference"].startswith("[17]"))["intents"] == [
+        "agreesWith",
+        "citesAsEvidence",
+    ]
 
 
 def test_support_ranks_the_aall1331_report_first(net) -> None:
@@ -53,23 +57,64 @@ def test_cns_efficacy_components_separate_car_t_from_blinatumomab(net) -> None:
     car_t = next(r for r in cns if "CD19 CAR T cell therapy" in r["therapies"])
     blin = next(r for r in cns if "blinatumomab" in r["therapies"])
     assert car_t is not blin
-    assert "[27] Jacoby et al. 2022" in car_t["references"] and "[24] Aldoss et al. 2022" in blin["references"]
+    assert (
+        "[27] Jacoby et al. 2022" in car_t["references"] and "[24] Aldoss et al. 2022" in blin["references"]
+    )
 
 
 def test_analyze_on_the_command_line_as_json(store) -> None:
-    result = subprocess.run([sys.executable, "-m", "graph.cli", "analyze", "paths", "--from", "blinatumomab", "--to", "os",
-                             "--store", str(store), "--format", "json"], capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "graph.cli",
+            "analyze",
+            "paths",
+            "--from",
+            "blinatumomab",
+            "--to",
+            "os",
+            "--store",
+            str(store),
+            "--format",
+            "json",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     assert any(row["via"][-1].startswith("result/aall1331") for row in json.loads(result.stdout))
-    bad = subprocess.run([sys.executable, "-m", "graph.cli", "analyze", "paths", "--from", "aspirin", "--to", "os",
-                          "--store", str(store)], capture_output=True, text=True, timeout=120)
+    bad = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "graph.cli",
+            "analyze",
+            "paths",
+            "--from",
+            "aspirin",
+            "--to",
+            "os",
+            "--store",
+            str(store),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert bad.returncode == 2 and "aspirin" in bad.stderr
 
 
 def test_analytics_over_http(client) -> None:
     assert len(client.get("/api/analytics/citations").json()) == 29
-    assert client.get("/api/analytics/centrality", params={"top": 3}).json()[0]["type"] in ("study", "publication")
-    rows = client.get("/api/analytics/paths", params={"from": "cd19-car-t", "to": "complete-remission"}).json()
+    assert client.get("/api/analytics/centrality", params={"top": 3}).json()[0]["type"] in (
+        "study",
+        "publication",
+    )
+    rows = client.get(
+        "/api/analytics/paths", params={"from": "cd19-car-t", "to": "complete-remission"}
+    ).json()
     assert rows and rows[0]["via"] == ["result/jacoby2022-cns-cr"]
     assert client.get("/api/analytics/paths", params={"from": "aspirin", "to": "dfs"}).status_code == 404
     assert any(r["topic"] == "cns-efficacy" for r in client.get("/api/analytics/components").json())

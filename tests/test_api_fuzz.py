@@ -3,6 +3,7 @@
 Every operation of /openapi.json is fuzzed with schemathesis' Hypothesis strategies (its
 pytest plugin does not support pytest 9 yet, so the strategies are driven directly).
 """
+
 from __future__ import annotations
 
 import pytest
@@ -22,13 +23,16 @@ def test_no_generated_request_gets_a_server_error(operations: list) -> None:
     failures: list[str] = []
     calls: list[int] = []
     for operation in operations:
+
         @settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck), database=None)
         @given(case=operation.as_strategy())
         def check(case) -> None:
             response = case.call(timeout=30)
             calls.append(response.status_code)
             if response.status_code >= 500:
-                failures.append(f"{case.method} {case.formatted_path} {case.query} -> {response.status_code}: {response.text[:200]}")
+                failures.append(
+                    f"{case.method} {case.formatted_path} {case.query} -> {response.status_code}: {response.text[:200]}"
+                )
 
         check()
     assert failures == []

@@ -4,13 +4,14 @@ It must send each prepared request as it was prepared (method, body, headers) ov
 connection, report the answer's headers (the benchmarks read ``X-Relapsekg-Answer`` from them),
 and tell an error status, a timeout and an unreachable server apart instead of timing them.
 """
+
 from __future__ import annotations
 
 import json
 import threading
 import time
+from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Iterator
 
 import pytest
 
@@ -32,9 +33,17 @@ class Echo(BaseHTTPRequestHandler):
         if self.path == "/slow":
             time.sleep(1.0)
         status = int(self.path.rsplit("/", 1)[1]) if self.path.startswith("/status/") else 200
-        seen = json.dumps({"method": self.command, "path": self.path, "body": body.decode(),
-                           "accept": self.headers["Accept"], "type": self.headers["Content-Type"],
-                           "expect": self.headers["Expect"], "port": self.client_address[1]}).encode()
+        seen = json.dumps(
+            {
+                "method": self.command,
+                "path": self.path,
+                "body": body.decode(),
+                "accept": self.headers["Accept"],
+                "type": self.headers["Content-Type"],
+                "expect": self.headers["Expect"],
+                "port": self.client_address[1],
+            }
+        ).encode()
         self.send_response(status, "Reason: with a colon")
         self.send_header("Content-Type", "application/json")
         self.send_header("X-Relapsekg-Answer", "cache")
@@ -56,10 +65,15 @@ def server() -> Iterator[str]:
 
 def test_prepared_requests_are_sent_as_prepared_over_one_connection(server: str) -> None:
     client = KeptAliveClient(server, timeout=5)
-    post = json.loads(client.send(Request.form("/sparql", {"query": "ASK { ?s ?p \"é\" }"}, "text/csv")))
-    get = json.loads(client.send(Request.get("/queries/studies", {"study": "aall1331"}, "text/tab-separated-values")))
+    post = json.loads(client.send(Request.form("/sparql", {"query": 'ASK { ?s ?p "é" }'}, "text/csv")))
+    get = json.loads(
+        client.send(Request.get("/queries/studies", {"study": "aall1331"}, "text/tab-separated-values"))
+    )
     assert post["method"] == "POST" and post["path"] == "/sparql" and post["accept"] == "text/csv"
-    assert post["type"] == "application/x-www-form-urlencoded" and post["body"] == "query=ASK+%7B+%3Fs+%3Fp+%22%C3%A9%22+%7D"
+    assert (
+        post["type"] == "application/x-www-form-urlencoded"
+        and post["body"] == "query=ASK+%7B+%3Fs+%3Fp+%22%C3%A9%22+%7D"
+    )
     assert post["expect"] is None, "no 100-continue round trip"
     assert get["method"] == "GET" and get["path"] == "/queries/studies?study=aall1331" and get["body"] == ""
     assert get["port"] == post["port"], "the connection is kept alive and reused"

@@ -4,6 +4,7 @@ The table is classified in one reasoner run (the Python API); the command line i
 JSON shape, site spellings, CSV input, unknowns and contradictions. Java is required: without it
 these tests fail with a message saying what to install.
 """
+
 from __future__ import annotations
 
 import json
@@ -66,8 +67,10 @@ TABLE = [
 
 @pytest.fixture(scope="module", autouse=True)
 def java() -> None:
-    assert java_executable(), ("classifying patients needs Java for HermiT and no `java` was found: install the "
-                               "Debian package default-jre-headless (`make test` does) or set JAVA_HOME")
+    assert java_executable(), (
+        "classifying patients needs Java for HermiT and no `java` was found: install the "
+        "Debian package default-jre-headless (`make test` does) or set JAVA_HOME"
+    )
 
 
 @pytest.fixture(scope="module")
@@ -87,13 +90,16 @@ def table_results(tbox):
     return {r.patient.id: r for r in classify(patients, tbox)}
 
 
-@pytest.mark.parametrize("row", range(len(TABLE)),
-                         ids=[f"{s or 'no-site'}-{m}mo-mrd{d}" for s, m, d, *_ in TABLE])
+@pytest.mark.parametrize(
+    "row", range(len(TABLE)), ids=[f"{s or 'no-site'}-{m}mo-mrd{d}" for s, m, d, *_ in TABLE]
+)
 def test_boundary_table(row: int, table_results) -> None:
     site, months, mrd, group, rule = TABLE[row]
     result = table_results[f"row{row}"]
     assert result.error is None, result.error
-    assert result.risk_group == group, f"{site} {months} months MRD {mrd}%: {result.risk_group} by {result.rule}"
+    assert result.risk_group == group, (
+        f"{site} {months} months MRD {mrd}%: {result.risk_group} by {result.rule}"
+    )
     assert (result.rule.id if result.rule else None) == rule
     if rule:
         assert result.rule.quotes and all(ARTICLE.find(q) for q in result.rule.quotes), "quotes are verbatim"
@@ -112,19 +118,38 @@ def test_the_hsct_indication_fires_beside_the_risk_group(table_results) -> None:
 
 def test_site_and_cns_classes_of_a_patient(tbox) -> None:
     vocabulary = Vocabulary(tbox)
-    [icns, cns3] = classify([parse_patient(["site=ICNS", "months=20", "mrd=0.01", "id=a"], vocabulary),
-                             parse_patient(["site=bm-em", "months=40", "mrd=0.01", "cns=CNS3", "id=b"], vocabulary)], tbox)
-    assert {"rkg:IsolatedCNSRelapse", "rkg:IsolatedExtramedullaryRelapse", "rkg:CNSInvolvement",
-            "rkg:LateIsolatedExtramedullaryRelapse"} <= set(icns.classes)
-    assert {"rkg:CNS3Disease", "rkg:CNSInvolvement", "rkg:CombinedRelapse", "rkg:LateBoneMarrowRelapse"} <= set(cns3.classes)
+    [icns, cns3] = classify(
+        [
+            parse_patient(["site=ICNS", "months=20", "mrd=0.01", "id=a"], vocabulary),
+            parse_patient(["site=bm-em", "months=40", "mrd=0.01", "cns=CNS3", "id=b"], vocabulary),
+        ],
+        tbox,
+    )
+    assert {
+        "rkg:IsolatedCNSRelapse",
+        "rkg:IsolatedExtramedullaryRelapse",
+        "rkg:CNSInvolvement",
+        "rkg:LateIsolatedExtramedullaryRelapse",
+    } <= set(icns.classes)
+    assert {
+        "rkg:CNS3Disease",
+        "rkg:CNSInvolvement",
+        "rkg:CombinedRelapse",
+        "rkg:LateBoneMarrowRelapse",
+    } <= set(cns3.classes)
     assert cns3.risk_group == LOW
 
 
 def test_a_contradictory_patient_is_reported_and_the_others_classified(tbox) -> None:
     vocabulary = Vocabulary(tbox)
-    results = classify([parse_patient(["site=BM", "months=40", "mrd=0.05", "cns=CNS3", "id=bad"], vocabulary),
-                        parse_patient(["site=BM", "months=40", "mrd=0.05", "id=good"], vocabulary),
-                        parse_patient(["site=IEM", "months=40", "mrd=150", "id=worse"], vocabulary)], tbox)
+    results = classify(
+        [
+            parse_patient(["site=BM", "months=40", "mrd=0.05", "cns=CNS3", "id=bad"], vocabulary),
+            parse_patient(["site=BM", "months=40", "mrd=0.05", "id=good"], vocabulary),
+            parse_patient(["site=IEM", "months=40", "mrd=150", "id=worse"], vocabulary),
+        ],
+        tbox,
+    )
     by_id = {r.patient.id: r for r in results}
     assert by_id["good"].risk_group == LOW and by_id["good"].error is None
     assert "NCIT_C116835 (CNS3)" in by_id["bad"].error and "SiteIsolatedBM" in by_id["bad"].error
@@ -140,6 +165,7 @@ def test_rules_from_the_sources_without_a_store(tmp_path: Path) -> None:
 
 # -- the command line ---------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def cli():
     from graph.cli import app
@@ -150,6 +176,7 @@ def cli():
 
     def run(*args: str, store: Path | None = None):
         return runner.invoke(app, ["classify", *args, *(["--store", str(store)] if store else [])])
+
     return run
 
 
@@ -163,8 +190,17 @@ def test_cli_patient_json_is_the_interface(cli, store: Path) -> None:
     assert "≥ 36 months" in answer["quote"] and "MRD $< 0.1\\%$" in answer["quote"]
 
 
-@pytest.mark.parametrize("site,months,group", [("isolated-bm", "40", LOW), ("bm-em", "36", LOW), ("iem", "17", HIGH),
-                                               ("icns", "18", LOW), ("BM+EM", "20", HIGH), ("IBM", "35", HIGH)])
+@pytest.mark.parametrize(
+    "site,months,group",
+    [
+        ("isolated-bm", "40", LOW),
+        ("bm-em", "36", LOW),
+        ("iem", "17", HIGH),
+        ("icns", "18", LOW),
+        ("BM+EM", "20", HIGH),
+        ("IBM", "35", HIGH),
+    ],
+)
 def test_cli_accepts_the_site_spellings(cli, store: Path, site: str, months: str, group: str) -> None:
     done = cli("--patient", f"site={site} months={months} mrd=0.05", "--format", "json", store=store)
     assert done.exit_code == 0, done.output
@@ -188,7 +224,10 @@ def test_cli_table_names_rule_and_quote(cli, store: Path) -> None:
 
 def test_cli_patients_from_a_csv(cli, store: Path, tmp_path: Path) -> None:
     csv = tmp_path / "patients.csv"
-    csv.write_text("id,site,months,mrd\nann,BM,40,0.05\nben,IEM,17,0.05\ncid,BM+EM,36,0.1\ndee,BM,40,\n", encoding="utf-8")
+    csv.write_text(
+        "id,site,months,mrd\nann,BM,40,0.05\nben,IEM,17,0.05\ncid,BM+EM,36,0.1\ndee,BM,40,\n",
+        encoding="utf-8",
+    )
     done = cli("--patients", str(csv), "--format", "json", store=store)
     assert done.exit_code == 0, done.output
     got = {r["patient"]: r["risk_group"] for r in json.loads(done.stdout)}

@@ -1,4 +1,5 @@
 """Reconciling the graph with an independent second extraction of the article."""
+
 from __future__ import annotations
 
 import csv
@@ -48,7 +49,9 @@ def test_every_number_of_the_second_extraction_is_in_the_graph(numbers_with_quot
             if not number or not number[0].isdigit():
                 continue  # "NR": the graph keeps the text "not reached"
             their_quote = squash(row["quote"])
-            if not any(n == number and (q in their_quote or their_quote in q) for n, q in numbers_with_quotes):
+            if not any(
+                n == number and (q in their_quote or their_quote in q) for n, q in numbers_with_quotes
+            ):
                 missing.append((row["result_id"], key, number))
     assert missing == []
 
@@ -61,9 +64,13 @@ def test_every_cohort_size_of_the_second_extraction_is_in_the_graph(engine: Loca
 def test_both_extractions_have_the_same_29_references(engine: LocalEngine) -> None:
     from graph.results import term_text, to_table
 
-    rows = to_table(engine.query("SELECT ?n ?title WHERE { ?p rkg:referenceNumber ?n ; dcterms:title ?title }")).rows
+    rows = to_table(
+        engine.query("SELECT ?n ?title WHERE { ?p rkg:referenceNumber ?n ; dcterms:title ?title }")
+    ).rows
     ours = {int(term_text(r["n"])): term_text(r["title"]) for r in rows}
     theirs = {int(r["number"]): r["title"] for r in second("references.csv")}
     assert set(ours) == set(theirs) == set(range(1, 30))
     for number, title in theirs.items():
-        assert squash(title).rstrip(".").lower().startswith(squash(ours[number]).rstrip(".").lower()[:40]), number
+        assert squash(title).rstrip(".").lower().startswith(squash(ours[number]).rstrip(".").lower()[:40]), (
+            number
+        )

@@ -1,5 +1,6 @@
 """Reference-manager and screening exports parse in the libraries that consume them, and keep
 the 30 records (the article and its 29 references) with their titles, names and Unicode."""
+
 from __future__ import annotations
 
 import csv
@@ -31,7 +32,12 @@ def test_ris_has_30_records_that_rispy_reads_back(engine: LocalEngine) -> None:
     hogan = by_id["ref-11-hogan-2023"]
     assert hogan["type_of_reference"] == "JOUR" and hogan["journal_name"] == "J Clin Oncol"
     assert hogan["authors"] == ["Hogan, LE", "Brown, PA", "Ji, L"]
-    assert (hogan["year"], hogan["volume"], hogan["start_page"], hogan["end_page"]) == ("2023", "41", "4118", "4129")
+    assert (hogan["year"], hogan["volume"], hogan["start_page"], hogan["end_page"]) == (
+        "2023",
+        "41",
+        "4118",
+        "4129",
+    )
     assert by_id["murphy-aldoss-2024"]["doi"] == "10.21037/tp-23-521"
     assert by_id["ref-20-boissel-2021"]["type_of_reference"] == "ABST"
     assert not export(engine, "ris").startswith("1."), "plain RIS, no counter lines"
@@ -47,7 +53,8 @@ def test_bibtex_has_30_entries_that_bibtexparser_reads_back(engine: LocalEngine)
     assert entries["ref-09-brown-2021"]["title"] == (
         "{Effect of Postreinduction Therapy Consolidation With Blinatumomab vs Chemotherapy on Disease-Free Survival in "
         "Children, Adolescents, and Young Adults With First Relapse of B-Cell Acute Lymphoblastic Leukemia: "
-        "A Randomized Clinical Trial}")
+        "A Randomized Clinical Trial}"
+    )
     assert entries["ref-01-hunger-2015"]["pages"] == "1541--1552"
 
 
@@ -59,7 +66,9 @@ def test_csl_json_is_valid_against_the_csl_schema_and_renders_with_citeproc(engi
     jsonschema.validate(items, json.loads(SCHEMA.read_text()))
     assert len(items) == 30
     source = CiteProcJSON(items)
-    bibliography = CitationStylesBibliography(CitationStylesStyle("harvard-cite-them-right", validate=False), source, formatter.plain)
+    bibliography = CitationStylesBibliography(
+        CitationStylesStyle("harvard-cite-them-right", validate=False), source, formatter.plain
+    )
     for item in items:
         bibliography.register(Citation([CitationItem(item["id"])]))
     rendered = [str(entry) for entry in bibliography.bibliography()]
@@ -73,7 +82,12 @@ def test_asreview_csv_marks_the_references_used_as_evidence(engine: LocalEngine)
     assert list(rows[0]) == ["id", "title", "abstract", "authors", "year", "doi", "included"]
     assert len(rows) == 30 and all(r["abstract"] == "" for r in rows)
     included = {r["id"] for r in rows if r["included"] == "1"}
-    assert {"ref-11-hogan-2023", "ref-16-dombret-2019", "ref-25-fabrizio-2022", "ref-27-jacoby-2022"} <= included
+    assert {
+        "ref-11-hogan-2023",
+        "ref-16-dombret-2019",
+        "ref-25-fabrizio-2022",
+        "ref-27-jacoby-2022",
+    } <= included
     assert "murphy-aldoss-2024" not in included
     assert "ref-12-parker-2010" not in included, "cited only for the regimen"
 
@@ -81,13 +95,23 @@ def test_asreview_csv_marks_the_references_used_as_evidence(engine: LocalEngine)
 @pytest.mark.parametrize("fmt", ["ris", "bibtex", "csl-json", "asreview-csv"])
 def test_unicode_commas_and_quotes_survive_in_citations(engine: LocalEngine, fmt: str) -> None:
     text = export(engine, fmt)
-    for probe in ("Gökbuget", "Children's Oncology Group", "BLINCYTO®", "Adolescents, and Young Adults",
-                  "relapsed 'high-risk' acute"):
+    for probe in (
+        "Gökbuget",
+        "Children's Oncology Group",
+        "BLINCYTO®",
+        "Adolescents, and Young Adults",
+        "relapsed 'high-risk' acute",
+    ):
         assert probe in text, (fmt, probe)
 
 
-@pytest.mark.parametrize("fmt, probes", [("evidence-csv", ("–", "\\pm", "*et al.*", "$P < 0.001$", ", ")),
-                                         ("cohorts-csv", ("±", "–", "MRD⁺", ", "))])
+@pytest.mark.parametrize(
+    "fmt, probes",
+    [
+        ("evidence-csv", ("–", "\\pm", "*et al.*", "$P < 0.001$", ", ")),
+        ("cohorts-csv", ("±", "–", "MRD⁺", ", ")),
+    ],
+)
 def test_unicode_commas_and_quotes_survive_in_tables(engine: LocalEngine, fmt: str, probes: tuple) -> None:
     text = export(engine, fmt)
     rows = list(csv.DictReader(io.StringIO(text)))
@@ -98,7 +122,9 @@ def test_unicode_commas_and_quotes_survive_in_tables(engine: LocalEngine, fmt: s
 
 
 def test_an_unknown_format_lists_the_known_ones(client) -> None:
-    result = subprocess.run([sys.executable, "-m", "graph.cli", "export", "endnote-xml"], capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "graph.cli", "export", "endnote-xml"], capture_output=True, text=True
+    )
     assert result.returncode == 2 and "known formats" in result.stderr and "ris" in result.stderr
     response = client.get("/export/endnote-xml")
     assert response.status_code == 404 and "bibtex" in response.text

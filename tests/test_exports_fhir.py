@@ -1,4 +1,5 @@
 """The FHIR export is a valid R5 Bundle of Evidence, one per result, that round-trips the numbers."""
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -41,9 +42,18 @@ def test_arm_results_round_trip_with_population_exposure_comparator_outcome(evid
 def test_hazard_ratio_confidence_interval_and_qualified_values(evidence: dict) -> None:
     hr = evidence["topp-salvage-hazard-ratio"].statistic[0]
     assert hr.statisticType.coding[0].code == "C93150" and hr.quantity.value == Decimal("1.58")
-    assert hr.attributeEstimate[0].quantity.comparator == "<" and hr.attributeEstimate[0].quantity.value == Decimal("0.001")
-    ci = [a for a in evidence["tower-later-salvage-median-os"].statistic[0].attributeEstimate if a.type.coding[0].code == "C53324"][0]
-    assert ci.level == Decimal("0.95") and (ci.range.low.value, ci.range.high.value) == (Decimal("3.2"), Decimal("7.1"))
+    assert hr.attributeEstimate[0].quantity.comparator == "<" and hr.attributeEstimate[
+        0
+    ].quantity.value == Decimal("0.001")
+    ci = [
+        a
+        for a in evidence["tower-later-salvage-median-os"].statistic[0].attributeEstimate
+        if a.type.coding[0].code == "C53324"
+    ][0]
+    assert ci.level == Decimal("0.95") and (ci.range.low.value, ci.range.high.value) == (
+        Decimal("3.2"),
+        Decimal("7.1"),
+    )
     open_ci = evidence["tower-first-salvage-median-os"].statistic[0].attributeEstimate[0]
     assert open_ci.range.high is None and "not reached" in open_ci.description
     below = evidence["adult-rr-5y-os"].statistic[0].quantity

@@ -1,6 +1,7 @@
 """The graph view over HTTP and as a file: what /graph draws, how it answers a focus or a
 question, the side panel's evidence with verbatim quotes, clear 4xx errors, a page that loads
 nothing from other hosts, and a layout precomputed for thousands of nodes."""
+
 from __future__ import annotations
 
 import base64
@@ -21,8 +22,18 @@ from graph.viz.synthetic import synthetic_view
 
 CAR_T = f"{ID}intervention/cd19-car-t"
 BLINA = f"{ID}intervention/blinatumomab"
-KINDS = {"study", "publication", "cohort", "intervention", "endpoint", "result", "finding", "factor",
-         "risk-rule", "definition"}
+KINDS = {
+    "study",
+    "publication",
+    "cohort",
+    "intervention",
+    "endpoint",
+    "result",
+    "finding",
+    "factor",
+    "risk-rule",
+    "definition",
+}
 
 
 def _data(client, **params) -> dict:
@@ -64,7 +75,9 @@ def test_focus_draws_only_the_neighbourhood_within_depth(client) -> None:
     one = _data(client, focus="/id/intervention/cd19-car-t", depth=1)
     ids = {n["id"] for n in one["nodes"]}
     assert CAR_T in ids and f"{ID}finding/car-t-clears-cns" in ids
-    touching = {e["from"] for e in one["edges"] if e["to"] == CAR_T} | {e["to"] for e in one["edges"] if e["from"] == CAR_T}
+    touching = {e["from"] for e in one["edges"] if e["to"] == CAR_T} | {
+        e["to"] for e in one["edges"] if e["from"] == CAR_T
+    }
     assert ids - {CAR_T} <= touching, "depth 1: every other node is one relation away"
     two = _data(client, focus=CAR_T, depth=2)
     assert len(ids) < len(two["nodes"]) < len(_data(client)["nodes"])
@@ -104,17 +117,20 @@ def test_expanding_a_node_returns_its_neighbours_and_search_finds_undrawn_nodes(
     assert hits[0]["node"] == BLINA, "an exact label match comes first"
 
 
-@pytest.mark.parametrize("path, params, status, message", [
-    ("/graph", {"focus": "not an iri"}, 400, "absolute IRI"),
-    ("/graph", {"focus": "/id/study/no-such-study"}, 404, "not a node of the graph"),
-    ("/graph", {"question": "no-such-question"}, 404, "no named query"),
-    ("/graph", {"question": "cns-efficacy", "colour": "red"}, 400, "unknown parameter"),
-    ("/graph", {"focus": CAR_T, "question": "cns-efficacy"}, 400, "either a focus node or a question"),
-    ("/graph", {"depth": "9"}, 400, "less than or equal to 4"),
-    ("/graph/details", {"iri": f"{ID}study/no-such-study"}, 404, "not a node of the graph"),
-    ("/graph/neighbours", {"iri": "javascript:alert"}, 404, "not a node"),
-    ("/graph/search", {"q": ""}, 400, "at least 1 character"),
-])
+@pytest.mark.parametrize(
+    "path, params, status, message",
+    [
+        ("/graph", {"focus": "not an iri"}, 400, "absolute IRI"),
+        ("/graph", {"focus": "/id/study/no-such-study"}, 404, "not a node of the graph"),
+        ("/graph", {"question": "no-such-question"}, 404, "no named query"),
+        ("/graph", {"question": "cns-efficacy", "colour": "red"}, 400, "unknown parameter"),
+        ("/graph", {"focus": CAR_T, "question": "cns-efficacy"}, 400, "either a focus node or a question"),
+        ("/graph", {"depth": "9"}, 400, "less than or equal to 4"),
+        ("/graph/details", {"iri": f"{ID}study/no-such-study"}, 404, "not a node of the graph"),
+        ("/graph/neighbours", {"iri": "javascript:alert"}, 404, "not a node"),
+        ("/graph/search", {"q": ""}, 400, "at least 1 character"),
+    ],
+)
 def test_bad_requests_get_a_4xx_that_says_what_is_wrong(client, path, params, status, message) -> None:
     response = client.get(path, params=params)
     assert response.status_code == status, response.text
@@ -128,28 +144,38 @@ def test_script_data_cannot_close_its_element() -> None:
     assert json.loads(text)["label"] == label
 
 
-def test_viz_writes_one_self_contained_file_whose_scripts_the_policy_allows_by_hash(store: Path, tmp_path: Path) -> None:
+def test_viz_writes_one_self_contained_file_whose_scripts_the_policy_allows_by_hash(
+    store: Path, tmp_path: Path
+) -> None:
     load_all()
     out = tmp_path / "car-t.html"
-    result = CliRunner().invoke(app, ["viz", "--store", str(store), "-o", str(out), "--focus", CAR_T, "--depth", "1"])
+    result = CliRunner().invoke(
+        app, ["viz", "--store", str(store), "-o", str(out), "--focus", CAR_T, "--depth", "1"]
+    )
     assert result.exit_code == 0, result.output
     html = out.read_text()
-    assert not re.search(r'<(?:script|link|img)[^>]+(?:src|href)=', html), "nothing is loaded from anywhere"
-    csp = html_lib.unescape(re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', html).group(1))
+    assert not re.search(r"<(?:script|link|img)[^>]+(?:src|href)=", html), "nothing is loaded from anywhere"
+    csp = html_lib.unescape(
+        re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', html).group(1)
+    )
     assert "connect-src 'none'" in csp and "default-src 'none'" in csp
     scripts = re.findall(r"<script>(.*?)</script>", html, flags=re.S)
     assert len(scripts) == 2
     for body in scripts:
         digest = base64.b64encode(hashlib.sha256(body.encode()).digest()).decode()
         assert f"'sha256-{digest}'" in csp
-    data = json.loads(re.search(r'<script type="application/json" id="gv-data">(.*?)</script>', html, re.S).group(1))
+    data = json.loads(
+        re.search(r'<script type="application/json" id="gv-data">(.*?)</script>', html, re.S).group(1)
+    )
     assert data["standalone"] and CAR_T in data["details"], "the side panel works without a server"
     assert any("clearing CNS disease" in e["quote"] for e in data["details"][CAR_T]["evidence"])
 
 
 def test_viz_refuses_an_unknown_focus_with_a_clear_message(store: Path, tmp_path: Path) -> None:
     load_all()
-    result = CliRunner().invoke(app, ["viz", "--store", str(store), "-o", str(tmp_path / "x.html"), "--focus", "study/nope"])
+    result = CliRunner().invoke(
+        app, ["viz", "--store", str(store), "-o", str(tmp_path / "x.html"), "--focus", "study/nope"]
+    )
     assert result.exit_code == 2 and "not a node of the graph" in result.output
     assert not (tmp_path / "x.html").exists()
 
@@ -157,11 +183,17 @@ def test_viz_refuses_an_unknown_focus_with_a_clear_message(store: Path, tmp_path
 def test_a_5000_node_graph_is_laid_out_in_python_and_drawn_without_physics() -> None:
     view = synthetic_view(5000, seed=3)
     data = render.payload(view, standalone=True)
-    assert len(data["nodes"]) > 4900 and data["physics"] is False and data["options"]["physics"]["enabled"] is False
+    assert (
+        len(data["nodes"]) > 4900
+        and data["physics"] is False
+        and data["options"]["physics"]["enabled"] is False
+    )
     assert data["options"]["layout"]["improvedLayout"] is False
     positions = {(n["x"], n["y"]) for n in data["nodes"]}
     assert len(positions) > 0.99 * len(data["nodes"]), "nodes are spread, not stacked"
     xs = [n["x"] for n in data["nodes"]]
     assert max(xs) - min(xs) > 2000
     again = render.payload(synthetic_view(5000, seed=3), standalone=True)
-    assert [(n["x"], n["y"]) for n in again["nodes"]] == [(n["x"], n["y"]) for n in data["nodes"]], "deterministic"
+    assert [(n["x"], n["y"]) for n in again["nodes"]] == [(n["x"], n["y"]) for n in data["nodes"]], (
+        "deterministic"
+    )

@@ -1,22 +1,22 @@
 """The graph view in Debian's chromium: it draws without console errors or requests to other
 hosts; search, the type filter, focus, expansion, questions and the side panel work; a label
 that is an XSS payload is shown as text and runs nothing; screenshots go to test-artifacts/."""
+
 from __future__ import annotations
 
 import re
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 from urllib.parse import quote, urlparse
 
 import pytest
+from serving import start_server
 
 from graph.build import build
 from graph.cli import app
 from graph.commands import load_all
 from graph.namespaces import ID
-
-from serving import start_server
 
 CAR_T = f"{ID}intervention/cd19-car-t"
 XSS = '<img src=x onerror="window.__xss=true"> "><script>window.__xss=true</script> Jacoby CNS study'
@@ -74,7 +74,9 @@ def status(page) -> tuple[int, int]:
     return int(shown), int(total)
 
 
-def test_the_graph_draws_and_clicking_car_t_shows_the_cns_evidence_with_quotes(watched, server, artifacts) -> None:
+def test_the_graph_draws_and_clicking_car_t_shows_the_cns_evidence_with_quotes(
+    watched, server, artifacts
+) -> None:
     page = watched.open(f"{server}/graph")
     shown, total = status(page)
     assert shown == total > 200
@@ -84,7 +86,9 @@ def test_the_graph_draws_and_clicking_car_t_shows_the_cns_evidence_with_quotes(w
     panel = page.locator("#gv-panel")
     assert panel.locator(".gv-node-title").inner_text() == "CD19 CAR T cell therapy"
     assert "efficacy against CNS disease" in panel.inner_text()
-    assert "CAR T cells are effective at clearing CNS disease" in panel.locator(".gv-quote").first.inner_text()
+    assert (
+        "CAR T cells are effective at clearing CNS disease" in panel.locator(".gv-quote").first.inner_text()
+    )
     assert panel.locator(".gv-dir-for").count() >= 3
     assert panel.locator(".gv-iri a").get_attribute("href") == "/id/intervention/cd19-car-t"
     assert page.evaluate("window.relapsekgGraph.network.getSelectedNodes()") == [CAR_T]
@@ -106,12 +110,17 @@ def test_focus_and_depth_draw_a_neighbourhood_and_double_click_expands_it(watche
     page = watched.open(f"{server}/graph?focus={quote(CAR_T)}&depth=1")
     shown, total = status(page)
     assert shown == total < 30
-    assert page.locator(".gv-node-title").inner_text() == "CD19 CAR T cell therapy", "the focus node's panel opens"
+    assert page.locator(".gv-node-title").inner_text() == "CD19 CAR T cell therapy", (
+        "the focus node's panel opens"
+    )
     assert page.locator("#gv-depth").input_value() == "1"
     page.screenshot(path=str(artifacts / "graph-view-focus.png"))
     study = f"{ID}study/jacoby-cns-car-t"
-    point = page.evaluate("id => { const n = window.relapsekgGraph.network; const p = n.getPositions([id])[id];"
-                          " return n.canvasToDOM(p); }", study)
+    point = page.evaluate(
+        "id => { const n = window.relapsekgGraph.network; const p = n.getPositions([id])[id];"
+        " return n.canvasToDOM(p); }",
+        study,
+    )
     box = page.locator("#gv-canvas").bounding_box()
     page.mouse.dblclick(box["x"] + point["x"], box["y"] + point["y"])
     page.wait_for_selector(f"#gv-status:has-text('of {total} nodes')", state="detached", timeout=10000)
@@ -120,7 +129,9 @@ def test_focus_and_depth_draw_a_neighbourhood_and_double_click_expands_it(watche
     watched.clean()
 
 
-def test_the_cns_question_draws_its_answer_with_rows_that_find_their_nodes(watched, server, artifacts) -> None:
+def test_the_cns_question_draws_its_answer_with_rows_that_find_their_nodes(
+    watched, server, artifacts
+) -> None:
     page = watched.open(f"{server}/graph?question=cns-efficacy")
     table = page.locator("ol.gv-answer")
     text = table.inner_text()
@@ -168,7 +179,9 @@ def test_a_hostile_label_is_shown_as_text_on_the_server_page(watched, hostile_st
         page.fill("#gv-search-input", "Jacoby CNS study")
         page.wait_for_selector("#gv-search-results button")
         assert XSS in page.inner_text("#gv-search-results")
-        node = page.evaluate(f"window.relapsekgGraph.nodes.get('{ID}study/jacoby-cns-car-t').title.textContent")
+        node = page.evaluate(
+            f"window.relapsekgGraph.nodes.get('{ID}study/jacoby-cns-car-t').title.textContent"
+        )
         assert XSS in node, "the tooltip is a text node"
         page.screenshot(path=str(artifacts / "graph-view-hostile-label.png"))
         _assert_payload_is_text(page)
@@ -178,7 +191,9 @@ def test_a_hostile_label_is_shown_as_text_on_the_server_page(watched, hostile_st
         proc.wait(timeout=10)
 
 
-def test_a_hostile_label_is_shown_as_text_in_the_self_contained_file(watched, hostile_store, tmp_path) -> None:
+def test_a_hostile_label_is_shown_as_text_in_the_self_contained_file(
+    watched, hostile_store, tmp_path
+) -> None:
     from typer.testing import CliRunner
 
     load_all()

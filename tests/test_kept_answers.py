@@ -1,6 +1,7 @@
 """Answers kept by the build: every named query at its defaults, in every SPARQL results format,
 answered by the server byte for byte as a query worker would answer it, and never for a request
 whose answer could differ (other parameters, another build, a smaller row cap, a protocol dataset)."""
+
 from __future__ import annotations
 
 import csv
@@ -12,8 +13,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-
 from answers import assert_same_answer, group_concats
+from swapped import app_client, swap_in
+
 from api.querying import KEPT_IN_CACHE
 from api.settings import Settings
 from graph import store as stores
@@ -21,7 +23,6 @@ from graph.engine import memory_copy
 from graph.kept_answers import FOLDER, INDEX, keep, lookup, text_key
 from graph.named import NamedQueries
 from graph.results import DEFAULT_MAX_ROWS, RESULT_FORMATS
-from swapped import app_client, swap_in
 
 ACCEPT = {fmt: media for fmt, (_format, media) in RESULT_FORMATS.items()}
 
@@ -66,8 +67,13 @@ def csv_rows(body: bytes, concats: dict[str, str]) -> Counter:
     """A CSV answer's rows as a multiset, the values of each GROUP_CONCAT unordered."""
     reader = csv.reader(io.StringIO(body.decode("utf-8"), newline=""))
     header = next(reader)
-    return Counter(tuple(tuple(sorted(value.split(concats[name]))) if name in concats else value
-                         for name, value in zip(header, row)) for row in reader)
+    return Counter(
+        tuple(
+            tuple(sorted(value.split(concats[name]))) if name in concats else value
+            for name, value in zip(header, row)
+        )
+        for row in reader
+    )
 
 
 def test_a_kept_answer_is_what_a_query_worker_would_send(store: Path) -> None:
@@ -81,16 +87,25 @@ def test_a_kept_answer_is_what_a_query_worker_would_send(store: Path) -> None:
                 a = kept.get(f"/queries/{name}", headers={"accept": media})
                 b = evaluated.get(f"/queries/{name}", headers={"accept": media})
                 assert a.status_code == b.status_code == 200, (name, fmt, a.text, b.text)
-                assert (a.headers["x-relapsekg-answer"], b.headers["x-relapsekg-answer"]) == ("kept", "evaluated")
+                assert (a.headers["x-relapsekg-answer"], b.headers["x-relapsekg-answer"]) == (
+                    "kept",
+                    "evaluated",
+                )
                 assert a.headers["content-type"] == b.headers["content-type"], (name, fmt)
                 if a.content == b.content:
                     assert a.headers["etag"] == b.headers["etag"], (name, fmt)
                 elif fmt == "csv":
-                    assert csv_rows(a.content, group_concats(sparql)) == csv_rows(b.content, group_concats(sparql)), name
+                    assert csv_rows(a.content, group_concats(sparql)) == csv_rows(
+                        b.content, group_concats(sparql)
+                    ), name
                 else:
                     parse = RESULT_FORMATS[fmt][0]
-                    assert_same_answer(sparql, ox.parse_query_results(b.content, format=parse),
-                                       ox.parse_query_results(a.content, format=parse), ("evaluated", "kept"))
+                    assert_same_answer(
+                        sparql,
+                        ox.parse_query_results(b.content, format=parse),
+                        ox.parse_query_results(a.content, format=parse),
+                        ("evaluated", "kept"),
+                    )
 
 
 def test_a_named_query_at_its_defaults_is_served_from_the_kept_body(private_store: Path) -> None:
@@ -101,19 +116,26 @@ def test_a_named_query_at_its_defaults_is_served_from_the_kept_body(private_stor
         assert r.headers["content-type"] == "text/csv; charset=utf-8"
         # The same text sent to /sparql is the same question.
         sparql = NamedQueries().get("evidence-table").sparql()
-        assert client.get("/sparql", params={"query": sparql}, headers={"accept": "text/csv"}).content == marker
+        assert (
+            client.get("/sparql", params={"query": sparql}, headers={"accept": "text/csv"}).content == marker
+        )
 
 
 def test_other_parameters_a_dataset_or_another_format_are_evaluated(private_store: Path) -> None:
     marker = mark(kept_file(private_store, "evidence-table", "json"))
     sparql = NamedQueries().get("evidence-table").sparql()
     with app_client(private_store, cache_mb=0) as client:
-        chosen = client.get("/queries/evidence-table", params={"study": "aall1331"}, headers={"accept": ACCEPT["json"]})
+        chosen = client.get(
+            "/queries/evidence-table", params={"study": "aall1331"}, headers={"accept": ACCEPT["json"]}
+        )
         assert chosen.status_code == 200 and chosen.content != marker
         rows = chosen.json()["results"]["bindings"]
         assert rows and {row["study"]["value"] for row in rows} == {"aall1331"}
-        with_dataset = client.get("/sparql", params={"query": sparql, "default-graph-uri": "urn:relapsekg:nothing"},
-                                  headers={"accept": ACCEPT["json"]})
+        with_dataset = client.get(
+            "/sparql",
+            params={"query": sparql, "default-graph-uri": "urn:relapsekg:nothing"},
+            headers={"accept": ACCEPT["json"]},
+        )
         assert with_dataset.status_code == 200 and with_dataset.json()["results"]["bindings"] == []
         assert client.get("/queries/evidence-table", headers={"accept": "text/csv"}).content != marker
 
@@ -121,16 +143,21 @@ def test_other_parameters_a_dataset_or_another_format_are_evaluated(private_stor
 def test_a_row_cap_the_kept_body_does_not_fit_is_evaluated(private_store: Path) -> None:
     marker = mark(kept_file(private_store, "evidence-table", "json"))
     rows = json.loads((stores.current_build(private_store).path / FOLDER / INDEX).read_text())["answers"][
-        text_key(NamedQueries().get("evidence-table").sparql())]["rows"]
+        text_key(NamedQueries().get("evidence-table").sparql())
+    ]["rows"]
     with app_client(private_store, cache_mb=0, max_rows=rows - 1) as smaller:
         r = smaller.get("/queries/evidence-table", headers={"accept": ACCEPT["json"]})
         assert r.status_code == 200 and r.content != marker
-        assert len(r.json()["results"]["bindings"]) == rows - 1 and r.headers["x-relapsekg-capped"] == str(rows - 1)
+        assert len(r.json()["results"]["bindings"]) == rows - 1 and r.headers["x-relapsekg-capped"] == str(
+            rows - 1
+        )
     with app_client(private_store, cache_mb=0, max_rows=rows) as exactly:
         assert exactly.get("/queries/evidence-table", headers={"accept": ACCEPT["json"]}).content == marker
 
 
-def test_the_server_can_be_told_to_evaluate_every_request(private_store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_server_can_be_told_to_evaluate_every_request(
+    private_store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     marker = mark(kept_file(private_store, "definitions", "json"))
     monkeypatch.setenv("RELAPSEKG_KEPT_ANSWERS", "0")
     assert Settings().kept_answers is False
@@ -141,20 +168,26 @@ def test_the_server_can_be_told_to_evaluate_every_request(private_store: Path, m
 
 
 def test_a_small_kept_answer_is_copied_into_the_answer_cache_and_a_large_one_is_read_from_its_file(
-        private_store: Path) -> None:
+    private_store: Path,
+) -> None:
     with app_client(private_store) as client:
         small = [client.get("/queries/definitions", headers={"accept": ACCEPT["json"]}) for _ in range(2)]
         assert [r.headers["x-relapsekg-answer"] for r in small] == ["kept", "cache"]
         assert small[0].content == small[1].content and small[0].headers["etag"] == small[1].headers["etag"]
         assert len(small[0].content) <= KEPT_IN_CACHE and len(client.app.state.cache) == 1
 
-        large = [client.get("/queries/evidence-network", headers={"accept": ACCEPT["json"]}) for _ in range(2)]
+        large = [
+            client.get("/queries/evidence-network", headers={"accept": ACCEPT["json"]}) for _ in range(2)
+        ]
         assert len(large[0].content) > KEPT_IN_CACHE
         assert [r.headers["x-relapsekg-answer"] for r in large] == ["kept", "kept"]
         assert len(client.app.state.cache) == 1
 
         chosen = {"study": "aall1331"}
-        sources = [client.get("/queries/evidence-table", params=chosen).headers["x-relapsekg-answer"] for _ in range(2)]
+        sources = [
+            client.get("/queries/evidence-table", params=chosen).headers["x-relapsekg-answer"]
+            for _ in range(2)
+        ]
         assert sources == ["evaluated", "cache"]
 
 
@@ -180,33 +213,50 @@ def test_a_rebuild_is_never_answered_with_the_previous_builds_kept_answers(priva
         assert r.status_code == 200 and r.json()["results"]["bindings"] == []
 
 
-def keep_files(store: Path, tmp_path: Path, files: dict[str, str], max_rows: int = 100) -> tuple[stores.Build, dict, list[str]]:
+def keep_files(
+    store: Path, tmp_path: Path, files: dict[str, str], max_rows: int = 100
+) -> tuple[stores.Build, dict, list[str]]:
     """Keep the answers of the query ``files`` (name: text) for the session graph in a build of their own."""
     queries = tmp_path / "queries"
     queries.mkdir(parents=True)
     for name, text in files.items():
         (queries / name).write_text(text)
     build = stores.new_build(tmp_path / "builds")
-    index, notes = keep(build, memory_copy(stores.current_build(store)), NamedQueries(queries).files(), max_rows)
+    index, notes = keep(
+        build, memory_copy(stores.current_build(store)), NamedQueries(queries).files(), max_rows
+    )
     return build, index, notes
 
 
-def test_a_named_query_that_fails_or_changes_every_run_is_noted_and_the_others_are_kept(store: Path, tmp_path: Path) -> None:
-    _build, index, notes = keep_files(store, tmp_path, {
-        "counted.rq": "# title: Count\nSELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }\n",
-        "broken.rq": "# title: Broken\nSELECT ?s WHERE { ?s ?p }\n",
-        "untitled.rq": "SELECT ?s WHERE { ?s ?p ?o }\n",
-        "random.rq": "# title: Random\nSELECT (RAND() AS ?r) WHERE {}\n",
-    })
+def test_a_named_query_that_fails_or_changes_every_run_is_noted_and_the_others_are_kept(
+    store: Path, tmp_path: Path
+) -> None:
+    _build, index, notes = keep_files(
+        store,
+        tmp_path,
+        {
+            "counted.rq": "# title: Count\nSELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }\n",
+            "broken.rq": "# title: Broken\nSELECT ?s WHERE { ?s ?p }\n",
+            "untitled.rq": "SELECT ?s WHERE { ?s ?p ?o }\n",
+            "random.rq": "# title: Random\nSELECT (RAND() AS ?r) WHERE {}\n",
+        },
+    )
     assert [entry["query"] for entry in index["answers"].values()] == ["counted"]
     assert sorted(note.split(":")[0] for note in notes) == ["broken.rq", "random.rq", "untitled.rq"]
     assert any(note.startswith("broken.rq: answer not kept: error at ") for note in notes)
     assert any(note.startswith("untitled.rq: answer not kept:") and "title" in note for note in notes)
 
 
-def test_a_graph_answer_is_kept_in_every_graph_format_the_server_negotiates(store: Path, tmp_path: Path) -> None:
-    build, index, notes = keep_files(store, tmp_path, {
-        "labels.rq": "# title: Labels\nCONSTRUCT { ?s rdfs:label ?l } WHERE { ?s a rkg:Study ; rdfs:label ?l }\n"})
+def test_a_graph_answer_is_kept_in_every_graph_format_the_server_negotiates(
+    store: Path, tmp_path: Path
+) -> None:
+    build, index, notes = keep_files(
+        store,
+        tmp_path,
+        {
+            "labels.rq": "# title: Labels\nCONSTRUCT { ?s rdfs:label ?l } WHERE { ?s a rkg:Study ; rdfs:label ?l }\n"
+        },
+    )
     assert not notes
     text = NamedQueries(tmp_path / "queries").get("labels").sparql()
     for fmt in ("turtle", "ntriples", "jsonld", "rdfxml", "trig"):
@@ -216,7 +266,9 @@ def test_a_graph_answer_is_kept_in_every_graph_format_the_server_negotiates(stor
     assert next(iter(index["answers"].values()))["rows"] > 0
 
 
-def test_a_cut_body_fits_only_its_own_cap_and_a_whole_one_any_cap_it_fits_under(store: Path, tmp_path: Path) -> None:
+def test_a_cut_body_fits_only_its_own_cap_and_a_whole_one_any_cap_it_fits_under(
+    store: Path, tmp_path: Path
+) -> None:
     listing = "# title: Studies\nSELECT ?s WHERE { ?s a rkg:Study } ORDER BY ?s\n"
     build, index, _ = keep_files(store, tmp_path, {"studies.rq": listing}, max_rows=3)
     text = NamedQueries(tmp_path / "queries").get("studies").sparql()
@@ -233,8 +285,12 @@ def test_answers_kept_by_other_code_or_in_a_damaged_index_are_not_used(private_s
     kept = json.loads(index_file.read_text())
     with app_client(private_store, cache_mb=0) as client:
         assert client.get("/queries/definitions").headers["x-relapsekg-answer"] == "kept"
-        for damaged in ({**kept, "fingerprint": "another version"}, [], {**kept, "answers": {k: {} for k in kept["answers"]}},
-                        {**kept, "answers": None}):
+        for damaged in (
+            {**kept, "fingerprint": "another version"},
+            [],
+            {**kept, "answers": {k: {} for k in kept["answers"]}},
+            {**kept, "answers": None},
+        ):
             index_file.write_text(json.dumps(damaged))
             r = client.get("/queries/definitions")
             assert r.status_code == 200 and r.headers["x-relapsekg-answer"] == "evaluated", damaged

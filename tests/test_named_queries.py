@@ -1,4 +1,5 @@
 """Every named research question is documented and answers with the article's figures."""
+
 from __future__ import annotations
 
 import pytest
@@ -39,10 +40,17 @@ def test_cns_efficacy_has_car_t_for_and_blinatumomab_against(engine: LocalEngine
     directions = {(r["therapy"], r["direction"]) for r in rows}
     assert ("CD19 CAR T cell therapy", "for") in directions
     assert ("blinatumomab", "against") in directions
-    assert ("blinatumomab", "for") not in directions and ("CD19 CAR T cell therapy", "against") not in directions
+    assert ("blinatumomab", "for") not in directions and (
+        "CD19 CAR T cell therapy",
+        "against",
+    ) not in directions
     car_t = [r for r in rows if r["therapy"] == "CD19 CAR T cell therapy"]
     assert any("94%" in r["quote"] and r.get("reference_number") == "27" for r in car_t)
-    assert any("not particularly effective in treating CNS disease" in r["quote"] for r in rows if r["therapy"] == "blinatumomab")
+    assert any(
+        "not particularly effective in treating CNS disease" in r["quote"]
+        for r in rows
+        if r["therapy"] == "blinatumomab"
+    )
 
 
 def test_arm_outcomes_per_subgroup(engine: LocalEngine) -> None:
@@ -57,10 +65,17 @@ def test_arm_outcomes_per_subgroup(engine: LocalEngine) -> None:
 
 def test_significant_comparisons_are_those_below_alpha(engine: LocalEngine) -> None:
     rows = ask(engine, "significant-comparisons")
-    assert sorted((r["group"] if r.get("group") else "", r["endpoint"], r["p_value"]) for r in rows) == sorted([
-        ("AALL1331 LR BM ± EM relapse", "dfs", "0.015"), ("AALL1331 LR BM ± EM relapse", "os", "0.02"),
-        ("AALL1331 LR isolated BM relapse", "dfs", "0.031"), ("AALL1331 LR isolated BM relapse", "os", "0.044"),
-        ("", "median-os", "<0.001")])
+    assert sorted(
+        (r["group"] if r.get("group") else "", r["endpoint"], r["p_value"]) for r in rows
+    ) == sorted(
+        [
+            ("AALL1331 LR BM ± EM relapse", "dfs", "0.015"),
+            ("AALL1331 LR BM ± EM relapse", "os", "0.02"),
+            ("AALL1331 LR isolated BM relapse", "dfs", "0.031"),
+            ("AALL1331 LR isolated BM relapse", "os", "0.044"),
+            ("", "median-os", "<0.001"),
+        ]
+    )
     assert {r["p_value"] for r in ask(engine, "significant-comparisons", alpha="0.02")} == {"0.015", "<0.001"}
 
 
@@ -104,21 +119,36 @@ def test_cohort_tree_of_aall1331(engine: LocalEngine) -> None:
 
 def test_prognostic_factors(engine: LocalEngine) -> None:
     factors = {r["factor"]: r for r in ask(engine, "prognostic-factors")}
-    assert factors["time from diagnosis to relapse"]["reference_numbers"].split(";") == ["2", "5", "6"] or \
-        sorted(factors["time from diagnosis to relapse"]["reference_numbers"].split(";"), key=int) == ["2", "5", "6"]
+    assert factors["time from diagnosis to relapse"]["reference_numbers"].split(";") == [
+        "2",
+        "5",
+        "6",
+    ] or sorted(factors["time from diagnosis to relapse"]["reference_numbers"].split(";"), key=int) == [
+        "2",
+        "5",
+        "6",
+    ]
     assert "history of extramedullary disease before blinatumomab" in factors
 
 
 def test_definitions(engine: LocalEngine) -> None:
     terms = {r["term"]: r["definition"] for r in ask(engine, "definitions")}
-    assert terms["blinatumomab failure"] == "primary refractory disease to blinatumomab or relapse after an initial response"
+    assert (
+        terms["blinatumomab failure"]
+        == "primary refractory disease to blinatumomab or relapse after an initial response"
+    )
     assert terms["IEM"] == "isolated extramedullary relapse"
 
 
 def test_salvage_line(engine: LocalEngine) -> None:
     rows = ask(engine, "salvage-line")
     got = {(r["value"], r.get("ci_low", ""), r.get("ci_high", ""), r.get("n", "")) for r in rows}
-    assert {("11.1", "8.2", "not reached", "104"), ("5.1", "3.2", "7.1", "167"), ("10.4", "", "", ""), ("5.7", "", "", "")} <= got
+    assert {
+        ("11.1", "8.2", "not reached", "104"),
+        ("5.1", "3.2", "7.1", "167"),
+        ("10.4", "", "", ""),
+        ("5.7", "", "", ""),
+    } <= got
     assert any(r["statistic"] == "hazard ratio" and r["value"] == "1.58" for r in rows)
 
 
@@ -129,7 +159,9 @@ def test_evidence_by_therapy_includes_regimens_containing_it(engine: LocalEngine
 
 
 def test_results_by_reference(engine: LocalEngine) -> None:
-    values = {r.get("value") for r in ask(engine, "results-by-reference", number="16") if r["kind"] == "result"}
+    values = {
+        r.get("value") for r in ask(engine, "results-by-reference", number="16") if r["kind"] == "result"
+    }
     assert values == {"11.1", "5.1"}
 
 
@@ -140,7 +172,10 @@ def test_extramedullary_failure(engine: LocalEngine) -> None:
 
 
 def test_population_outcomes(engine: LocalEngine) -> None:
-    rows = {(r["endpoint"], r.get("qualifier", ""), r["value"], r.get("range_high", "")) for r in ask(engine, "population-outcomes")}
+    rows = {
+        (r["endpoint"], r.get("qualifier", ""), r["value"], r.get("range_high", ""))
+        for r in ask(engine, "population-outcomes")
+    }
     assert ("treatment failure due to disease relapse", "about", "15", "") in rows
     assert ("second complete remission after relapse", "range", "50", "70") in rows
     assert ("complete remission", "<", "40", "") in rows
@@ -150,7 +185,9 @@ def test_population_outcomes(engine: LocalEngine) -> None:
 def test_quote_search(engine: LocalEngine) -> None:
     rows = ask(engine, "quote-search", text="Pediatric Real World")
     assert rows and all("pediatric real world" in r["quote"].lower() for r in rows)
-    assert ask(engine, "quote-search", text='"quoted" \\ text') == []  # parameters are escaped, never injected
+    assert (
+        ask(engine, "quote-search", text='"quoted" \\ text') == []
+    )  # parameters are escaped, never injected
 
 
 def test_provenance_gives_exact_characters_and_offsets(engine: LocalEngine) -> None:
@@ -158,7 +195,7 @@ def test_provenance_gives_exact_characters_and_offsets(engine: LocalEngine) -> N
     from graph.paths import texts_dir
 
     text = (texts_dir() / "murphy-aldoss-2024-tp-23-521.txt").read_text(encoding="utf-8")
-    assert text[int(row["start"]):int(row["end"])] == row["exact"]
+    assert text[int(row["start"]) : int(row["end"])] == row["exact"]
     assert "72.9%" in row["exact"] and row["reference"].startswith("[11]")
 
 
@@ -184,7 +221,11 @@ def test_studies_and_references_and_interventions(engine: LocalEngine) -> None:
     assert len(ask(engine, "studies")) >= 18
     refs = ask(engine, "references")
     assert {int(r["number"]) for r in refs} == set(range(1, 30))
-    assert {r["id"] for r in ask(engine, "interventions", kind="drug")} >= {"blinatumomab", "mitoxantrone", "pegaspargase"}
+    assert {r["id"] for r in ask(engine, "interventions", kind="drug")} >= {
+        "blinatumomab",
+        "mitoxantrone",
+        "pegaspargase",
+    }
 
 
 def test_unknown_or_ill_typed_parameters_are_refused() -> None:
@@ -198,7 +239,9 @@ def test_unknown_or_ill_typed_parameters_are_refused() -> None:
         QUERIES["evidence-by-therapy"].sparql({"therapy": "blinatumomab> } ; DROP ALL ; <y"})
 
 
-def test_an_entity_id_parameter_takes_the_short_id_and_reaches_the_query_as_a_constant_iri(engine: LocalEngine) -> None:
+def test_an_entity_id_parameter_takes_the_short_id_and_reaches_the_query_as_a_constant_iri(
+    engine: LocalEngine,
+) -> None:
     therapy = next(p for p in QUERIES["evidence-by-therapy"].params if p.name == "therapy")
     assert (therapy.type, therapy.default_value) == ("id", "blinatumomab")
     sparql = QUERIES["evidence-by-therapy"].sparql({"therapy": "cd19-car-t"})
@@ -229,10 +272,12 @@ def test_evidence_for_one_study_is_its_rows_of_the_whole_table(engine: LocalEngi
     for study in sorted(studies - {""}):
         mine = ask(engine, "evidence-table", study=study)
         assert sorted(map(key, mine)) == sorted(key(r) for r in whole if r.get("study") == study), study
-        assert sorted(map(key, ask(engine, "evidence-table", study=study, endpoint="dfs"))) == \
-            sorted(key(r) for r in mine if r.get("endpoint") == "dfs")
-    every_result = {row["r"].rsplit("/", 1)[-1] for row in
-                    to_table_rows(engine, "SELECT ?r WHERE { ?r a rkg:Result }")}
+        assert sorted(map(key, ask(engine, "evidence-table", study=study, endpoint="dfs"))) == sorted(
+            key(r) for r in mine if r.get("endpoint") == "dfs"
+        )
+    every_result = {
+        row["r"].rsplit("/", 1)[-1] for row in to_table_rows(engine, "SELECT ?r WHERE { ?r a rkg:Result }")
+    }
     assert sorted(row["result_id"] for row in whole) == sorted(every_result)  # one row per result, none lost
     assert len([r for r in whole if "study" not in r]) == 5  # general statements of the article
     assert ask(engine, "evidence-table", study="no-such-study") == []

@@ -1,5 +1,6 @@
 """The query worker pool on its own: answers in the format asked, budgets, and no answer ever
 delivered to the wrong request (an abandoned request's worker is taken back only after it answered)."""
+
 from __future__ import annotations
 
 import asyncio
@@ -8,9 +9,16 @@ from pathlib import Path
 
 import pytest
 import uvloop
-
-from api.workers import QueryPool, QueryRequest, QueryTimeout, ServiceBusy, ServiceStarting, worker_environment
 from swapped import run, swap_in
+
+from api.workers import (
+    QueryPool,
+    QueryRequest,
+    QueryTimeout,
+    ServiceBusy,
+    ServiceStarting,
+    worker_environment,
+)
 
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f }"
 
@@ -36,15 +44,21 @@ def test_answers_come_back_serialized_with_the_build_and_a_digest(medium: Path) 
     assert outcome.build == Path(medium, "current").resolve().name and len(outcome.digest) == 32
 
 
-@pytest.mark.parametrize("loop_factory", [asyncio.new_event_loop, uvloop.new_event_loop], ids=["asyncio", "uvloop"])
-def test_an_answer_larger_than_the_socket_buffer_comes_back_whole_on_either_event_loop(medium: Path, loop_factory) -> None:
+@pytest.mark.parametrize(
+    "loop_factory", [asyncio.new_event_loop, uvloop.new_event_loop], ids=["asyncio", "uvloop"]
+)
+def test_an_answer_larger_than_the_socket_buffer_comes_back_whole_on_either_event_loop(
+    medium: Path, loop_factory
+) -> None:
     # uvicorn serves on uvloop when it is installed (uvicorn[standard]); uvloop leaves a watched
     # socket non-blocking, which once made every answer over ~200 kB look like a dead worker.
     async def scenario():
         pool = QueryPool(medium, None, size=1, timeout=30)
         pool.start()
         try:
-            return [await pool.run(QueryRequest("SELECT * WHERE { ?s ?p ?o }", "json", 100_000)) for _ in range(2)]
+            return [
+                await pool.run(QueryRequest("SELECT * WHERE { ?s ?p ?o }", "json", 100_000)) for _ in range(2)
+            ]
         finally:
             pool.stop()
 

@@ -3,6 +3,7 @@
 Every test needs Java for HermiT; without it they fail (they do not skip) with a message saying
 what to install.
 """
+
 from __future__ import annotations
 
 import json
@@ -35,8 +36,10 @@ CLASS_AXIOMS = (RDFS.subClassOf, OWL.equivalentClass, OWL.disjointWith)
 
 @pytest.fixture(scope="module", autouse=True)
 def java() -> None:
-    assert java_executable(), ("OWL reasoning needs Java for HermiT and no `java` was found: install the Debian "
-                               "package default-jre-headless (`make test` does) or set JAVA_HOME")
+    assert java_executable(), (
+        "OWL reasoning needs Java for HermiT and no `java` was found: install the Debian "
+        "package default-jre-headless (`make test` does) or set JAVA_HOME"
+    )
 
 
 def members(engine: LocalEngine, cls: str) -> set[str]:
@@ -53,10 +56,15 @@ def edit(sources: Path, name: str, old: str, new: str) -> None:
 
 # -- the ontology files ------------------------------------------------------------------------
 
+
 def annotated_axioms(g: Graph) -> dict[tuple, list[str]]:
     found: dict[tuple, list[str]] = {}
     for axiom in g.subjects(RDF.type, OWL.Axiom):
-        key = (g.value(axiom, OWL.annotatedSource), g.value(axiom, OWL.annotatedProperty), g.value(axiom, OWL.annotatedTarget))
+        key = (
+            g.value(axiom, OWL.annotatedSource),
+            g.value(axiom, OWL.annotatedProperty),
+            g.value(axiom, OWL.annotatedTarget),
+        )
         found.setdefault(key, []).extend(str(q) for q in g.objects(axiom, RKG.sourceQuote))
     for node in g.subjects(RDF.type, OWL.AllDisjointClasses):
         found[(node, RDF.type, OWL.AllDisjointClasses)] = [str(q) for q in g.objects(node, RKG.sourceQuote)]
@@ -95,10 +103,21 @@ def facets(g: Graph, node) -> list[Decimal]:
     return found
 
 
-@pytest.mark.parametrize("cls", ["EarlyBoneMarrowRelapse", "LateBoneMarrowRelapse", "LateIsolatedExtramedullaryRelapse",
-                                 "LowEndOfReinductionMRD", "HighEndOfReinductionMRD", "MeetsRule-aall1331-low-risk",
-                                 "MeetsRule-aall1331-intermediate-risk", "MeetsRule-aall1331-high-risk",
-                                 "MeetsRule-cog-low-risk-first-relapse", "MeetsRule-hsct-indication-first-relapse"])
+@pytest.mark.parametrize(
+    "cls",
+    [
+        "EarlyBoneMarrowRelapse",
+        "LateBoneMarrowRelapse",
+        "LateIsolatedExtramedullaryRelapse",
+        "LowEndOfReinductionMRD",
+        "HighEndOfReinductionMRD",
+        "MeetsRule-aall1331-low-risk",
+        "MeetsRule-aall1331-intermediate-risk",
+        "MeetsRule-aall1331-high-risk",
+        "MeetsRule-cog-low-risk-first-relapse",
+        "MeetsRule-hsct-indication-first-relapse",
+    ],
+)
 def test_thresholds_of_a_definition_appear_in_its_quotes(cls: str) -> None:
     g = Graph().parse(REASONING_TTL) + Graph().parse(SNAPSHOT)
     definition = g.value(RKG[cls], OWL.equivalentClass)
@@ -130,11 +149,14 @@ def test_the_risk_rule_ontology_is_reproducible() -> None:
     assert not errors
     assert SNAPSHOT.read_text(encoding="utf-8") == rules_turtle(rules), (
         "ontology/generated/risk-rules.ttl is out of date with the curated risk_rules: "
-        "run `relapsekg classify --write-ontology`")
+        "run `relapsekg classify --write-ontology`"
+    )
 
 
 def test_every_risk_rule_is_an_owl_class_in_the_store(engine: LocalEngine) -> None:
-    rows = engine.query("SELECT ?rule ?cls WHERE { ?rule a rkg:RiskRule . OPTIONAL { ?cls rkg:formalizes ?rule } }")
+    rows = engine.query(
+        "SELECT ?rule ?cls WHERE { ?rule a rkg:RiskRule . OPTIONAL { ?cls rkg:formalizes ?rule } }"
+    )
     pairs = {(r["rule"].value, r["cls"].value if r["cls"] else None) for r in rows}
     assert len(pairs) >= 6
     assert all(cls for _, cls in pairs), f"rules without an OWL class: {[r for r, c in pairs if not c]}"
@@ -166,9 +188,13 @@ def test_adding_a_rule_is_adding_yaml(sources_copy: Path) -> None:
 
 
 def test_a_rule_the_ontology_cannot_translate_is_reported(sources_copy: Path) -> None:
-    rule = NEW_RULE.replace("{factor: time-to-relapse, operator: '<', threshold: 36, unit: months}",
-                            "{factor: age, operator: '<=', threshold: 30, unit: years}").replace(
-        "'early BM relapse (<36 months from diagnosis)'", "'All patients aged 1–30 years old with B-ALL in first relapse'")
+    rule = NEW_RULE.replace(
+        "{factor: time-to-relapse, operator: '<', threshold: 36, unit: months}",
+        "{factor: age, operator: '<=', threshold: 30, unit: years}",
+    ).replace(
+        "'early BM relapse (<36 months from diagnosis)'",
+        "'All patients aged 1–30 years old with B-ALL in first relapse'",
+    )
     edit(sources_copy, ARTICLE_YAML, "\nfindings:\n", rule + "\nfindings:\n")
     problems = [str(p) for p in validate_sources(sources_copy).problems]
     assert any("test-early-marrow-relapse" in p or "cannot be translated" in p for p in problems), problems
@@ -178,8 +204,12 @@ def test_a_rule_the_ontology_cannot_translate_is_reported(sources_copy: Path) ->
 
 def test_overlapping_rules_of_different_risk_groups_are_reported(sources_copy: Path) -> None:
     # Intermediate risk from MRD <= 0.1 instead of >= 0.1: it now overlaps low risk (MRD < 0.1).
-    edit(sources_copy, HOGAN, "        - {factor: mrd, operator: '>=', threshold: 0.1, unit: '%'}",
-         "        - {factor: mrd, operator: '<=', threshold: 0.1, unit: '%'}")
+    edit(
+        sources_copy,
+        HOGAN,
+        "        - {factor: mrd, operator: '>=', threshold: 0.1, unit: '%'}",
+        "        - {factor: mrd, operator: '<=', threshold: 0.1, unit: '%'}",
+    )
     problems = [str(p) for p in validate_sources(sources_copy).problems]
     overlap = [p for p in problems if "overlap" in p]
     assert overlap, problems
@@ -188,17 +218,24 @@ def test_overlapping_rules_of_different_risk_groups_are_reported(sources_copy: P
 
 
 def test_a_rule_that_can_never_apply_is_reported(sources_copy: Path) -> None:
-    rule = NEW_RULE.replace("      - - {factor: relapse-site, site: [bm-pm-em]}",
-                            "      - - {factor: time-to-relapse, operator: '>=', threshold: 36, unit: months}").replace(
-        "'<', threshold: 36", "'<', threshold: 18").replace(
-        "'early BM relapse (<36 months from diagnosis)'",
-        "'patients were stratified at end-induction to the LR group if they had BM relapse ≥ 36 months after diagnosis or IEM ≥ 18 months after diagnosis'")
+    rule = (
+        NEW_RULE.replace(
+            "      - - {factor: relapse-site, site: [bm-pm-em]}",
+            "      - - {factor: time-to-relapse, operator: '>=', threshold: 36, unit: months}",
+        )
+        .replace("'<', threshold: 36", "'<', threshold: 18")
+        .replace(
+            "'early BM relapse (<36 months from diagnosis)'",
+            "'patients were stratified at end-induction to the LR group if they had BM relapse ≥ 36 months after diagnosis or IEM ≥ 18 months after diagnosis'",
+        )
+    )
     edit(sources_copy, ARTICLE_YAML, "\nfindings:\n", rule + "\nfindings:\n")
     problems = [str(p) for p in validate_sources(sources_copy).problems]
     assert any("test-early-marrow-relapse can never apply" in p for p in problems), problems
 
 
 # -- the inferred graph ------------------------------------------------------------------------
+
 
 def test_the_inferred_graph_holds_only_what_is_not_asserted(engine: LocalEngine) -> None:
     count = engine.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{INFERRED_GRAPH}> {{ ?s ?p ?o }} }}")
@@ -223,15 +260,26 @@ def test_the_inferred_subsumptions_do_not_depend_on_which_equivalent_class_hermi
     asserted.add((other, RDFS.subClassOf, parent))
     for tbox, found_equal in ((asserted, set()), (Graph(), {frozenset((str(rule), str(group)))})):
         # the equivalence asserted in the ontology, or found by HermiT alone
-        graphs = [set(materialize(HermitAnswer(subclasses={(str(named), str(parent))}, equivalents=found_equal),
-                                  tbox, Graph(), "HermiT", []))
-                  for named in (rule, group)]
+        graphs = [
+            set(
+                materialize(
+                    HermitAnswer(subclasses={(str(named), str(parent))}, equivalents=found_equal),
+                    tbox,
+                    Graph(),
+                    "HermiT",
+                    [],
+                )
+            )
+            for named in (rule, group)
+        ]
         subsumptions = {t for t in graphs[0] if t[1] == RDFS.subClassOf}
         assert graphs[0] == graphs[1] and subsumptions == expected
 
 
 def test_significant_results_are_exactly_those_with_p_below_005(engine: LocalEngine) -> None:
-    rows = engine.query("SELECT ?r ?v ?q WHERE { ?r a rkg:Result ; rkg:pValue ?p . ?p rkg:value ?v OPTIONAL { ?p rkg:qualifier ?q } }")
+    rows = engine.query(
+        "SELECT ?r ?v ?q WHERE { ?r a rkg:Result ; rkg:pValue ?p . ?p rkg:value ?v OPTIONAL { ?p rkg:qualifier ?q } }"
+    )
     expected = set()
     for r in rows:
         value, qualifier = Decimal(r["v"].value), r["q"].value if r["q"] else None
@@ -243,9 +291,18 @@ def test_significant_results_are_exactly_those_with_p_below_005(engine: LocalEng
 
 def test_significant_benefit_of_blinatumomab_is_where_the_text_says(engine: LocalEngine) -> None:
     assert members(engine, "SignificantBenefitResult") == {
-        "aall1331-bm-pm-em-dfs-blin", "aall1331-bm-pm-em-os-blin", "aall1331-ibm-dfs-blin", "aall1331-ibm-os-blin"}
+        "aall1331-bm-pm-em-dfs-blin",
+        "aall1331-bm-pm-em-os-blin",
+        "aall1331-ibm-dfs-blin",
+        "aall1331-ibm-os-blin",
+    }
     numerical = members(engine, "NonSignificantNumericalBenefit")
-    assert {"aall1331-bm-em-dfs-blin", "aall1331-bm-em-os-blin", "aall1331-lr-dfs-blin", "aall1331-lr-os-blin"} <= numerical
+    assert {
+        "aall1331-bm-em-dfs-blin",
+        "aall1331-bm-em-os-blin",
+        "aall1331-lr-dfs-blin",
+        "aall1331-lr-os-blin",
+    } <= numerical
     assert "aall1331-iem-dfs-blin" in members(engine, "ResultFavouringComparator"), "IEM DFS: 36.6% vs 38.8%"
     assert "aall1331-iem-dfs-blin" not in members(engine, "ResultFavouringIntervention")
     assert "prwcc-cns-cr" not in members(engine, "ResultFavouringIntervention"), "subgroups, not arms"
@@ -256,28 +313,42 @@ def test_evidence_on_cns_efficacy_agrees_with_the_text(engine: LocalEngine) -> N
     works = members(engine, "TherapyWithCNSEfficacyEvidence")
     fails = members(engine, "TherapyWithEvidenceAgainstCNSEfficacy")
     assert "cd19-car-t" in works, "CAR T cells are effective at clearing CNS disease"
-    assert "blinatumomab" in fails and "blinatumomab" not in works, "blinatumomab is not particularly effective in CNS disease"
+    assert "blinatumomab" in fails and "blinatumomab" not in works, (
+        "blinatumomab is not particularly effective in CNS disease"
+    )
     assert "cd19-car-t" not in fails
     assert not members(engine, "TherapyWithConflictingCNSEvidence")
     assert {"cd19-car-t", "tisagenlecleucel"} <= members(engine, "TherapyMeasuredInCNSDisease")
 
 
 def test_relapse_site_and_cns_classes_of_the_cohorts(engine: LocalEngine) -> None:
-    assert {"aall1331-ibm", "aall1331-ibm-blin", "aall1331-ibm-chemo"} <= members(engine, "IsolatedBoneMarrowRelapse")
+    assert {"aall1331-ibm", "aall1331-ibm-blin", "aall1331-ibm-chemo"} <= members(
+        engine, "IsolatedBoneMarrowRelapse"
+    )
     assert {"aall1331-bm-em", "aall1331-bm-em-blin"} <= members(engine, "CombinedRelapse")
     bm = members(engine, "BoneMarrowRelapse")
     assert {"aall1331-ibm", "aall1331-bm-em", "aall1331-bm-pm-em"} <= bm and "aall1331-iem" not in bm
-    assert {"aall1331-iem", "aall1331-icns", "aall1331-itesticular"} <= members(engine, "IsolatedExtramedullaryRelapse")
+    assert {"aall1331-iem", "aall1331-icns", "aall1331-itesticular"} <= members(
+        engine, "IsolatedExtramedullaryRelapse"
+    )
     assert members(engine, "IsolatedCNSRelapse") == {"aall1331-icns"}
-    assert {"aall1331-icns", "aall1331-cns3", "prwcc-cns", "jacoby2022-cns"} <= members(engine, "CNSInvolvement")
-    assert "SiteIsolatedCNS" in members(engine, "CNSSite") and "SiteIsolatedCNS" not in members(engine, "MarrowSite")
+    assert {"aall1331-icns", "aall1331-cns3", "prwcc-cns", "jacoby2022-cns"} <= members(
+        engine, "CNSInvolvement"
+    )
+    assert "SiteIsolatedCNS" in members(engine, "CNSSite") and "SiteIsolatedCNS" not in members(
+        engine, "MarrowSite"
+    )
 
 
 def test_the_reasoner_finds_what_the_rules_imply_about_each_other(engine: LocalEngine) -> None:
-    ask = lambda a, rel, b: bool(engine.query(  # noqa: E731
-        f"ASK {{ GRAPH <{INFERRED_GRAPH}> {{ {{ rkg:{a} {rel} rkg:{b} }} UNION {{ rkg:{b} {rel} rkg:{a} }} }} }}"))
-    assert ask("MeetsRule-aall1331-low-risk", "owl:equivalentClass", "MeetsRule-cog-low-risk-first-relapse"), \
-        "the article's COG low-risk definition and AALL1331's stratification are the same rule"
+    ask = lambda a, rel, b: bool(
+        engine.query(
+            f"ASK {{ GRAPH <{INFERRED_GRAPH}> {{ {{ rkg:{a} {rel} rkg:{b} }} UNION {{ rkg:{b} {rel} rkg:{a} }} }} }}"
+        )
+    )
+    assert ask(
+        "MeetsRule-aall1331-low-risk", "owl:equivalentClass", "MeetsRule-cog-low-risk-first-relapse"
+    ), "the article's COG low-risk definition and AALL1331's stratification are the same rule"
     assert ask("EarlyBoneMarrowRelapse", "rdfs:subClassOf", "HighRiskFirstRelapse")
     assert ask("IsolatedCNSRelapse", "rdfs:subClassOf", "IsolatedExtramedullaryRelapse")
 
@@ -297,13 +368,18 @@ def test_the_build_manifest_records_the_reasoning(store: Path) -> None:
 
 # -- the question, over SPARQL -------------------------------------------------------------------
 
+
 def significant_subgroups(rows) -> set[str]:
-    return {row["subgroup"]["value"] if isinstance(row["subgroup"], dict) else row["subgroup"] for row in rows}
+    return {
+        row["subgroup"]["value"] if isinstance(row["subgroup"], dict) else row["subgroup"] for row in rows
+    }
 
 
 def test_which_subgroups_show_a_significant_dfs_benefit_over_sparql(client) -> None:
     query = NamedQueries().get("significant-dfs-benefit").sparql()
-    response = client.get("/sparql", params={"query": query}, headers={"Accept": "application/sparql-results+json"})
+    response = client.get(
+        "/sparql", params={"query": query}, headers={"Accept": "application/sparql-results+json"}
+    )
     assert response.status_code == 200, response.text
     rows = response.json()["results"]["bindings"]
     assert significant_subgroups(rows) == {"aall1331-bm-pm-em", "aall1331-ibm"}
@@ -314,11 +390,20 @@ def test_which_subgroups_show_a_significant_dfs_benefit_over_sparql(client) -> N
 
 
 def test_the_answer_is_inferred_not_asserted(client) -> None:
-    asserted = client.get("/sparql", headers={"Accept": "application/sparql-results+json"}, params={"query": f"""
-        ASK {{ GRAPH ?g {{ ?r a rkg:SignificantBenefitResult }} FILTER(?g != <{INFERRED_GRAPH}>) }}"""})
+    asserted = client.get(
+        "/sparql",
+        headers={"Accept": "application/sparql-results+json"},
+        params={
+            "query": f"""
+        ASK {{ GRAPH ?g {{ ?r a rkg:SignificantBenefitResult }} FILTER(?g != <{INFERRED_GRAPH}>) }}"""
+        },
+    )
     assert asserted.json()["boolean"] is False
-    named = client.get("/queries/significant-dfs-benefit", params={"endpoint": "os"},
-                       headers={"Accept": "application/sparql-results+json"})
+    named = client.get(
+        "/queries/significant-dfs-benefit",
+        params={"endpoint": "os"},
+        headers={"Accept": "application/sparql-results+json"},
+    )
     assert named.status_code == 200, named.text
     assert significant_subgroups(named.json()["results"]["bindings"]) == {"aall1331-bm-pm-em", "aall1331-ibm"}
 
@@ -332,15 +417,23 @@ def test_asserted_and_inferred_types_are_told_apart(engine: LocalEngine) -> None
 
 # -- inconsistencies ---------------------------------------------------------------------------
 
+
 def test_a_cohort_both_isolated_bm_and_isolated_em_is_reported_with_the_entities(sources_copy: Path) -> None:
     # The isolated CNS subgroup is part of the isolated EM cohort; say it had an isolated BM relapse.
-    edit(sources_copy, HOGAN, "    parent: aall1331-iem\n    site: icns\n", "    parent: aall1331-iem\n    site: isolated-bm\n")
+    edit(
+        sources_copy,
+        HOGAN,
+        "    parent: aall1331-iem\n    site: icns\n",
+        "    parent: aall1331-iem\n    site: isolated-bm\n",
+    )
     problems = [str(p) for p in validate_sources(sources_copy).problems]
     owl = [p for p in problems if "OWL inconsistency" in p]
     assert owl, problems
     assert any("cohort/aall1331-icns" in p and "cohort/aall1331-iem>" in p for p in owl), owl
     assert all(re.search(r"references/ref-11-hogan-2023\.yaml:\d+: OWL inconsistency", p) for p in owl), owl
-    assert any("rkg:SiteIsolatedBM" in p and "rkg:SiteIsolatedEM" in p for p in owl), "names the conflicting facts"
+    assert any("rkg:SiteIsolatedBM" in p and "rkg:SiteIsolatedEM" in p for p in owl), (
+        "names the conflicting facts"
+    )
 
 
 def test_a_p_value_above_one_is_an_inconsistency_with_its_entities() -> None:
@@ -363,11 +456,23 @@ def test_validate_on_the_command_line_names_the_inconsistent_entities(sources_co
     import subprocess
     import sys
 
-    edit(sources_copy, HOGAN, "    parent: aall1331-iem\n    site: icns\n", "    parent: aall1331-iem\n    site: bm-em\n")
-    done = subprocess.run([sys.executable, "-m", "graph.cli", "validate", "--sources", str(sources_copy)],
-                          capture_output=True, text=True, timeout=180)
+    edit(
+        sources_copy,
+        HOGAN,
+        "    parent: aall1331-iem\n    site: icns\n",
+        "    parent: aall1331-iem\n    site: bm-em\n",
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "graph.cli", "validate", "--sources", str(sources_copy)],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
     assert done.returncode == 1
-    assert re.search(r"ref-11-hogan-2023\.yaml:\d+: OWL inconsistency: .*aall1331-icns.*aall1331-iem", " ".join(done.stderr.split())), done.stderr
+    assert re.search(
+        r"ref-11-hogan-2023\.yaml:\d+: OWL inconsistency: .*aall1331-icns.*aall1331-iem",
+        " ".join(done.stderr.split()),
+    ), done.stderr
 
 
 def test_without_java_reasoning_fails_with_a_clear_message(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,4 +1,5 @@
 """The JSON API, entity IRIs and the export route, as programs and browsers use them."""
+
 from __future__ import annotations
 
 import csv
@@ -14,7 +15,10 @@ def test_studies_list_with_design_and_references(client) -> None:
     assert aall["phase"] == 3 and {"randomized", "phase-3"} <= set(aall["design"])
     assert aall["references"] == [9, 11] and aall["min_age_years"] == 1 and aall["max_age_years"] == 30
     assert {s["id"] for s in client.get("/api/studies", params={"design": "retrospective"}).json()} >= {
-        "tower-salvage-analysis", "aldoss-em-blinatumomab", "jacoby-cns-car-t"}
+        "tower-salvage-analysis",
+        "aldoss-em-blinatumomab",
+        "jacoby-cns-car-t",
+    }
 
 
 def test_one_study_with_its_results(client) -> None:
@@ -26,12 +30,18 @@ def test_one_study_with_its_results(client) -> None:
 
 
 def test_results_filters(client) -> None:
-    rows = client.get("/api/results", params={"study": "aall1331", "cohort": "aall1331-bm-em-blin", "endpoint": "os"}).json()
+    rows = client.get(
+        "/api/results", params={"study": "aall1331", "cohort": "aall1331-bm-em-blin", "endpoint": "os"}
+    ).json()
     assert [(r["value"], r["p_value"], r["n"]) for r in rows] == [("100", "0.14", "17")]
     by_intervention = client.get("/api/results", params={"intervention": "tisagenlecleucel"}).json()
     assert {r["result_id"] for r in by_intervention} >= {"prwcc-cns-cr", "prwcc-non-cns-em-cr"}
     assert client.get("/api/results", params={"colour": "blue"}).status_code == 400
-    for unknown in ("no-such-study", "AALL 1331", "aall1331 "):  # an unknown study, as an unknown cohort, matches nothing
+    for unknown in (
+        "no-such-study",
+        "AALL 1331",
+        "aall1331 ",
+    ):  # an unknown study, as an unknown cohort, matches nothing
         assert client.get("/api/results", params={"study": unknown}).json() == []
     assert client.get("/api/results", params={"cohort": "no-such-cohort"}).json() == []
     assert len(client.get("/api/results", params={"study": "aall1331"}).json()) == 27
@@ -40,9 +50,17 @@ def test_results_filters(client) -> None:
 def test_interventions_with_codes_and_components(client) -> None:
     items = {i["id"]: i for i in client.get("/api/interventions").json()}
     assert items["blinatumomab"]["code"] == "http://purl.obolibrary.org/obo/NCIT_C62528"
-    assert set(items["ukall-r3-reinduction"]["components"]) == {"dexamethasone", "vincristine", "pegaspargase",
-                                                                "mitoxantrone", "intrathecal-chemotherapy"}
-    assert {i["id"] for i in client.get("/api/interventions", params={"kind": "cell-therapy"}).json()} >= {"cd19-car-t", "tisagenlecleucel"}
+    assert set(items["ukall-r3-reinduction"]["components"]) == {
+        "dexamethasone",
+        "vincristine",
+        "pegaspargase",
+        "mitoxantrone",
+        "intrathecal-chemotherapy",
+    }
+    assert {i["id"] for i in client.get("/api/interventions", params={"kind": "cell-therapy"}).json()} >= {
+        "cd19-car-t",
+        "tisagenlecleucel",
+    }
 
 
 def test_references_with_what_each_is_cited_for(client) -> None:
@@ -57,7 +75,13 @@ def test_references_with_what_each_is_cited_for(client) -> None:
 
 def test_openapi_documents_the_api(client) -> None:
     schema = client.get("/openapi.json").json()
-    for path in ("/api/studies", "/api/studies/{study_id}", "/api/interventions", "/api/results", "/api/references"):
+    for path in (
+        "/api/studies",
+        "/api/studies/{study_id}",
+        "/api/interventions",
+        "/api/results",
+        "/api/references",
+    ):
         assert path in schema["paths"]
     assert client.get("/docs").status_code == 200
 
@@ -85,9 +109,18 @@ def test_entity_iris_resolve_as_html_pages_with_quotes_and_links(client) -> None
 
 
 def test_every_entity_kind_resolves(client) -> None:
-    for path in ("/id/study/tower", "/id/cohort/aall1331-lr", "/id/intervention/blinatumomab", "/id/endpoint/dfs",
-                 "/id/result/topp-salvage-hazard-ratio", "/id/finding/car-t-clears-cns", "/id/definition/iem",
-                 "/id/risk-rule/aall1331-low-risk", "/id/factor/mrd", "/id/publication/ref-16-dombret-2019"):
+    for path in (
+        "/id/study/tower",
+        "/id/cohort/aall1331-lr",
+        "/id/intervention/blinatumomab",
+        "/id/endpoint/dfs",
+        "/id/result/topp-salvage-hazard-ratio",
+        "/id/finding/car-t-clears-cns",
+        "/id/definition/iem",
+        "/id/risk-rule/aall1331-low-risk",
+        "/id/factor/mrd",
+        "/id/publication/ref-16-dombret-2019",
+    ):
         assert client.get(path, headers={"accept": "text/turtle"}).status_code == 200, path
 
 
@@ -105,8 +138,9 @@ def test_exports_download_with_media_type_and_file_name(client) -> None:
 def test_named_queries_over_http(client) -> None:
     listing = client.get("/queries").json()
     assert any(q["name"] == "cns-efficacy" for q in listing)
-    rows = client.get("/queries/arm-outcomes-by-subgroup", params={"endpoint": "os"},
-                      headers={"accept": "text/csv"}).text
+    rows = client.get(
+        "/queries/arm-outcomes-by-subgroup", params={"endpoint": "os"}, headers={"accept": "text/csv"}
+    ).text
     assert "97.1" in rows and "0.02" in rows
     assert client.get("/queries/arm-outcomes-by-subgroup", params={"nonsense": "1"}).status_code == 400
     assert client.get("/queries/no-such-question").status_code == 404
@@ -115,5 +149,11 @@ def test_named_queries_over_http(client) -> None:
 def test_front_page_says_where_everything_is(client) -> None:
     r = client.get("/")
     assert r.status_code == 200
-    for link in ('href="/sparql"', 'href="/queries"', 'href="/docs"', 'href="/export/evidence-csv"', 'href="/export/ris"'):
+    for link in (
+        'href="/sparql"',
+        'href="/queries"',
+        'href="/docs"',
+        'href="/export/evidence-csv"',
+        'href="/export/ris"',
+    ):
         assert link in r.text

@@ -1,15 +1,16 @@
 """The answer cache: keyed by build, query, dataset and format; bounded; ETag and 304 like an HTTP
 cache expects; never an answer of an earlier build after a rebuild is swapped in."""
+
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
+from swapped import COUNT, app_client, count, swap_in
 
 from api.cache import CachedAnswer, ResultCache
 from api.settings import Settings
 from graph.sparqltext import volatile
-from swapped import COUNT, app_client, count, swap_in
 
 JSON = {"accept": "application/sparql-results+json"}
 
@@ -22,7 +23,9 @@ def test_a_rebuild_is_never_answered_from_the_cache(tiny: Path) -> None:
         assert count(client.get("/sparql", params={"query": COUNT}, headers=JSON)) == 2
         assert cache.hits == 1, "the second identical request is served from the cache"
         swap_in(tiny, 3)
-        again = client.get("/sparql", params={"query": COUNT}, headers={**JSON, "if-none-match": first.headers["etag"]})
+        again = client.get(
+            "/sparql", params={"query": COUNT}, headers={**JSON, "if-none-match": first.headers["etag"]}
+        )
         assert count(again) == 3, "the new build answers, not the cached answer of the previous one"
         assert again.headers["etag"] != first.headers["etag"]
         assert count(client.post("/sparql", data={"query": COUNT}, headers=JSON)) == 3
@@ -33,19 +36,29 @@ def test_a_rebuild_is_never_answered_from_the_cache(tiny: Path) -> None:
 def test_each_format_is_its_own_entry(tiny: Path) -> None:
     with app_client(tiny) as client:
         cache = client.app.state.cache
-        formats = {"application/sparql-results+json": b'"n"', "application/sparql-results+xml": b"<sparql",
-                   "text/csv": b"n\r\n2", "text/tab-separated-values": b"?n\n2"}
+        formats = {
+            "application/sparql-results+json": b'"n"',
+            "application/sparql-results+xml": b"<sparql",
+            "text/csv": b"n\r\n2",
+            "text/tab-separated-values": b"?n\n2",
+        }
         for _ in range(2):
             for accept, marker in formats.items():
                 r = client.get("/sparql", params={"query": COUNT}, headers={"accept": accept})
                 assert r.status_code == 200 and r.headers["content-type"].startswith(accept)
                 assert marker in r.content, (accept, r.content)
         assert len(cache) == 4 and cache.hits == 4
-        etags = {client.get("/sparql", params={"query": COUNT}, headers={"accept": a}).headers["etag"] for a in formats}
+        etags = {
+            client.get("/sparql", params={"query": COUNT}, headers={"accept": a}).headers["etag"]
+            for a in formats
+        }
         assert len(etags) == 4
         # An alias media type is a different representation (another Content-Type), so another entry and ETag.
         alias = client.get("/sparql", params={"query": COUNT}, headers={"accept": "application/json"})
-        assert alias.headers["content-type"].startswith("application/json") and alias.headers["etag"] not in etags
+        assert (
+            alias.headers["content-type"].startswith("application/json")
+            and alias.headers["etag"] not in etags
+        )
 
 
 def test_etag_and_if_none_match(tiny: Path) -> None:
@@ -55,16 +68,29 @@ def test_etag_and_if_none_match(tiny: Path) -> None:
         assert etag.startswith('"') and etag.endswith('"')
         assert r.headers["cache-control"] == "no-cache" and "Accept" in r.headers["vary"]
         for header in (etag, f"W/{etag}", f'"other", {etag}', "*"):
-            not_modified = client.get("/sparql", params={"query": COUNT}, headers={**JSON, "if-none-match": header})
+            not_modified = client.get(
+                "/sparql", params={"query": COUNT}, headers={**JSON, "if-none-match": header}
+            )
             assert not_modified.status_code == 304, header
             assert not_modified.content == b"" and not_modified.headers["etag"] == etag
-        assert client.get("/sparql", params={"query": COUNT}, headers={**JSON, "if-none-match": '"other"'}).status_code == 200
+        assert (
+            client.get(
+                "/sparql", params={"query": COUNT}, headers={**JSON, "if-none-match": '"other"'}
+            ).status_code
+            == 200
+        )
         # The same answer in XML is another representation: the JSON ETag does not validate it.
-        xml = client.get("/sparql", params={"query": COUNT},
-                         headers={"accept": "application/sparql-results+xml", "if-none-match": etag})
+        xml = client.get(
+            "/sparql",
+            params={"query": COUNT},
+            headers={"accept": "application/sparql-results+xml", "if-none-match": etag},
+        )
         assert xml.status_code == 200
         # A POST is not a conditional GET.
-        assert client.post("/sparql", data={"query": COUNT}, headers={**JSON, "if-none-match": etag}).status_code == 200
+        assert (
+            client.post("/sparql", data={"query": COUNT}, headers={**JSON, "if-none-match": etag}).status_code
+            == 200
+        )
 
 
 def test_max_age_is_configurable(tiny: Path) -> None:
@@ -74,10 +100,16 @@ def test_max_age_is_configurable(tiny: Path) -> None:
 
 def test_volatile_queries_are_not_cached(tiny: Path) -> None:
     query = "SELECT (STRUUID() AS ?id) WHERE {}"
-    assert volatile(query) and volatile("SELECT (rand () AS ?r) {}") and not volatile('SELECT ?x { ?x ?p "NOW()" }')
+    assert (
+        volatile(query)
+        and volatile("SELECT (rand () AS ?r) {}")
+        and not volatile('SELECT ?x { ?x ?p "NOW()" }')
+    )
     with app_client(tiny) as client:
-        ids = {client.get("/sparql", params={"query": query}).json()["results"]["bindings"][0]["id"]["value"]
-               for _ in range(3)}
+        ids = {
+            client.get("/sparql", params={"query": query}).json()["results"]["bindings"][0]["id"]["value"]
+            for _ in range(3)
+        }
         assert len(ids) == 3 and len(client.app.state.cache) == 0
 
 

@@ -1,4 +1,5 @@
 """Sources → RDF → SPARQL gives back every number as curated, with its verbatim quote."""
+
 from __future__ import annotations
 
 import csv
@@ -68,7 +69,9 @@ def test_cohorts_csv_has_every_cohort_with_its_n(engine: LocalEngine) -> None:
     assert sizes["aall1331-lr"] == "255"
     assert (sizes["aall1331-lr-blin"], sizes["aall1331-lr-chemo"]) == ("127", "128")
     assert (sizes["aall1331-ibm-blin"], sizes["aall1331-ibm-chemo"]) == ("70", "72")
-    assert sizes["aldoss2022-all"] == "132" and sizes["prwcc-all"] == "184" and sizes["jacoby2022-cns"] == "55"
+    assert (
+        sizes["aldoss2022-all"] == "132" and sizes["prwcc-all"] == "184" and sizes["jacoby2022-cns"] == "55"
+    )
     assert sizes["tower-first-salvage"] == "104" and sizes["tower-later-salvage"] == "167"
     parents = {r["cohort_id"]: r["parent"] for r in rows}
     assert parents["aall1331-ibm"] == "aall1331-bm-pm-em" and parents["aall1331-ibm-blin"] == "aall1331-ibm"

@@ -3,10 +3,11 @@
 Each test takes the graph built from the curated sources (which conforms), breaks one thing in
 it, and expects the shapes to name the broken node and the rule.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
-from typing import Callable
 
 import pytest
 from rdflib import Dataset, Graph, Literal, URIRef
@@ -74,35 +75,73 @@ RULES = {
     "a result with two quotes": (add(RESULT, RKG.quote, Literal("another clause")), "one quote"),
     "a result without statistic type": (drop(RESULT, RKG.statisticType), "exactly one statistic type"),
     "a result without endpoint": (drop(RESULT, RKG.endpoint), "exactly one endpoint"),
-    "a result with two values": (add(RESULT, RKG.value, Literal(Decimal("1.5"))), "at most one decimal value"),
+    "a result with two values": (
+        add(RESULT, RKG.value, Literal(Decimal("1.5"))),
+        "at most one decimal value",
+    ),
     "a result with a text value": (set_(RESULT, RKG.value, Literal("high")), "decimal value"),
-    "a result with an unknown qualifier": (set_(RESULT, RKG.qualifier, Literal("roughly")), "qualifier is one of"),
-    "a result with neither value nor p-value": (lambda g: (g.remove((RESULT, RKG.value, None)), g.remove((RESULT, RKG.pValue, None))),
-                                                "a value or a p-value"),
-    "a p-value above 1": (set_(URIRef(f"{RESULT}/p-value"), RKG.value, Literal(Decimal("1.2"))), "between 0 and 1"),
-    "a confidence interval upside down": (set_(ID["result/tower-later-salvage-median-os/ci"], RKG.low, Literal(Decimal("9.9"))),
-                                          "not above its high bound"),
-    "a confidence level of 95 instead of 0.95": (set_(ID["result/tower-later-salvage-median-os/ci"], RKG.level, Literal(Decimal("95"))),
-                                                 "fraction between 0 and 1"),
-    "a range without qualifier range": (set_(ID["result/aall1331-follow-up-iqr"], RKG.qualifier, Literal("about")), "qualifier 'range'"),
+    "a result with an unknown qualifier": (
+        set_(RESULT, RKG.qualifier, Literal("roughly")),
+        "qualifier is one of",
+    ),
+    "a result with neither value nor p-value": (
+        lambda g: (g.remove((RESULT, RKG.value, None)), g.remove((RESULT, RKG.pValue, None))),
+        "a value or a p-value",
+    ),
+    "a p-value above 1": (
+        set_(URIRef(f"{RESULT}/p-value"), RKG.value, Literal(Decimal("1.2"))),
+        "between 0 and 1",
+    ),
+    "a confidence interval upside down": (
+        set_(ID["result/tower-later-salvage-median-os/ci"], RKG.low, Literal(Decimal("9.9"))),
+        "not above its high bound",
+    ),
+    "a confidence level of 95 instead of 0.95": (
+        set_(ID["result/tower-later-salvage-median-os/ci"], RKG.level, Literal(Decimal("95"))),
+        "fraction between 0 and 1",
+    ),
+    "a range without qualifier range": (
+        set_(ID["result/aall1331-follow-up-iqr"], RKG.qualifier, Literal("about")),
+        "qualifier 'range'",
+    ),
     "a result about two studies": (add(RESULT, RKG.aboutStudy, ID["study/tower"]), "at most one study"),
     "a cohort in no study": (drop(COHORT, RKG.inStudy), "exactly one study"),
     "a negative cohort size": (set_(COHORT, RKG.sampleSize, Literal(-3)), "non-negative integer"),
     "a cohort with two parents": (add(COHORT, RKG.partOf, ID["cohort/aall1331-iem"]), "at most one parent"),
     "a study phase of 7": (set_(STUDY, RKG.phase, Literal(7)), "integer from 1 to 4"),
-    "a minimum age above the maximum": (set_(STUDY, RKG.minAgeYears, Literal(Decimal("40"), datatype=XSD.decimal)), "not above the maximum age"),
+    "a minimum age above the maximum": (
+        set_(STUDY, RKG.minAgeYears, Literal(Decimal("40"), datatype=XSD.decimal)),
+        "not above the maximum age",
+    ),
     "a design that is not a design feature": (add(STUDY, RKG.design, RKG.LowRisk), "design features"),
-    "a publication without title": (drop(PUBLICATION, URIRef("http://purl.org/dc/terms/title")), "exactly one title"),
+    "a publication without title": (
+        drop(PUBLICATION, URIRef("http://purl.org/dc/terms/title")),
+        "exactly one title",
+    ),
     "a reference number of 0": (set_(PUBLICATION, RKG.referenceNumber, Literal(0)), "positive integer"),
-    "a malformed DOI": (add(ID["publication/murphy-aldoss-2024"], URIRef("http://purl.org/ontology/bibo/doi"), Literal("doi:tp-23-521")),
-                        "10.NNNN/suffix"),
+    "a malformed DOI": (
+        add(
+            ID["publication/murphy-aldoss-2024"],
+            URIRef("http://purl.org/ontology/bibo/doi"),
+            Literal("doi:tp-23-521"),
+        ),
+        "10.NNNN/suffix",
+    ),
     "a finding without direction": (drop(FINDING, RKG.direction), "exactly one direction"),
     "a risk rule without conditions": (drop(RULE, RKG.anyOf), "at least one set of conditions"),
-    "a condition on no factor": (drop(URIRef(f"{RULE}/any-of-1/condition-2"), RKG.factor), "exactly one prognostic factor"),
-    "a citation of something outside the graph": (lambda g: g.set((ID["citation/murphy-aldoss-2024-1-11"], CITO.hasCitedEntity,
-                                                                     URIRef("urn:nowhere"))), "cites exactly one publication"),
+    "a condition on no factor": (
+        drop(URIRef(f"{RULE}/any-of-1/condition-2"), RKG.factor),
+        "exactly one prognostic factor",
+    ),
+    "a citation of something outside the graph": (
+        lambda g: g.set((ID["citation/murphy-aldoss-2024-1-11"], CITO.hasCitedEntity, URIRef("urn:nowhere"))),
+        "cites exactly one publication",
+    ),
     "an entity with two labels": (add(STUDY, RDFS.label, Literal("another name")), "exactly one rdfs:label"),
-    "an annotation without target": (lambda g: g.remove((URIRef(f"{RESULT}#quote"), OA.hasTarget, None)), "targets at least one span"),
+    "an annotation without target": (
+        lambda g: g.remove((URIRef(f"{RESULT}#quote"), OA.hasTarget, None)),
+        "targets at least one span",
+    ),
 }
 
 

@@ -1,5 +1,6 @@
 """A newcomer opens /sparql in a real browser, runs the cns-efficacy tab and sees CAR T cells
 "for" and blinatumomab "against", each with its quote — with no request to any other host."""
+
 from __future__ import annotations
 
 from urllib.parse import urlparse
@@ -9,7 +10,14 @@ def test_cns_efficacy_tab_runs_in_the_editor(browser, server: str, artifacts) ->
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     foreign: list[str] = []
     errors: list[str] = []
-    page.on("request", lambda r: foreign.append(r.url) if urlparse(r.url).hostname not in ("127.0.0.1", None) and not r.url.startswith("data:") else None)
+    page.on(
+        "request",
+        lambda r: (
+            foreign.append(r.url)
+            if urlparse(r.url).hostname not in ("127.0.0.1", None) and not r.url.startswith("data:")
+            else None
+        ),
+    )
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto(f"{server}/sparql?tab=cns-efficacy", wait_until="networkidle")
     page.wait_for_selector(".yasr table, .yasr .dataTable", timeout=30000)

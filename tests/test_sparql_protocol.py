@@ -1,6 +1,7 @@
 """The SPARQL 1.1 Protocol, as the W3C protocol test suite (w3c/rdf-tests, sparql11/protocol)
 names its behaviours, for a read-only service; plus content negotiation and the refusals that
 make the endpoint safe to expose."""
+
 from __future__ import annotations
 
 import concurrent.futures
@@ -33,6 +34,7 @@ def boolean(response: httpx.Response) -> bool:
 
 # --- query operations -------------------------------------------------------------------------
 
+
 def test_query_via_get(client) -> None:
     assert boolean(client.get("/sparql", params={"query": "ASK {}"})) is True
 
@@ -56,7 +58,11 @@ def test_query_via_direct_post(client) -> None:
 
 def test_get_with_protocol_default_graphs(client) -> None:
     query = f"ASK {{ {S11} a ?type . {S27} a ?type }}"
-    assert boolean(client.get("/sparql", params=[("query", query), ("default-graph-uri", G11), ("default-graph-uri", G27)]))
+    assert boolean(
+        client.get(
+            "/sparql", params=[("query", query), ("default-graph-uri", G11), ("default-graph-uri", G27)]
+        )
+    )
     assert not boolean(client.get("/sparql", params=[("query", query), ("default-graph-uri", G11)]))
 
 
@@ -68,8 +74,12 @@ def test_post_with_protocol_default_graphs(client) -> None:
 
 def test_post_and_get_with_protocol_named_graphs(client) -> None:
     query = f"ASK {{ GRAPH ?g1 {{ {S11} a ?type }} GRAPH ?g2 {{ {S27} a ?type }} }}"
-    assert boolean(client.post(f"/sparql?named-graph-uri={G11}&named-graph-uri={G27}", content=query, headers=DIRECT))
-    assert boolean(client.get("/sparql", params=[("query", query), ("named-graph-uri", G11), ("named-graph-uri", G27)]))
+    assert boolean(
+        client.post(f"/sparql?named-graph-uri={G11}&named-graph-uri={G27}", content=query, headers=DIRECT)
+    )
+    assert boolean(
+        client.get("/sparql", params=[("query", query), ("named-graph-uri", G11), ("named-graph-uri", G27)])
+    )
     assert not boolean(client.get("/sparql", params=[("query", query), ("named-graph-uri", G11)]))
 
 
@@ -95,12 +105,21 @@ def test_default_graph_is_the_union_of_named_graphs(client) -> None:
 SELECT = "SELECT ?n WHERE { id:cohort\\/aall1331-lr rkg:sampleSize ?n }"
 
 
-@pytest.mark.parametrize("accept, check", [
-    ("application/sparql-results+json", lambda r: r.json()["results"]["bindings"][0]["n"]["value"] == "255"),
-    ("application/sparql-results+xml", lambda r: "255" in "".join(ET.fromstring(r.content).itertext())),
-    ("text/csv", lambda r: list(csv.reader(io.StringIO(r.text))) == [["n"], ["255"]]),
-    ("text/tab-separated-values", lambda r: r.text.splitlines()[0] == "?n" and "255" in r.text.splitlines()[1]),
-])
+@pytest.mark.parametrize(
+    "accept, check",
+    [
+        (
+            "application/sparql-results+json",
+            lambda r: r.json()["results"]["bindings"][0]["n"]["value"] == "255",
+        ),
+        ("application/sparql-results+xml", lambda r: "255" in "".join(ET.fromstring(r.content).itertext())),
+        ("text/csv", lambda r: list(csv.reader(io.StringIO(r.text))) == [["n"], ["255"]]),
+        (
+            "text/tab-separated-values",
+            lambda r: r.text.splitlines()[0] == "?n" and "255" in r.text.splitlines()[1],
+        ),
+    ],
+)
 def test_select_content_types(client, accept: str, check) -> None:
     response = client.get("/sparql", params={"query": SELECT}, headers={"accept": accept})
     assert response.status_code == 200 and response.headers["content-type"].startswith(accept)
@@ -108,15 +127,29 @@ def test_select_content_types(client, accept: str, check) -> None:
 
 
 def test_ask_content_types(client) -> None:
-    r = client.get("/sparql", params={"query": "ASK {}"}, headers={"accept": "application/sparql-results+xml"})
+    r = client.get(
+        "/sparql", params={"query": "ASK {}"}, headers={"accept": "application/sparql-results+xml"}
+    )
     assert r.headers["content-type"].startswith("application/sparql-results+xml") and b"true" in r.content
 
 
-@pytest.mark.parametrize("form", ["CONSTRUCT { ?s ?p ?o } WHERE { BIND(id:study\\/aall1331 AS ?s) ?s ?p ?o }",
-                                  "DESCRIBE id:study\\/aall1331"])
-@pytest.mark.parametrize("accept, fmt", [("text/turtle", "turtle"), ("application/n-triples", "nt"),
-                                         ("application/ld+json", "json-ld"), ("application/rdf+xml", "xml"),
-                                         ("application/trig", "trig")])
+@pytest.mark.parametrize(
+    "form",
+    [
+        "CONSTRUCT { ?s ?p ?o } WHERE { BIND(id:study\\/aall1331 AS ?s) ?s ?p ?o }",
+        "DESCRIBE id:study\\/aall1331",
+    ],
+)
+@pytest.mark.parametrize(
+    "accept, fmt",
+    [
+        ("text/turtle", "turtle"),
+        ("application/n-triples", "nt"),
+        ("application/ld+json", "json-ld"),
+        ("application/rdf+xml", "xml"),
+        ("application/trig", "trig"),
+    ],
+)
 def test_graph_content_types(client, form: str, accept: str, fmt: str) -> None:
     response = client.get("/sparql", params={"query": form}, headers={"accept": accept})
     assert response.status_code == 200, response.text
@@ -124,6 +157,7 @@ def test_graph_content_types(client, form: str, accept: str, fmt: str) -> None:
     g = Graph()
     if fmt == "trig":
         from rdflib import Dataset
+
         g = Dataset()
     g.parse(data=response.content, format=fmt)
     assert len(g) > 5
@@ -164,11 +198,16 @@ def test_browsers_get_the_query_editor_with_named_query_tabs(client) -> None:
 
 
 def test_editor_assets_are_served_locally(client) -> None:
-    for path in ("/static/vendor/yasgui/yasgui.min.js", "/static/vendor/yasgui/yasgui.min.css", "/static/sparql-editor.js"):
+    for path in (
+        "/static/vendor/yasgui/yasgui.min.js",
+        "/static/vendor/yasgui/yasgui.min.css",
+        "/static/sparql-editor.js",
+    ):
         assert client.get(path).status_code == 200, f"{path}: run `make vendor`"
 
 
 # --- protocol errors --------------------------------------------------------------------------
+
 
 def test_bad_query_method(client) -> None:
     assert client.put("/sparql", content="ASK {}", headers=DIRECT).status_code == 405
@@ -192,8 +231,11 @@ def test_bad_query_missing_direct_type(client) -> None:
 
 
 def test_bad_query_non_utf8(client) -> None:
-    r = client.post("/sparql", content="ASK { FILTER(\"café\" = \"café\") }".encode("iso-8859-1"),
-                    headers={"content-type": "application/sparql-query; charset=iso-8859-1"})
+    r = client.post(
+        "/sparql",
+        content='ASK { FILTER("café" = "café") }'.encode("iso-8859-1"),
+        headers={"content-type": "application/sparql-query; charset=iso-8859-1"},
+    )
     assert r.status_code == 400 and "UTF-8" in r.text
 
 
@@ -203,24 +245,39 @@ def test_bad_query_syntax_gives_the_parser_message_and_position(client) -> None:
     assert "error at 1:" in r.text
 
 
-@pytest.mark.parametrize("update", ["INSERT DATA { <urn:a> <urn:b> <urn:c> }", "DELETE WHERE { ?s ?p ?o }",
-                                    "LOAD <http://example.org/data.ttl>", "CLEAR ALL", "DROP GRAPH <urn:g>",
-                                    "PREFIX x: <urn:x> INSERT { ?s x:p 1 } WHERE { ?s ?p ?o }"])
+@pytest.mark.parametrize(
+    "update",
+    [
+        "INSERT DATA { <urn:a> <urn:b> <urn:c> }",
+        "DELETE WHERE { ?s ?p ?o }",
+        "LOAD <http://example.org/data.ttl>",
+        "CLEAR ALL",
+        "DROP GRAPH <urn:g>",
+        "PREFIX x: <urn:x> INSERT { ?s x:p 1 } WHERE { ?s ?p ?o }",
+    ],
+)
 def test_updates_are_refused(client, update: str) -> None:
-    for response in (client.get("/sparql", params={"query": update}),
-                     client.post("/sparql", data={"update": update}),
-                     client.post("/sparql", content=update, headers={"content-type": "application/sparql-update"})):
+    for response in (
+        client.get("/sparql", params={"query": update}),
+        client.post("/sparql", data={"update": update}),
+        client.post("/sparql", content=update, headers={"content-type": "application/sparql-update"}),
+    ):
         assert response.status_code == 400, response.text
         assert "read-only" in response.text
 
 
 def test_service_is_refused_and_no_request_leaves(client) -> None:
-    r = client.get("/sparql", params={"query": "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }"})
+    r = client.get(
+        "/sparql", params={"query": "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }"}
+    )
     assert r.status_code == 400 and "SERVICE" in r.text
 
 
 def test_keywords_inside_strings_are_not_refused(client) -> None:
-    r = client.get("/sparql", params={"query": 'SELECT ?q WHERE { ?x rkg:quote ?q FILTER(CONTAINS(?q, "SERVICE INSERT DATA")) }'})
+    r = client.get(
+        "/sparql",
+        params={"query": 'SELECT ?q WHERE { ?x rkg:quote ?q FILTER(CONTAINS(?q, "SERVICE INSERT DATA")) }'},
+    )
     assert r.status_code == 200
 
 
@@ -235,7 +292,9 @@ def test_a_body_longer_than_any_acceptable_query_is_refused_unread(client, heade
     r = client.post("/sparql", content=b"query=" + b"%20" * 200_000, headers=headers)
     assert r.status_code == 413 and "600006 bytes long" in r.text and "20000 characters" in r.text
     encoded = "query=" + "ASK+%7B%7D" + "%E2%89%A5" * 19_000  # 19,003 characters, 171,016 bytes
-    assert client.post("/sparql", content=encoded, headers=FORM).status_code == 400  # read, parsed, then refused by the parser
+    assert (
+        client.post("/sparql", content=encoded, headers=FORM).status_code == 400
+    )  # read, parsed, then refused by the parser
 
 
 def test_query_forms_are_remembered_in_bounded_memory() -> None:
@@ -284,12 +343,24 @@ def test_large_answers_are_capped_and_say_so(store) -> None:
         assert r.status_code == 200
         assert len(r.json()["results"]["bindings"]) == 5
         assert r.headers["x-relapsekg-capped"] == "5" and r.json()["relapsekg"]["capped"] is True
-        csv_rows = httpx.get(f"{url}/sparql", params={"query": query}, headers={"accept": "text/csv"}, timeout=30).text.splitlines()
+        csv_rows = httpx.get(
+            f"{url}/sparql", params={"query": query}, headers={"accept": "text/csv"}, timeout=30
+        ).text.splitlines()
         assert len(csv_rows) == 6
-        small = httpx.get(f"{url}/sparql", params={"query": "SELECT ?s WHERE { ?s ?p ?o } LIMIT 3"}, timeout=30)
+        small = httpx.get(
+            f"{url}/sparql", params={"query": "SELECT ?s WHERE { ?s ?p ?o } LIMIT 3"}, timeout=30
+        )
         assert "x-relapsekg-capped" not in small.headers
-        turtle = httpx.get(f"{url}/sparql", params={"query": "CONSTRUCT WHERE { ?s ?p ?o }"}, headers={"accept": "text/turtle"}, timeout=30)
-        assert len(Graph().parse(data=turtle.content, format="turtle")) == 5 and turtle.headers["x-relapsekg-capped"] == "5"
+        turtle = httpx.get(
+            f"{url}/sparql",
+            params={"query": "CONSTRUCT WHERE { ?s ?p ?o }"},
+            headers={"accept": "text/turtle"},
+            timeout=30,
+        )
+        assert (
+            len(Graph().parse(data=turtle.content, format="turtle")) == 5
+            and turtle.headers["x-relapsekg-capped"] == "5"
+        )
     finally:
         proc.terminate()
         proc.wait(timeout=10)
@@ -300,18 +371,25 @@ def test_sparqlwrapper_and_rdflib_sparqlstore_speak_to_the_endpoint(server: str)
     from SPARQLWrapper import JSON, SPARQLWrapper
 
     wrapper = SPARQLWrapper(f"{server}/sparql")
-    wrapper.setQuery("PREFIX rkg: <https://w3id.org/relapsekg/ontology#> SELECT (COUNT(?r) AS ?n) WHERE { ?r a rkg:Result }")
+    wrapper.setQuery(
+        "PREFIX rkg: <https://w3id.org/relapsekg/ontology#> SELECT (COUNT(?r) AS ?n) WHERE { ?r a rkg:Result }"
+    )
     wrapper.setReturnFormat(JSON)
     n = int(wrapper.query().convert()["results"]["bindings"][0]["n"]["value"])
     assert n >= 45
     graph = Graph(store=SPARQLStore(f"{server}/sparql"))
-    rows = list(graph.query("SELECT ?n WHERE { <https://w3id.org/relapsekg/id/cohort/aall1331-lr> "
-                            "<https://w3id.org/relapsekg/ontology#sampleSize> ?n }"))
+    rows = list(
+        graph.query(
+            "SELECT ?n WHERE { <https://w3id.org/relapsekg/id/cohort/aall1331-lr> "
+            "<https://w3id.org/relapsekg/ontology#sampleSize> ?n }"
+        )
+    )
     assert int(rows[0][0]) == 255
     assert json.loads(httpx.get(f"{server}/queries", timeout=10).text)
 
 
 # --- the short way in -------------------------------------------------------------------------
+
 
 def test_query_requests_answer_on_the_short_way_exactly_as_through_the_routes(store) -> None:
     """api/fastpath.py sends query requests past FastAPI's routing: the same requests to an
@@ -334,7 +412,11 @@ def test_query_requests_answer_on_the_short_way_exactly_as_through_the_routes(st
         ("GET", "/sparql", {"params": {"query": "SELECT ?x WHERE { ?x ?y }"}}),
         ("GET", "/sparql", {"params": {"query": "ASK {}"}, "headers": {"accept": "image/png"}}),
         ("GET", "/queries/adverse-events", {}),
-        ("GET", "/queries/evidence-table", {"params": {"study": "aall1331"}, "headers": {"accept": "text/csv"}}),
+        (
+            "GET",
+            "/queries/evidence-table",
+            {"params": {"study": "aall1331"}, "headers": {"accept": "text/csv"}},
+        ),
         ("GET", "/queries/evidence-table", {"params": {"study": "not an id"}}),
         ("GET", "/queries/no-such-question", {}),
         ("GET", "/queries/studies", {"params": {"nonsense": "1"}}),

@@ -3,12 +3,15 @@
 Answers are compared as the Virtuoso integration test compares them (tests/answers.py): rows that
 tie on every ORDER BY key, and values inside a GROUP_CONCAT, come in the store's own order, which
 SPARQL leaves open and which differs between Oxigraph's disk and memory stores."""
+
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
+from answers import assert_same_answer
 from fastapi.testclient import TestClient
+from swapped import COUNT, app_client, count, run, swap_in, triples
 from typer.testing import CliRunner
 
 from api.app import create_app
@@ -19,9 +22,6 @@ from graph.cli import app
 from graph.commands import load_all
 from graph.engine import LocalEngine
 from graph.named import NamedQueries
-
-from answers import assert_same_answer
-from swapped import COUNT, app_client, count, run, swap_in, triples
 
 QUERIES = NamedQueries().all()
 
@@ -36,17 +36,21 @@ def copied(store: Path) -> LocalEngine:
 
 @pytest.mark.parametrize("name", sorted(QUERIES))
 def test_the_in_memory_copy_answers_every_named_query_as_the_disk_store_does(
-        engine: LocalEngine, copied: LocalEngine, name: str) -> None:
+    engine: LocalEngine, copied: LocalEngine, name: str
+) -> None:
     sparql = QUERIES[name].sparql()
     assert_same_answer(sparql, engine.query(sparql), copied.query(sparql), ("on disk", "in memory"))
     assert copied.serving_from() == "memory" and engine.serving_from() == "disk"
 
 
 def test_bibliography_lists_each_records_keywords_alphabetically_from_either_store(
-        engine: LocalEngine, copied: LocalEngine) -> None:
+    engine: LocalEngine, copied: LocalEngine
+) -> None:
     sparql = QUERIES["bibliography"].sparql()
     for source in (engine, copied):
-        keywords = [row["keywords"].value.split("|") for row in source.query(sparql) if row["keywords"] is not None]
+        keywords = [
+            row["keywords"].value.split("|") for row in source.query(sparql) if row["keywords"] is not None
+        ]
         assert keywords and all(k == sorted(k) for k in keywords)
         assert ["Acute lymphoblastic leukemia (ALL)", "blinatumomab", "first relapse"] in keywords
 
@@ -79,7 +83,9 @@ def test_the_pool_answers_from_memory_unless_told_to_read_the_disk_store(tmp_pat
 
 
 @pytest.mark.parametrize("value, expected", [("0", False), ("off", False), ("1", True), ("yes", True)])
-def test_relapsekg_in_memory_turns_the_copy_on_or_off(monkeypatch: pytest.MonkeyPatch, value: str, expected: bool) -> None:
+def test_relapsekg_in_memory_turns_the_copy_on_or_off(
+    monkeypatch: pytest.MonkeyPatch, value: str, expected: bool
+) -> None:
     monkeypatch.setenv("RELAPSEKG_IN_MEMORY", value)
     assert Settings().in_memory is expected
 
@@ -109,14 +115,18 @@ def test_until_a_worker_has_the_graph_a_query_gets_503_still_loading_not_busy(tm
     assert response.headers["retry-after"]
 
 
-@pytest.mark.parametrize("variable, value, message", [
-    ("RELAPSEKG_IN_MEMORY", "maybe", "RELAPSEKG_IN_MEMORY='maybe': expected 1, on"),
-    ("RELAPSEKG_KEPT_ANSWERS", "kept", "RELAPSEKG_KEPT_ANSWERS='kept': expected 1, on"),
-    ("RELAPSEKG_QUERY_TIMEOUT", "ten", "RELAPSEKG_QUERY_TIMEOUT='ten': expected a number"),
-    ("RELAPSEKG_QUERY_WORKERS", "2.5", "RELAPSEKG_QUERY_WORKERS='2.5': expected a whole number"),
-])
-def test_serve_refuses_an_unreadable_setting_naming_the_variable(tiny: Path, monkeypatch: pytest.MonkeyPatch,
-                                                                 variable: str, value: str, message: str) -> None:
+@pytest.mark.parametrize(
+    "variable, value, message",
+    [
+        ("RELAPSEKG_IN_MEMORY", "maybe", "RELAPSEKG_IN_MEMORY='maybe': expected 1, on"),
+        ("RELAPSEKG_KEPT_ANSWERS", "kept", "RELAPSEKG_KEPT_ANSWERS='kept': expected 1, on"),
+        ("RELAPSEKG_QUERY_TIMEOUT", "ten", "RELAPSEKG_QUERY_TIMEOUT='ten': expected a number"),
+        ("RELAPSEKG_QUERY_WORKERS", "2.5", "RELAPSEKG_QUERY_WORKERS='2.5': expected a whole number"),
+    ],
+)
+def test_serve_refuses_an_unreadable_setting_naming_the_variable(
+    tiny: Path, monkeypatch: pytest.MonkeyPatch, variable: str, value: str, message: str
+) -> None:
     load_all()  # registers `serve`
     monkeypatch.setenv(variable, value)
     result = CliRunner().invoke(app, ["serve", "--store", str(tiny), "--port", "1"])
@@ -131,7 +141,9 @@ def test_a_build_keeps_its_quads_beside_the_database_and_the_copy_loads_them(tmp
     # Same number of quads, other quads: the copy must come from the file, not from the database.
     build.nquads.write_text("".join(f"<urn:x{i}> <urn:p> <urn:y{i}> .\n" for i in range(3)))
     engine = LocalEngine(root, in_memory=True)
-    assert {str(r["s"]) for r in engine.query("SELECT ?s WHERE { ?s ?p ?o }")} == {f"<urn:x{i}>" for i in range(3)}
+    assert {str(r["s"]) for r in engine.query("SELECT ?s WHERE { ?s ?p ?o }")} == {
+        f"<urn:x{i}>" for i in range(3)
+    }
 
 
 @pytest.mark.parametrize("damage", ["missing", "short"])
@@ -144,7 +156,9 @@ def test_without_a_whole_quads_file_the_copy_is_read_from_the_database(tmp_path:
     else:
         build.nquads.write_text("<urn:x0> <urn:p> <urn:y0> .\n")
     engine = LocalEngine(root, in_memory=True)
-    assert {str(r["s"]) for r in engine.query("SELECT ?s WHERE { ?s ?p ?o }")} == {f"<urn:s{i}>" for i in range(3)}
+    assert {str(r["s"]) for r in engine.query("SELECT ?s WHERE { ?s ?p ?o }")} == {
+        f"<urn:s{i}>" for i in range(3)
+    }
 
 
 def test_the_curated_build_keeps_every_quad_it_loaded(store: Path) -> None:

@@ -6,6 +6,7 @@ deterministic, grows with --studies, and every named query runs on it. Scale mod
 graph to Oxigraph's bulk loader, SHACL on a sample) must build exactly the graph the full mode
 builds. Corpora here are a few studies, so the whole file runs in about half a minute.
 """
+
 from __future__ import annotations
 
 import json
@@ -24,11 +25,15 @@ COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
 
 
 def files_of(directory: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(directory)): p.read_bytes() for p in sorted(directory.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(directory)): p.read_bytes() for p in sorted(directory.rglob("*")) if p.is_file()
+    }
 
 
 def relapsekg(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "graph.cli", *args], capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "graph.cli", *args], capture_output=True, text=True, timeout=300
+    )
 
 
 def quads(store: Path) -> int:
@@ -59,8 +64,10 @@ def test_the_same_seed_writes_byte_identical_files(tmp_path: Path) -> None:
 
 
 def test_a_larger_corpus_extends_a_smaller_one(tmp_path: Path) -> None:
-    small, large = files_of(generate(tmp_path / "s", studies=2, seed=3).directory), \
-        files_of(generate(tmp_path / "l", studies=5, seed=3).directory)
+    small, large = (
+        files_of(generate(tmp_path / "s", studies=2, seed=3).directory),
+        files_of(generate(tmp_path / "l", studies=5, seed=3).directory),
+    )
     reports = [name for name in small if name.startswith("references/")]
     assert len(reports) == 2 and all(small[name] == large[name] for name in reports)
     assert len([name for name in large if name.startswith("references/")]) == 5
@@ -89,10 +96,15 @@ def test_a_broken_synthetic_file_is_reported_with_file_and_line(tmp_path: Path) 
     text = report.read_text(encoding="utf-8")
     line = next(line for line in text.splitlines() if line.strip().startswith("n: "))
     report.write_text(text.replace(line, line.replace("n: ", "n: 9"), 1), encoding="utf-8")
-    result = relapsekg("build", "--store", str(tmp_path / "store"), "--sources", str(sources), "--shacl", "sample")
+    result = relapsekg(
+        "build", "--store", str(tmp_path / "store"), "--sources", str(sources), "--shacl", "sample"
+    )
     assert result.returncode == 1
     output = " ".join(result.stderr.split())
-    assert f"{report.name}:{text.splitlines().index(line) + 1}" in output and "does not appear in its quote" in output
+    assert (
+        f"{report.name}:{text.splitlines().index(line) + 1}" in output
+        and "does not appear in its quote" in output
+    )
 
 
 def test_the_corpus_grows_with_the_number_of_studies(built: Path, tmp_path: Path) -> None:
@@ -105,7 +117,9 @@ def test_the_corpus_grows_with_the_number_of_studies(built: Path, tmp_path: Path
     assert studies_for_triples(PRESETS["10k"]) >= 1
 
 
-def test_scale_mode_builds_exactly_the_graph_of_the_full_mode(corpus: Path, built: Path, tmp_path: Path) -> None:
+def test_scale_mode_builds_exactly_the_graph_of_the_full_mode(
+    corpus: Path, built: Path, tmp_path: Path
+) -> None:
     report = build(tmp_path / "store", corpus, shacl="sample")
     assert report.ok, report.problems
     assert report.manifest["mode"] == "scale" and built.joinpath("current/manifest.json").is_file()
@@ -113,8 +127,9 @@ def test_scale_mode_builds_exactly_the_graph_of_the_full_mode(corpus: Path, buil
     assert any("OWL reasoning skipped" in note for note in report.notes)
 
     def source_quads(store: Path) -> set[str]:
-        return {str(q) for q in LocalEngine(store).store
-                if "/graph/ontology" not in str(q.graph_name)}  # the ontology's blank nodes are relabelled
+        return {
+            str(q) for q in LocalEngine(store).store if "/graph/ontology" not in str(q.graph_name)
+        }  # the ontology's blank nodes are relabelled
 
     assert source_quads(tmp_path / "store") == source_quads(built)
     assert quads(tmp_path / "store") == quads(built)
@@ -125,8 +140,11 @@ def test_every_named_query_runs_on_the_synthetic_graph(corpus: Path, built: Path
     engine = LocalEngine(built)
     answers = {}
     for name, query in NamedQueries().all().items():
-        values = {p.name: parameters[p.name] for p in query.params
-                  if p.name in parameters and p.default_value not in ("", "0", "-1")}
+        values = {
+            p.name: parameters[p.name]
+            for p in query.params
+            if p.name in parameters and p.default_value not in ("", "0", "-1")
+        }
         answers[name] = list(engine.query(query.sparql(values)))
     assert len(answers["studies"]) == 3
     assert answers["cohort-tree"] and answers["arm-outcomes-by-subgroup"] and answers["provenance"]
@@ -146,4 +164,6 @@ def test_the_command_line(tmp_path: Path) -> None:
     unrelated.mkdir()
     (unrelated / "keep.txt").write_text("mine")
     refused = relapsekg("synth", "-o", str(unrelated), "--studies", "1", "--force")
-    assert refused.returncode == 2 and (unrelated / "keep.txt").is_file(), "never deletes what synth did not write"
+    assert refused.returncode == 2 and (unrelated / "keep.txt").is_file(), (
+        "never deletes what synth did not write"
+    )

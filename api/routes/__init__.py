@@ -2,6 +2,7 @@
 
 :func:`all_routers` imports every module here, so a new page or API is a new module.
 """
+
 from __future__ import annotations
 
 import importlib

@@ -1,4 +1,5 @@
 """``/api/analytics``: the citation and evidence analytics of `relapsekg analyze`, as JSON."""
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -48,9 +49,12 @@ async def components(request: Request) -> list[dict]:
 
 
 @router.get("/paths", summary="Paths from a therapy to an outcome through results and findings")
-async def paths(request: Request, therapy: str = Query(..., alias="from", max_length=100),
-                endpoint: str = Query(..., alias="to", max_length=100),
-                max_length: int = Query(3, ge=1, le=4)) -> list[dict]:
+async def paths(
+    request: Request,
+    therapy: str = Query(..., alias="from", max_length=100),
+    endpoint: str = Query(..., alias="to", max_length=100),
+    max_length: int = Query(3, ge=1, le=4),
+) -> list[dict]:
     from graph import analytics
 
     try:

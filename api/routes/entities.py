@@ -3,6 +3,7 @@
 A browser gets a page with the entity's facts, its verbatim quotes and links to its neighbours;
 an RDF client gets Turtle, JSON-LD, N-Triples or RDF/XML by ``Accept``.
 """
+
 from __future__ import annotations
 
 import re
@@ -19,8 +20,21 @@ from ..querying import run_sparql, select_rows
 
 router = APIRouter(tags=["Entities"])
 _SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
-KINDS = ("study", "cohort", "intervention", "endpoint", "result", "finding", "definition", "risk-rule",
-         "factor", "publication", "citation", "journal", "text")
+KINDS = (
+    "study",
+    "cohort",
+    "intervention",
+    "endpoint",
+    "result",
+    "finding",
+    "definition",
+    "risk-rule",
+    "factor",
+    "publication",
+    "citation",
+    "journal",
+    "text",
+)
 
 _DESCRIBE = """
 CONSTRUCT {{ <{iri}> ?p ?o . ?x ?xp ?xo . ?in ?ip <{iri}> . }}
@@ -57,7 +71,10 @@ SELECT DISTINCT ?s ?slabel ?plabel WHERE {{
 }} ORDER BY ?plabel ?slabel LIMIT 500"""
 
 
-@router.get("/id/{kind}/{slug}", summary="An entity: HTML for browsers, Turtle / JSON-LD / N-Triples / RDF/XML by Accept")
+@router.get(
+    "/id/{kind}/{slug}",
+    summary="An entity: HTML for browsers, Turtle / JSON-LD / N-Triples / RDF/XML by Accept",
+)
 async def entity(kind: str, slug: str, request: Request) -> Response:
     if kind not in KINDS or not _SLUG.match(slug):
         raise HTTPException(404, f"no entity /id/{kind}/{slug}")
@@ -69,8 +86,18 @@ async def entity(kind: str, slug: str, request: Request) -> Response:
         facts = await select_rows(request, _FACTS.format(iri=iri))
         quotes = await select_rows(request, _QUOTES.format(iri=iri))
         incoming = await select_rows(request, _INCOMING.format(iri=iri))
-        label = next((f["olabel"] for f in facts if f["p"].endswith("#label") and f.get("olabel")), None) \
-            or next((f["o"] for f in facts if f["p"].endswith("#label")), slug)
-        return render_page(request, "entity.html", title=label, iri=iri, kind=kind, facts=facts,
-                           quotes=quotes, incoming=incoming, in_graph_view=kind in ENTITY_PATHS)
+        label = next(
+            (f["olabel"] for f in facts if f["p"].endswith("#label") and f.get("olabel")), None
+        ) or next((f["o"] for f in facts if f["p"].endswith("#label")), slug)
+        return render_page(
+            request,
+            "entity.html",
+            title=label,
+            iri=iri,
+            kind=kind,
+            facts=facts,
+            quotes=quotes,
+            incoming=incoming,
+            in_graph_view=kind in ENTITY_PATHS,
+        )
     return await run_sparql(request, _DESCRIBE.format(iri=iri), accept)

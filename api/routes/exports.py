@@ -1,4 +1,5 @@
 """``/export/{format}``: every export format, with its media type and a download file name."""
+
 from __future__ import annotations
 
 from fastapi import APIRouter, HTTPException, Request
@@ -13,8 +14,18 @@ router = APIRouter(tags=["Exports"])
 
 @router.get("/export", summary="The export formats")
 async def list_exports() -> JSONResponse:
-    return JSONResponse([{"format": e.name, "media_type": e.media_type, "filename": e.filename,
-                          "description": e.description, "href": f"/export/{e.name}"} for e in all_exports().values()])
+    return JSONResponse(
+        [
+            {
+                "format": e.name,
+                "media_type": e.media_type,
+                "filename": e.filename,
+                "description": e.description,
+                "href": f"/export/{e.name}",
+            }
+            for e in all_exports().values()
+        ]
+    )
 
 
 @router.get("/export/{fmt}", summary="Download an export (RIS, BibTeX, CSL-JSON, CSV tables, FHIR, RDF...)")
@@ -25,5 +36,8 @@ async def export(fmt: str, request: Request) -> Response:
         raise HTTPException(404, str(exc)) from None
     settings = request.app.state.settings
     body = await run_in_threadpool(exp.write, engine_for(settings.store, settings.endpoint))
-    return Response(body, media_type=exp.media_type,
-                    headers={"Content-Disposition": f'attachment; filename="{exp.filename}"'})
+    return Response(
+        body,
+        media_type=exp.media_type,
+        headers={"Content-Disposition": f'attachment; filename="{exp.filename}"'},
+    )

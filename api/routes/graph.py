@@ -6,10 +6,11 @@ Every query goes through the worker pool (same time budget and row cap as ``/spa
 view's payload (queries + networkx layout) is cached per graph build, since the graph is
 read-only until a rebuild swaps it.
 """
+
 from __future__ import annotations
 
 from collections import OrderedDict
-from typing import Any, Optional
+from typing import Any
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
@@ -23,22 +24,27 @@ from ..querying import select_rows
 
 router = APIRouter(tags=["Graph view"])
 RESERVED = {"focus", "depth", "question"}
-CACHE_SIZE = 32   # views per server (each a few hundred KiB for the curated graph)
+CACHE_SIZE = 32  # views per server (each a few hundred KiB for the curated graph)
 
 FocusParam = Query(None, description="draw this node's neighbourhood: an IRI, /id/KIND/ID or KIND/ID")
-DepthParam = Query(extract.DEFAULT_DEPTH, ge=0, le=extract.MAX_DEPTH, description="relations away from the focus")
-QuestionParam = Query(None, description="draw a named question's answer subgraph, e.g. cns-efficacy; "
-                                        "other query parameters are the question's parameters")
+DepthParam = Query(
+    extract.DEFAULT_DEPTH, ge=0, le=extract.MAX_DEPTH, description="relations away from the focus"
+)
+QuestionParam = Query(
+    None,
+    description="draw a named question's answer subgraph, e.g. cns-efficacy; "
+    "other query parameters are the question's parameters",
+)
 
 
-def _build_identity(request: Request) -> Optional[str]:
+def _build_identity(request: Request) -> str | None:
     """The current build (as the answer cache keys it): a rebuild changes it, so cached views
     never outlive their graph. None with an external endpoint, whose graph may change unseen."""
     settings = request.app.state.settings
     return None if settings.endpoint else current_name(settings.store) or None
 
 
-def _views(request: Request) -> "OrderedDict[tuple, dict[str, Any]]":
+def _views(request: Request) -> OrderedDict[tuple, dict[str, Any]]:
     """This app's cache of view payloads (per app: two servers in one process hold other graphs)."""
     state = request.app.state
     if not hasattr(state, "graph_views"):
@@ -57,7 +63,7 @@ async def _run(request: Request, steps):
         raise HTTPException(400, str(exc)) from None
 
 
-async def _payload(request: Request, focus: Optional[str], depth: int, question: Optional[str]) -> dict[str, Any]:
+async def _payload(request: Request, focus: str | None, depth: int, question: str | None) -> dict[str, Any]:
     params = {k: v for k, v in request.query_params.items() if k not in RESERVED}
     build = _build_identity(request)
     cache = _views(request)
@@ -80,16 +86,24 @@ async def _payload(request: Request, focus: Optional[str], depth: int, question:
 
 
 @router.get("/graph", response_class=HTMLResponse, summary="The evidence graph in the browser")
-async def graph_page(request: Request, focus: Optional[str] = FocusParam, depth: int = DepthParam,
-                     question: Optional[str] = QuestionParam) -> HTMLResponse:
+async def graph_page(
+    request: Request,
+    focus: str | None = FocusParam,
+    depth: int = DepthParam,
+    question: str | None = QuestionParam,
+) -> HTMLResponse:
     data = await _payload(request, focus, depth, question)
     html = render.page(data, data["title"], asset_url=lambda name: f"/graph/assets/{name}")
     return HTMLResponse(html, headers=SECURITY_HEADERS)
 
 
 @router.get("/graph/data", summary="What /graph draws, as JSON (vis-network nodes, edges and options)")
-async def graph_data(request: Request, focus: Optional[str] = FocusParam, depth: int = DepthParam,
-                     question: Optional[str] = QuestionParam) -> JSONResponse:
+async def graph_data(
+    request: Request,
+    focus: str | None = FocusParam,
+    depth: int = DepthParam,
+    question: str | None = QuestionParam,
+) -> JSONResponse:
     return JSONResponse(await _payload(request, focus, depth, question))
 
 
@@ -101,7 +115,9 @@ def _iri(value: str) -> str:
 
 
 @router.get("/graph/details", summary="A node's facts, verbatim quotes and the evidence about it")
-async def graph_details(request: Request, iri: str = Query(..., description="the node's IRI")) -> JSONResponse:
+async def graph_details(
+    request: Request, iri: str = Query(..., description="the node's IRI")
+) -> JSONResponse:
     node = _iri(iri)
     found = await _run(request, extract.node_details([node], {}, local_href))
     if node not in found or not found[node]["kind"]:
@@ -110,15 +126,18 @@ async def graph_details(request: Request, iri: str = Query(..., description="the
 
 
 @router.get("/graph/neighbours", summary="A node's neighbours and the relations among them, to expand a view")
-async def graph_neighbours(request: Request, iri: str = Query(..., description="the node's IRI")) -> JSONResponse:
+async def graph_neighbours(
+    request: Request, iri: str = Query(..., description="the node's IRI")
+) -> JSONResponse:
     sub = await _run(request, extract.neighbours(_iri(iri)))
     data = render.payload(extract.View(sub, mode="focus"), positions={})
     return JSONResponse({"nodes": data["nodes"], "edges": data["edges"]})
 
 
 @router.get("/graph/search", summary="Nodes whose label contains the text (case-insensitive)")
-async def graph_search(request: Request, q: str = Query(..., min_length=1, max_length=200),
-                       limit: int = Query(20, ge=1, le=100)) -> JSONResponse:
+async def graph_search(
+    request: Request, q: str = Query(..., min_length=1, max_length=200), limit: int = Query(20, ge=1, le=100)
+) -> JSONResponse:
     return JSONResponse(await _run(request, extract.search(q, limit)))
 
 
@@ -128,5 +147,8 @@ async def graph_asset(name: str) -> FileResponse:
     if name not in files:
         raise HTTPException(404, f"no asset {name}")
     media = "text/javascript" if name.endswith(".js") else "text/css"
-    return FileResponse(files[name], media_type=media, headers={"Cache-Control": "public, max-age=3600",
-                                                                "X-Content-Type-Options": "nosniff"})
+    return FileResponse(
+        files[name],
+        media_type=media,
+        headers={"Cache-Control": "public, max-age=3600", "X-Content-Type-Options": "nosniff"},
+    )

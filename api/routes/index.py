@@ -1,4 +1,5 @@
 """``/``: the front page, saying where everything is."""
+
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
@@ -25,8 +26,15 @@ SELECT ?kind (COUNT(DISTINCT ?x) AS ?n) WHERE {
 async def index(request: Request) -> HTMLResponse:
     counts = {r["kind"]: r["n"] for r in await select_rows(request, _COUNTS)}
     studies = await select_rows(request, NamedQueries().get("studies").sparql())
-    return render_page(request, "index.html", title="relapsekg", counts=counts, studies=studies,
-                       queries=list(NamedQueries().all().values()), exports=list(all_exports().values()))
+    return render_page(
+        request,
+        "index.html",
+        title="relapsekg",
+        counts=counts,
+        studies=studies,
+        queries=list(NamedQueries().all().values()),
+        exports=list(all_exports().values()),
+    )
 
 
 @router.get("/favicon.ico")

@@ -1,4 +1,5 @@
 """``/queries``: the named research questions, their documentation, and running them."""
+
 from __future__ import annotations
 
 from fastapi import APIRouter, HTTPException, Request

@@ -3,9 +3,8 @@
 Every endpoint reads the graph through a named query of ``queries/``, so the API and SPARQL
 users see the same answers.
 """
-from __future__ import annotations
 
-from typing import Optional
+from __future__ import annotations
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from pydantic import BaseModel, Field
@@ -23,14 +22,18 @@ class Study(BaseModel):
     id: str
     iri: str
     name: str
-    acronym: Optional[str] = None
-    phase: Optional[int] = None
-    population: Optional[str] = None
-    min_age_years: Optional[float] = None
-    max_age_years: Optional[float] = None
-    design: list[str] = Field(default_factory=list, description="design keys (skos:notation of the ontology's design features)")
-    references: list[int] = Field(default_factory=list, description="reference numbers of the article that report the study")
-    part_of: Optional[str] = None
+    acronym: str | None = None
+    phase: int | None = None
+    population: str | None = None
+    min_age_years: float | None = None
+    max_age_years: float | None = None
+    design: list[str] = Field(
+        default_factory=list, description="design keys (skos:notation of the ontology's design features)"
+    )
+    references: list[int] = Field(
+        default_factory=list, description="reference numbers of the article that report the study"
+    )
+    part_of: str | None = None
 
 
 class Result(BaseModel):
@@ -66,7 +69,7 @@ class Intervention(BaseModel):
     iri: str
     label: str
     kind: str
-    code: Optional[str] = None
+    code: str | None = None
     components: list[str] = Field(default_factory=list)
 
 
@@ -82,19 +85,22 @@ class Reference(BaseModel):
     iri: str
     authors: str = ""
     title: str
-    journal: Optional[str] = None
+    journal: str | None = None
     year: int
-    volume: Optional[str] = None
-    issue: Optional[str] = None
-    pages: Optional[str] = None
-    doi: Optional[str] = None
+    volume: str | None = None
+    issue: str | None = None
+    pages: str | None = None
+    doi: str | None = None
     citations: list[Citation] = Field(default_factory=list)
 
 
 def _no_unknown(request: Request, allowed: set[str]) -> None:
     unknown = sorted(set(request.query_params) - allowed)
     if unknown:
-        raise HTTPException(400, f"unknown parameter(s): {', '.join(unknown)}; allowed: {', '.join(sorted(allowed)) or 'none'}")
+        raise HTTPException(
+            400,
+            f"unknown parameter(s): {', '.join(unknown)}; allowed: {', '.join(sorted(allowed)) or 'none'}",
+        )
 
 
 async def _named(request: Request, name: str, params: dict[str, str]) -> list[dict]:
@@ -106,13 +112,19 @@ async def _named(request: Request, name: str, params: dict[str, str]) -> list[di
 
 
 def _study(row: dict) -> Study:
-    return Study(id=row["id"], iri=entity_iri("study", row["id"]), name=row["name"], acronym=row.get("acronym"),
-                 phase=int(row["phase"]) if row.get("phase") else None, population=row.get("population"),
-                 min_age_years=float(row["min_age"]) if row.get("min_age") else None,
-                 max_age_years=float(row["max_age"]) if row.get("max_age") else None,
-                 design=[d for d in row.get("designs", "").split(";") if d],
-                 references=[int(n) for n in sorted_references(row.get("references", "")).split(";") if n],
-                 part_of=row.get("parent"))
+    return Study(
+        id=row["id"],
+        iri=entity_iri("study", row["id"]),
+        name=row["name"],
+        acronym=row.get("acronym"),
+        phase=int(row["phase"]) if row.get("phase") else None,
+        population=row.get("population"),
+        min_age_years=float(row["min_age"]) if row.get("min_age") else None,
+        max_age_years=float(row["max_age"]) if row.get("max_age") else None,
+        design=[d for d in row.get("designs", "").split(";") if d],
+        references=[int(n) for n in sorted_references(row.get("references", "")).split(";") if n],
+        part_of=row.get("parent"),
+    )
 
 
 def _result(row: dict) -> Result:
@@ -121,8 +133,14 @@ def _result(row: dict) -> Result:
     return Result(iri=entity_iri("result", row["result_id"]), **row)
 
 
-@router.get("/studies", response_model=list[Study], summary="Every study, with design, phase, population and references")
-async def studies(request: Request, design: Optional[str] = Query(None, description="a design key, e.g. randomized")) -> list[Study]:
+@router.get(
+    "/studies",
+    response_model=list[Study],
+    summary="Every study, with design, phase, population and references",
+)
+async def studies(
+    request: Request, design: str | None = Query(None, description="a design key, e.g. randomized")
+) -> list[Study]:
     _no_unknown(request, {"design"})
     return [_study(r) for r in await _named(request, "studies", {"design": design or ""})]
 
@@ -137,28 +155,59 @@ async def study(study_id: str, request: Request) -> StudyDetail:
     return StudyDetail(**_study(rows[0]).model_dump(), results=results)
 
 
-@router.get("/interventions", response_model=list[Intervention], summary="Every intervention with its kind, code and components")
-async def interventions(request: Request, kind: Optional[str] = Query(None, description="drug, regimen, procedure, cell-therapy, radiotherapy")) -> list[Intervention]:
+@router.get(
+    "/interventions",
+    response_model=list[Intervention],
+    summary="Every intervention with its kind, code and components",
+)
+async def interventions(
+    request: Request,
+    kind: str | None = Query(None, description="drug, regimen, procedure, cell-therapy, radiotherapy"),
+) -> list[Intervention]:
     _no_unknown(request, {"kind"})
     rows = await _named(request, "interventions", {"kind": kind or ""})
-    return [Intervention(id=r["id"], iri=entity_iri("intervention", r["id"]), label=r["label"], kind=r["kind"],
-                         code=r.get("code"), components=[c for c in r.get("components", "").split(";") if c]) for r in rows]
+    return [
+        Intervention(
+            id=r["id"],
+            iri=entity_iri("intervention", r["id"]),
+            label=r["label"],
+            kind=r["kind"],
+            code=r.get("code"),
+            components=[c for c in r.get("components", "").split(";") if c],
+        )
+        for r in rows
+    ]
 
 
-@router.get("/results", response_model=list[Result], summary="Reported results, filtered by study, cohort, intervention, endpoint")
-async def results(request: Request,
-                  study: Optional[str] = Query(None, description="study id, e.g. aall1331"),
-                  cohort: Optional[str] = Query(None, description="cohort id, e.g. aall1331-ibm-blin"),
-                  intervention: Optional[str] = Query(None, description="intervention id, e.g. blinatumomab"),
-                  endpoint: Optional[str] = Query(None, description="endpoint id, e.g. dfs")) -> list[Result]:
+@router.get(
+    "/results",
+    response_model=list[Result],
+    summary="Reported results, filtered by study, cohort, intervention, endpoint",
+)
+async def results(
+    request: Request,
+    study: str | None = Query(None, description="study id, e.g. aall1331"),
+    cohort: str | None = Query(None, description="cohort id, e.g. aall1331-ibm-blin"),
+    intervention: str | None = Query(None, description="intervention id, e.g. blinatumomab"),
+    endpoint: str | None = Query(None, description="endpoint id, e.g. dfs"),
+) -> list[Result]:
     _no_unknown(request, {"study", "cohort", "intervention", "endpoint"})
     if study and not is_entity_id(study):
         return []  # no study has that id, as no cohort has an unknown cohort id
-    params = {"study": study or "", "cohort": cohort or "", "intervention": intervention or "", "endpoint": endpoint or ""}
+    params = {
+        "study": study or "",
+        "cohort": cohort or "",
+        "intervention": intervention or "",
+        "endpoint": endpoint or "",
+    }
     return [_result(r) for r in await _named(request, "evidence-table", params)]
 
 
-@router.get("/references", response_model=list[Reference], summary="The article's 29 references and what each is cited for")
+@router.get(
+    "/references",
+    response_model=list[Reference],
+    summary="The article's 29 references and what each is cited for",
+)
 async def references(request: Request) -> list[Reference]:
     _no_unknown(request, set())
     by_number: dict[int, Reference] = {}
@@ -167,9 +216,20 @@ async def references(request: Request) -> list[Reference]:
         ref = by_number.get(number)
         if ref is None:
             ref = by_number[number] = Reference(
-                number=number, id=r["id"], iri=entity_iri("publication", r["id"]), authors=r.get("authors", ""),
-                title=r["title"], journal=r.get("journal"), year=int(r["year"]), volume=r.get("volume"),
-                issue=r.get("issue"), pages=r.get("pages"), doi=r.get("doi"))
+                number=number,
+                id=r["id"],
+                iri=entity_iri("publication", r["id"]),
+                authors=r.get("authors", ""),
+                title=r["title"],
+                journal=r.get("journal"),
+                year=int(r["year"]),
+                volume=r.get("volume"),
+                issue=r.get("issue"),
+                pages=r.get("pages"),
+                doi=r.get("doi"),
+            )
         if r.get("cited_for"):
-            ref.citations.append(Citation(intents=r.get("intents", "").split(";"), cited_for=r["cited_for"], quote=r["quote"]))
+            ref.citations.append(
+                Citation(intents=r.get("intents", "").split(";"), cited_for=r["cited_for"], quote=r["quote"])
+            )
     return [by_number[n] for n in sorted(by_number)]

@@ -1,7 +1,8 @@
 """``/sparql``: the SPARQL 1.1 Protocol (query operation), its service description and editor."""
+
 from __future__ import annotations
 
-from typing import Optional, Sequence
+from collections.abc import Sequence
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
@@ -19,8 +20,13 @@ from ..querying import run_sparql
 router = APIRouter(tags=["SPARQL"])
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 FORMATS = Namespace("http://www.w3.org/ns/formats/")
-_SD_OFFERS = {"text/turtle": "turtle", "application/ld+json": "json-ld", "application/rdf+xml": "xml",
-              "application/n-triples": "nt", "application/trig": "trig"}
+_SD_OFFERS = {
+    "text/turtle": "turtle",
+    "application/ld+json": "json-ld",
+    "application/rdf+xml": "xml",
+    "application/n-triples": "nt",
+    "application/trig": "trig",
+}
 _FORM_TYPE = "application/x-www-form-urlencoded"
 
 
@@ -34,14 +40,19 @@ async def _body(request: Request) -> bytes:
     body = None if declared.isdigit() and int(declared) > limit else await request.body()
     size = int(declared) if body is None else len(body)
     if body is None or size > limit:
-        raise HTTPException(413, f"the request body is {size} bytes long; a query of at most {longest} "
-                                 f"characters takes at most {limit}")
+        raise HTTPException(
+            413,
+            f"the request body is {size} bytes long; a query of at most {longest} "
+            f"characters takes at most {limit}",
+        )
     return body
 
 
-def _one(values: Sequence[str], name: str) -> Optional[str]:
+def _one(values: Sequence[str], name: str) -> str | None:
     if len(values) > 1:
-        raise HTTPException(400, f"the request has {len(values)} '{name}' parameters; the protocol allows one")
+        raise HTTPException(
+            400, f"the request has {len(values)} '{name}' parameters; the protocol allows one"
+        )
     return values[0] if values else None
 
 
@@ -54,8 +65,17 @@ def service_description(request: Request) -> Graph:
     g.add((service, SD.endpoint, endpoint))
     g.add((service, SD.supportedLanguage, SD.SPARQL11Query))
     g.add((service, SD.feature, SD.UnionDefaultGraph))
-    for fmt in ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
-                "Turtle", "N-Triples", "JSON-LD", "RDF_XML", "TriG"):
+    for fmt in (
+        "SPARQL_Results_JSON",
+        "SPARQL_Results_XML",
+        "SPARQL_Results_CSV",
+        "SPARQL_Results_TSV",
+        "Turtle",
+        "N-Triples",
+        "JSON-LD",
+        "RDF_XML",
+        "TriG",
+    ):
         g.add((service, SD.resultFormat, FORMATS[fmt]))
     dataset = BNode()
     g.add((service, SD.defaultDataset, dataset))
@@ -63,14 +83,23 @@ def service_description(request: Request) -> Graph:
     default = BNode()
     g.add((dataset, SD.defaultGraph, default))
     g.add((default, RDF.type, SD.Graph))
-    g.add((service, URIRef("http://purl.org/dc/terms/description"),
-           Literal("relapsekg: read-only SPARQL 1.1 endpoint. The default graph is the union of all named graphs. "
-                   f"Budgets: {request.app.state.settings.query_timeout:g} s per query, "
-                   f"{request.app.state.settings.max_rows} rows per answer.")))
+    g.add(
+        (
+            service,
+            URIRef("http://purl.org/dc/terms/description"),
+            Literal(
+                "relapsekg: read-only SPARQL 1.1 endpoint. The default graph is the union of all named graphs. "
+                f"Budgets: {request.app.state.settings.query_timeout:g} s per query, "
+                f"{request.app.state.settings.max_rows} rows per answer."
+            ),
+        )
+    )
     return g
 
 
-async def _answer(request: Request, query: Optional[str], default_graphs: list[str], named_graphs: list[str]) -> Response:
+async def _answer(
+    request: Request, query: str | None, default_graphs: list[str], named_graphs: list[str]
+) -> Response:
     accept = request.headers.get("accept")
     if query is None:
         if wants_html(accept):
@@ -81,13 +110,19 @@ async def _answer(request: Request, query: Optional[str], default_graphs: list[s
     return await run_sparql(request, query, accept, default_graphs, named_graphs)
 
 
-@router.get("/sparql", summary="SPARQL query via GET (?query=); without a query: service description or editor")
+@router.get(
+    "/sparql", summary="SPARQL query via GET (?query=); without a query: service description or editor"
+)
 async def sparql_get(request: Request) -> Response:
     params = fields_of(request.scope["query_string"])
     if params.get("update"):
         raise HTTPException(400, "SPARQL Update is not accepted: this endpoint is read-only")
-    return await _answer(request, _one(params.get("query", ()), "query"),
-                         list(params.get("default-graph-uri", ())), list(params.get("named-graph-uri", ())))
+    return await _answer(
+        request,
+        _one(params.get("query", ()), "query"),
+        list(params.get("default-graph-uri", ())),
+        list(params.get("named-graph-uri", ())),
+    )
 
 
 @router.post("/sparql", summary="SPARQL query via POST (form or application/sparql-query)")
@@ -112,15 +147,27 @@ async def sparql_post(request: Request) -> Response:
             query = body.decode("utf-8")
         except UnicodeDecodeError:
             raise HTTPException(400, "the query body is not UTF-8") from None
-        return await _answer(request, query, list(url_params.get("default-graph-uri", ())),
-                             list(url_params.get("named-graph-uri", ())))
+        return await _answer(
+            request,
+            query,
+            list(url_params.get("default-graph-uri", ())),
+            list(url_params.get("named-graph-uri", ())),
+        )
     if ctype == "application/sparql-update":
         raise HTTPException(400, "SPARQL Update is not accepted: this endpoint is read-only")
-    raise HTTPException(415, f"POST needs Content-Type {_FORM_TYPE} or application/sparql-query, not {ctype or 'none'!r}")
+    raise HTTPException(
+        415, f"POST needs Content-Type {_FORM_TYPE} or application/sparql-query, not {ctype or 'none'!r}"
+    )
 
 
 def editor(request: Request) -> HTMLResponse:
-    queries = [{"name": q.name, "title": q.title, "description": q.description, "sparql": sparql_prologue() + q.sparql()}
-               for q in NamedQueries().all().values()]
+    queries = [
+        {
+            "name": q.name,
+            "title": q.title,
+            "description": q.description,
+            "sparql": sparql_prologue() + q.sparql(),
+        }
+        for q in NamedQueries().all().values()
+    ]
     return render_page(request, "sparql.html", title="SPARQL editor", queries=queries)
-

@@ -1,4 +1,5 @@
 """Citation and evidence analytics with networkx, over the `evidence-network` named query."""
+
 from .measures import centrality, citations, components, paths, support
 from .network import EvidenceNetwork, load_network
 

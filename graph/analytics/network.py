@@ -3,17 +3,29 @@
 Rows come from the `evidence-network` named query, so the analytics see exactly the links SPARQL
 users see; this module only turns rows into networkx objects.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Callable, Iterable
 
 import networkx as nx
 
 from ..namespaces import ID
 
-CITO_INTENTS = {"cites", "citesAsEvidence", "citesForInformation", "citesAsAuthority", "obtainsBackgroundFrom",
-                "usesMethodIn", "reviews", "discusses", "agreesWith", "supports", "citesAsDataSource"}
+CITO_INTENTS = {
+    "cites",
+    "citesAsEvidence",
+    "citesForInformation",
+    "citesAsAuthority",
+    "obtainsBackgroundFrom",
+    "usesMethodIn",
+    "reviews",
+    "discusses",
+    "agreesWith",
+    "supports",
+    "citesAsDataSource",
+}
 
 
 @dataclass
@@ -43,7 +55,9 @@ class EvidenceNetwork:
         """Undirected, citations left out: how facts connect therapies, cohorts, studies and sources."""
         g = nx.Graph()
         g.add_nodes_from(self.graph.nodes(data=True))
-        g.add_edges_from((s, t, d) for s, t, d in self.graph.edges(data=True) if d["relation"] not in CITO_INTENTS)
+        g.add_edges_from(
+            (s, t, d) for s, t, d in self.graph.edges(data=True) if d["relation"] not in CITO_INTENTS
+        )
         return g
 
 

@@ -3,6 +3,7 @@
 Each module registers itself on the shared typer app with ``@app.command()``; :func:`load_all`
 imports them all, so adding a command is adding a module here.
 """
+
 from __future__ import annotations
 
 import importlib

@@ -1,9 +1,9 @@
 """``relapsekg analyze``: citation and evidence analytics (networkx) as tables or JSON."""
+
 from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Optional
 
 import typer
 from rich.console import Console
@@ -11,12 +11,14 @@ from rich.table import Table
 
 from ..cli import EndpointOption, StoreOption, _fail, _store, app
 
-analyze_app = typer.Typer(help="Citation and evidence analytics over the graph (networkx).", no_args_is_help=True)
+analyze_app = typer.Typer(
+    help="Citation and evidence analytics over the graph (networkx).", no_args_is_help=True
+)
 app.add_typer(analyze_app, name="analyze")
 FormatOption = typer.Option("table", "--format", help="table or json")
 
 
-def _network(store: Optional[Path], endpoint: Optional[str]):
+def _network(store: Path | None, endpoint: str | None):
     from ..analytics import load_network
     from ..engine import engine_for
     from ..exports.tables import rows_of
@@ -36,37 +38,57 @@ def _print(rows: list[dict], fmt: str, title: str) -> None:
     for column in columns:
         table.add_column(column)
     for row in rows:
-        table.add_row(*("; ".join(map(str, v)) if isinstance(v, list) else str(v) for v in (row[c] for c in columns)))
+        table.add_row(
+            *("; ".join(map(str, v)) if isinstance(v, list) else str(v) for v in (row[c] for c in columns))
+        )
     Console(width=200).print(table)
 
 
 def _command(name: str, title: str, measure: str) -> None:
     @analyze_app.command(name, help=title)
-    def run(store: Optional[Path] = StoreOption, endpoint: Optional[str] = EndpointOption, fmt: str = FormatOption) -> None:
+    def run(
+        store: Path | None = StoreOption, endpoint: str | None = EndpointOption, fmt: str = FormatOption
+    ) -> None:
         from .. import analytics  # networkx loads when an analysis runs, not with every command
 
         _print(getattr(analytics, measure)(_network(store, endpoint)), fmt, title)
 
 
 def _register() -> None:
-    _command("citations", "The citation network: each reference, the CiTO intents it is cited with, facts derived from it.",
-             "citations")
-    _command("support", "Which references support which claims (results and findings attributed to each).",
-             "support")
-    _command("centrality", "Degree, betweenness and PageRank of references and studies in the evidence graph.",
-             "centrality")
-    _command("components", "Per finding topic, the connected groups of therapies, studies and references.",
-             "components")
+    _command(
+        "citations",
+        "The citation network: each reference, the CiTO intents it is cited with, facts derived from it.",
+        "citations",
+    )
+    _command(
+        "support",
+        "Which references support which claims (results and findings attributed to each).",
+        "support",
+    )
+    _command(
+        "centrality",
+        "Degree, betweenness and PageRank of references and studies in the evidence graph.",
+        "centrality",
+    )
+    _command(
+        "components",
+        "Per finding topic, the connected groups of therapies, studies and references.",
+        "components",
+    )
 
 
 _register()
 
 
 @analyze_app.command("paths", help="Paths from a therapy to an outcome through the evidence.")
-def paths(therapy: str = typer.Option(..., "--from", help="intervention id, e.g. blinatumomab"),
-          endpoint: str = typer.Option(..., "--to", help="endpoint id, e.g. dfs"),
-          max_length: int = typer.Option(3, "--max-length", help="longest path, in links"),
-          store: Optional[Path] = StoreOption, endpoint_url: Optional[str] = EndpointOption, fmt: str = FormatOption) -> None:
+def paths(
+    therapy: str = typer.Option(..., "--from", help="intervention id, e.g. blinatumomab"),
+    endpoint: str = typer.Option(..., "--to", help="endpoint id, e.g. dfs"),
+    max_length: int = typer.Option(3, "--max-length", help="longest path, in links"),
+    store: Path | None = StoreOption,
+    endpoint_url: str | None = EndpointOption,
+    fmt: str = FormatOption,
+) -> None:
     from ..analytics import paths as find_paths
 
     try:

@@ -5,12 +5,12 @@ graph, atomic swap: the live store is never written in place) and prints what wa
 With ``--patient`` (or ``--patients FILE.csv``) it asks HermiT for the risk group of each
 patient under the ontology and the curated risk rules, and names the rule that fired and its quote.
 """
+
 from __future__ import annotations
 
 import json
 import sys
 from pathlib import Path
-from typing import List, Optional
 
 import typer
 from rich.console import Console
@@ -18,21 +18,32 @@ from rich.table import Table
 
 from ..cli import StoreOption, _fail, _report_problems, _store, app, err
 
-PATIENT_HELP = ("a patient in first relapse: site=BM|BM+EM|IEM|ICNS (or any relapse-site key) months=N mrd=PCT, "
-                "optionally cns=CNS1|CNS2|CNS3 and id=NAME; a value may be a bound (months=>=36) for a group of "
-                "patients; the fields may follow as separate arguments")
+PATIENT_HELP = (
+    "a patient in first relapse: site=BM|BM+EM|IEM|ICNS (or any relapse-site key) months=N mrd=PCT, "
+    "optionally cns=CNS1|CNS2|CNS3 and id=NAME; a value may be a bound (months=>=36) for a group of "
+    "patients; the fields may follow as separate arguments"
+)
 
 
 @app.command()
 def classify(
-    patient: Optional[str] = typer.Option(None, "--patient", help=PATIENT_HELP),
-    fields: Optional[List[str]] = typer.Argument(None, metavar="[KEY=VALUE]...", help="more fields of --patient"),
-    patients: Optional[Path] = typer.Option(None, "--patients", help="a CSV of patients; header: id,site,months,mrd[,cns]"),
+    patient: str | None = typer.Option(None, "--patient", help=PATIENT_HELP),
+    fields: list[str] | None = typer.Argument(
+        None, metavar="[KEY=VALUE]...", help="more fields of --patient"
+    ),
+    patients: Path | None = typer.Option(
+        None, "--patients", help="a CSV of patients; header: id,site,months,mrd[,cns]"
+    ),
     fmt: str = typer.Option("table", "--format", help="table|json"),
-    store: Optional[Path] = StoreOption,
-    sources: Optional[Path] = typer.Option(None, "--sources", help="curated sources folder (default graph/sources)"),
-    write_ontology: bool = typer.Option(False, "--write-ontology",
-                                        help="also write the risk rules as OWL to ontology/generated/risk-rules.ttl"),
+    store: Path | None = StoreOption,
+    sources: Path | None = typer.Option(
+        None, "--sources", help="curated sources folder (default graph/sources)"
+    ),
+    write_ontology: bool = typer.Option(
+        False,
+        "--write-ontology",
+        help="also write the risk rules as OWL to ontology/generated/risk-rules.ttl",
+    ),
 ) -> None:
     """OWL reasoning: risk groups, CNS involvement and evidence classes inferred by HermiT into their own named graph."""
     from ..reasoning.hermit import ReasonerUnavailable, require_java
@@ -50,12 +61,14 @@ def classify(
     if write_ontology:
         _write_ontology(sources)
     if patient is not None or patients is not None:
-        _classify_patients([patient, *(fields or [])] if patient is not None else None, patients, fmt, store, sources)
+        _classify_patients(
+            [patient, *(fields or [])] if patient is not None else None, patients, fmt, store, sources
+        )
     else:
         _classify_graph(fmt, store, sources)
 
 
-def _write_ontology(sources: Optional[Path]) -> None:
+def _write_ontology(sources: Path | None) -> None:
     from ..reasoning.rules import SNAPSHOT, read_rules, rules_turtle, write_snapshot
     from ..validate import validate_sources
 
@@ -70,7 +83,7 @@ def _write_ontology(sources: Optional[Path]) -> None:
     err.print(f"[green]✓[/] wrote {len(rules)} risk rules as OWL classes to {SNAPSHOT}")
 
 
-def _classify_graph(fmt: str, store: Optional[Path], sources: Optional[Path]) -> None:
+def _classify_graph(fmt: str, store: Path | None, sources: Path | None) -> None:
     from ..build import build
     from ..reasoning.summary import summarize
 
@@ -86,13 +99,17 @@ def _classify_graph(fmt: str, store: Optional[Path], sources: Optional[Path]) ->
         return
     reasoning = summary.manifest.get("reasoning", {})
     out = Console(highlight=False, soft_wrap=True)
-    out.print(f"[bold]OWL reasoning[/] — {reasoning.get('reasoner')}: "
-              f"{'consistent' if reasoning.get('consistent') else 'INCONSISTENT'}, "
-              f"{reasoning.get('input_triples')} triples reasoned over in {reasoning.get('hermit_seconds')} s "
-              f"(reasoning step {reasoning.get('seconds')} s, build {summary.manifest.get('seconds')} s)")
-    out.print(f"inferred graph <{summary.to_json()['inferred_graph']}>: {summary.inferred_triples} triples "
-              f"({summary.inferred_types} inferred types, {len(summary.axioms)} entailed class axioms); "
-              f"derived graph: {summary.derived_triples} triples → {root}")
+    out.print(
+        f"[bold]OWL reasoning[/] — {reasoning.get('reasoner')}: "
+        f"{'consistent' if reasoning.get('consistent') else 'INCONSISTENT'}, "
+        f"{reasoning.get('input_triples')} triples reasoned over in {reasoning.get('hermit_seconds')} s "
+        f"(reasoning step {reasoning.get('seconds')} s, build {summary.manifest.get('seconds')} s)"
+    )
+    out.print(
+        f"inferred graph <{summary.to_json()['inferred_graph']}>: {summary.inferred_triples} triples "
+        f"({summary.inferred_types} inferred types, {len(summary.axioms)} entailed class axioms); "
+        f"derived graph: {summary.derived_triples} triples → {root}"
+    )
     table = Table(title="defined classes and their inferred members", title_justify="left")
     table.add_column("class")
     table.add_column("label")
@@ -108,8 +125,13 @@ def _classify_graph(fmt: str, store: Optional[Path], sources: Optional[Path]) ->
             out.print(f"  {a} {relation} {b}")
 
 
-def _classify_patients(items: Optional[list[str]], csv_path: Optional[Path], fmt: str, store: Optional[Path],
-                       sources: Optional[Path]) -> None:
+def _classify_patients(
+    items: list[str] | None,
+    csv_path: Path | None,
+    fmt: str,
+    store: Path | None,
+    sources: Path | None,
+) -> None:
     from ..reasoning.patients import PatientError, Vocabulary, classify, load_tbox, parse_patient, read_csv
 
     try:
@@ -168,6 +190,13 @@ def _print_many(results, origin: str) -> None:
         table.add_column(column)
     for r in results:
         d = r.patient.description()
-        table.add_row(r.patient.id, d["site"] or "", d["months"] or "", d["mrd"] or "", d["cns"] or "",
-                      "error" if r.error else r.risk_group, r.rule.id if r.rule else "")
+        table.add_row(
+            r.patient.id,
+            d["site"] or "",
+            d["months"] or "",
+            d["mrd"] or "",
+            d["cns"] or "",
+            "error" if r.error else r.risk_group,
+            r.rule.id if r.rule else "",
+        )
     out.print(table)

@@ -1,8 +1,8 @@
 """``relapsekg synth``: write a deterministic synthetic corpus for scale tests and benchmarks."""
+
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -12,9 +12,10 @@ from ..cli import _fail, app, err
 @app.command()
 def synth(
     output: Path = typer.Option(..., "-o", "--output", help="folder to write the corpus to (empty or new)"),
-    studies: Optional[int] = typer.Option(None, "--studies", help="number of synthetic trial reports"),
-    triples: Optional[str] = typer.Option(None, "--triples",
-                                          help="target size instead of --studies: a number, or 10k, 100k, 1m"),
+    studies: int | None = typer.Option(None, "--studies", help="number of synthetic trial reports"),
+    triples: str | None = typer.Option(
+        None, "--triples", help="target size instead of --studies: a number, or 10k, 100k, 1m"
+    ),
     seed: int = typer.Option(0, "--seed", help="random seed; the same seed writes byte-identical files"),
     force: bool = typer.Option(False, "--force", help="replace a synthetic corpus written to OUTPUT before"),
 ) -> None:
@@ -41,5 +42,7 @@ def synth(
         result = generate(output, studies, seed, force=force)
     except OutputNotEmpty as exc:
         _fail(str(exc), 2)
-    err.print(f"[green]✓[/] wrote {result.files} files ({result.bytes:,} bytes) for {studies} stud{'y' if studies == 1 else 'ies'}, seed {seed}, "
-              f"about {result.estimated_triples:,} triples → {output}")
+    err.print(
+        f"[green]✓[/] wrote {result.files} files ({result.bytes:,} bytes) for {studies} stud{'y' if studies == 1 else 'ies'}, seed {seed}, "
+        f"about {result.estimated_triples:,} triples → {output}"
+    )

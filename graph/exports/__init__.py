@@ -3,10 +3,11 @@
 The registry maps a format name to its writer, media type and download file name; the CLI and
 ``GET /export/{format}`` both use it, so a format added here is available in both.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from ..engine import Engine
 
@@ -32,6 +33,7 @@ def register(name: str, media_type: str, filename: str, description: str) -> Cal
     def decorate(func: Callable[[Engine], bytes]) -> Callable[[Engine], bytes]:
         EXPORTS[name] = Export(name, media_type, filename, func, description)
         return func
+
     return decorate
 
 

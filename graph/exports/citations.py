@@ -4,11 +4,11 @@ One record per publication of the graph (the commented article and its 29 refere
 the `bibliography` named query and written with the libraries made for each format. Nothing is
 added that the article does not print: no DOI, PMID or abstract is invented.
 """
+
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Optional
 
 import bibtexparser
 import rispy
@@ -27,6 +27,7 @@ class PlainRisWriter(rispy.RisWriter):
     def set_header(self, count: int) -> str:
         return ""
 
+
 CSL_TYPES = {"prescribing-information": "document"}
 BIBTEX_TYPES = {"prescribing-information": "misc"}
 
@@ -41,17 +42,17 @@ class Record:
     authors: tuple[str, ...]
     et_al: bool
     title: str
-    journal: Optional[str]
+    journal: str | None
     year: int
-    volume: Optional[str]
-    issue: Optional[str]
-    pages: Optional[str]
-    page_start: Optional[str]
-    page_end: Optional[str]
-    article_number: Optional[str]
-    doi: Optional[str]
-    url: Optional[str]
-    erratum: Optional[str]
+    volume: str | None
+    issue: str | None
+    pages: str | None
+    page_start: str | None
+    page_end: str | None
+    article_number: str | None
+    doi: str | None
+    url: str | None
+    erratum: str | None
     keywords: tuple[str, ...]
     evidence: bool
 
@@ -65,7 +66,7 @@ class Record:
         return out
 
     @property
-    def page_range(self) -> Optional[str]:
+    def page_range(self) -> str | None:
         if self.page_start and self.page_end:
             return f"{self.page_start}-{self.page_end}"
         return self.page_start or self.article_number
@@ -75,13 +76,29 @@ def records(engine: Engine) -> list[Record]:
     out = []
     for row in named_rows(engine, "bibliography"):
         get = lambda k: row.get(k) or None  # noqa: E731
-        out.append(Record(
-            id=row["id"], number=int(row["number"]), kind=row["kind"],
-            authors=tuple(a for a in row.get("authors", "").split("|") if a), et_al=row.get("et_al") == "true",
-            title=row["title"], journal=get("journal"), year=int(row["year"]), volume=get("volume"), issue=get("issue"),
-            pages=get("pages"), page_start=get("page_start"), page_end=get("page_end"),
-            article_number=get("article_number"), doi=get("doi"), url=get("url"), erratum=get("erratum"),
-            keywords=tuple(k for k in row.get("keywords", "").split("|") if k), evidence=row.get("evidence") == "true"))
+        out.append(
+            Record(
+                id=row["id"],
+                number=int(row["number"]),
+                kind=row["kind"],
+                authors=tuple(a for a in row.get("authors", "").split("|") if a),
+                et_al=row.get("et_al") == "true",
+                title=row["title"],
+                journal=get("journal"),
+                year=int(row["year"]),
+                volume=get("volume"),
+                issue=get("issue"),
+                pages=get("pages"),
+                page_start=get("page_start"),
+                page_end=get("page_end"),
+                article_number=get("article_number"),
+                doi=get("doi"),
+                url=get("url"),
+                erratum=get("erratum"),
+                keywords=tuple(k for k in row.get("keywords", "").split("|") if k),
+                evidence=row.get("evidence") == "true",
+            )
+        )
     return out
 
 
@@ -98,17 +115,31 @@ def _note(r: Record) -> list[str]:
     return notes
 
 
-@register("ris", "application/x-research-info-systems", "relapsekg.ris",
-          "RIS for Zotero, EndNote, Rayyan, Covidence, RevMan: the article and its 29 references")
+@register(
+    "ris",
+    "application/x-research-info-systems",
+    "relapsekg.ris",
+    "RIS for Zotero, EndNote, Rayyan, Covidence, RevMan: the article and its 29 references",
+)
 def ris(engine: Engine) -> bytes:
     entries = []
     for r in records(engine):
-        entry = {"type_of_reference": RIS_TYPES.get(r.kind, "JOUR"), "id": r.id,
-                 "authors": [f"{family}, {initials}" if initials else family for family, initials in r.names],
-                 "title": r.title, "year": str(r.year), "notes": _note(r)}
-        for key, value in (("journal_name", r.journal), ("volume", r.volume), ("number", r.issue),
-                           ("start_page", r.page_start or r.article_number), ("end_page", r.page_end),
-                           ("doi", r.doi)):
+        entry = {
+            "type_of_reference": RIS_TYPES.get(r.kind, "JOUR"),
+            "id": r.id,
+            "authors": [f"{family}, {initials}" if initials else family for family, initials in r.names],
+            "title": r.title,
+            "year": str(r.year),
+            "notes": _note(r),
+        }
+        for key, value in (
+            ("journal_name", r.journal),
+            ("volume", r.volume),
+            ("number", r.issue),
+            ("start_page", r.page_start or r.article_number),
+            ("end_page", r.page_end),
+            ("doi", r.doi),
+        ):
             if value:
                 entry[key] = value
         if r.url:
@@ -128,17 +159,31 @@ def _bibtex_names(r: Record) -> str:
     return " and ".join(names)
 
 
-@register("bibtex", "application/x-bibtex; charset=utf-8", "relapsekg.bib",
-          "BibTeX (UTF-8, for biblatex and Zotero): the article and its 29 references")
+@register(
+    "bibtex",
+    "application/x-bibtex; charset=utf-8",
+    "relapsekg.bib",
+    "BibTeX (UTF-8, for biblatex and Zotero): the article and its 29 references",
+)
 def bibtex(engine: Engine) -> bytes:
     library = bibtexparser.Library()
     for r in records(engine):
-        fields = [Field("title", "{" + r.title + "}"), Field("year", str(r.year)), Field("note", "; ".join(_note(r)))]
+        fields = [
+            Field("title", "{" + r.title + "}"),
+            Field("year", str(r.year)),
+            Field("note", "; ".join(_note(r))),
+        ]
         if r.names:
             fields.insert(0, Field("author", _bibtex_names(r)))
-        for key, value in (("journal", r.journal), ("volume", r.volume), ("number", r.issue),
-                           ("pages", r.page_range.replace("-", "--") if r.page_range else None), ("doi", r.doi),
-                           ("url", r.url), ("keywords", ", ".join(r.keywords) or None)):
+        for key, value in (
+            ("journal", r.journal),
+            ("volume", r.volume),
+            ("number", r.issue),
+            ("pages", r.page_range.replace("-", "--") if r.page_range else None),
+            ("doi", r.doi),
+            ("url", r.url),
+            ("keywords", ", ".join(r.keywords) or None),
+        ):
             if value:
                 fields.append(Field(key, value))
         library.add(Entry(BIBTEX_TYPES.get(r.kind, "article"), r.id, fields))
@@ -148,23 +193,40 @@ def bibtex(engine: Engine) -> bytes:
 def csl_items(engine: Engine) -> list[dict]:
     items = []
     for r in records(engine):
-        item: dict = {"id": r.id, "type": CSL_TYPES.get(r.kind, "article-journal"), "title": r.title,
-                      "issued": {"date-parts": [[r.year]]}, "note": "; ".join(_note(r))}
+        item: dict = {
+            "id": r.id,
+            "type": CSL_TYPES.get(r.kind, "article-journal"),
+            "title": r.title,
+            "issued": {"date-parts": [[r.year]]},
+            "note": "; ".join(_note(r)),
+        }
         if r.names:
-            item["author"] = [{"family": family, "given": initials} if initials else {"literal": family}
-                              for family, initials in r.names]
-        for key, value in (("container-title", r.journal), ("volume", r.volume), ("issue", r.issue),
-                           ("page", r.page_range), ("DOI", r.doi), ("URL", r.url),
-                           ("keyword", ", ".join(r.keywords) or None),
-                           ("citation-label", str(r.number) if r.number else None)):
+            item["author"] = [
+                {"family": family, "given": initials} if initials else {"literal": family}
+                for family, initials in r.names
+            ]
+        for key, value in (
+            ("container-title", r.journal),
+            ("volume", r.volume),
+            ("issue", r.issue),
+            ("page", r.page_range),
+            ("DOI", r.doi),
+            ("URL", r.url),
+            ("keyword", ", ".join(r.keywords) or None),
+            ("citation-label", str(r.number) if r.number else None),
+        ):
             if value:
                 item[key] = value
         items.append(item)
     return items
 
 
-@register("csl-json", "application/vnd.citationstyles.csl+json", "relapsekg.csl.json",
-          "CSL-JSON for Zotero, Pandoc and citeproc: the article and its 29 references")
+@register(
+    "csl-json",
+    "application/vnd.citationstyles.csl+json",
+    "relapsekg.csl.json",
+    "CSL-JSON for Zotero, Pandoc and citeproc: the article and its 29 references",
+)
 def csl_json(engine: Engine) -> bytes:
     return json.dumps(csl_items(engine), ensure_ascii=False, indent=2).encode("utf-8")
 
@@ -172,9 +234,23 @@ def csl_json(engine: Engine) -> bytes:
 ASREVIEW_COLUMNS = ["id", "title", "abstract", "authors", "year", "doi", "included"]
 
 
-@register("asreview-csv", "text/csv; charset=utf-8", "relapsekg-asreview.csv",
-          "ASReview: one row per record; included = 1 for references the article uses as evidence on outcomes")
+@register(
+    "asreview-csv",
+    "text/csv; charset=utf-8",
+    "relapsekg-asreview.csv",
+    "ASReview: one row per record; included = 1 for references the article uses as evidence on outcomes",
+)
 def asreview_csv(engine: Engine) -> bytes:
-    rows = [{"id": r.id, "title": r.title, "abstract": "", "authors": "; ".join(r.authors) + ("; et al." if r.et_al else ""),
-             "year": r.year, "doi": r.doi or "", "included": int(r.number > 0 and r.evidence)} for r in records(engine)]
+    rows = [
+        {
+            "id": r.id,
+            "title": r.title,
+            "abstract": "",
+            "authors": "; ".join(r.authors) + ("; et al." if r.et_al else ""),
+            "year": r.year,
+            "doi": r.doi or "",
+            "included": int(r.number > 0 and r.evidence),
+        }
+        for r in records(engine)
+    ]
     return write_csv(rows, ASREVIEW_COLUMNS)

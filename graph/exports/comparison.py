@@ -5,6 +5,7 @@ shows what SPARQL users see. A study's headline result is its results on the coh
 population (the randomized arms before any subgroup; the whole series); its CNS outcome is every
 result on a cohort with CNS involvement and every finding on CNS efficacy about it.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -13,9 +14,28 @@ from ..engine import Engine
 from . import register
 from .tables import cohort_rows, evidence_rows, named_rows, rows_of, write_csv
 
-COLUMNS = ["study", "references", "design", "population", "intervention", "comparator", "n",
-           "headline_result", "cns_outcome"]
-HEADERS = ["Study", "Refs", "Design", "Population", "Intervention", "Comparator", "n", "Headline result", "CNS outcome"]
+COLUMNS = [
+    "study",
+    "references",
+    "design",
+    "population",
+    "intervention",
+    "comparator",
+    "n",
+    "headline_result",
+    "cns_outcome",
+]
+HEADERS = [
+    "Study",
+    "Refs",
+    "Design",
+    "Population",
+    "Intervention",
+    "Comparator",
+    "n",
+    "Headline result",
+    "CNS outcome",
+]
 CNS_SITES = {"cns", "icns"}
 _FINDINGS = """
 SELECT ?study ?statement ?direction ?topic WHERE {
@@ -83,48 +103,78 @@ def comparison_rows(engine: Engine) -> list[dict[str, str]]:
         headline = [r for r in measured if _depth(parent, r["cohort"]) == top]
         headline_text = "; ".join(
             f"{(r['timepoint'] + ' ') if r['timepoint'] else ''}{r['endpoint']}, "
-            f"{by_id[r['cohort']]['name'] if r['cohort'] else r['population']}: {result_text(r)}" for r in headline)
+            f"{by_id[r['cohort']]['name'] if r['cohort'] else r['population']}: {result_text(r)}"
+            for r in headline
+        )
         own = [c for c in cohorts if c["study"] == sid and c["n"]]
         root = min((_depth(parent, c["cohort_id"]) for c in own), default=0)
-        cns = [f"{by_id[r['cohort']]['name']}: {r['endpoint']} {result_text(r)}" for r in results[sid]
-               if r["cohort"] in by_id and by_id[r["cohort"]].get("site") in CNS_SITES] + cns_findings[sid]
-        rows.append({
-            "study": s.get("acronym") or s["name"],
-            "references": ", ".join(sorted(filter(None, s.get("references", "").split(";")), key=int)),
-            "design": s.get("designs", "").replace(";", ", "),
-            "population": s.get("population", ""),
-            "intervention": "; ".join(therapies[sid]["intervention"]),
-            "comparator": "; ".join(therapies[sid]["comparator"]),
-            "n": " + ".join(c["n"] for c in own if _depth(parent, c["cohort_id"]) == root),
-            "headline_result": headline_text or " ".join(findings[sid]),
-            "cns_outcome": " | ".join(cns),
-        })
+        cns = [
+            f"{by_id[r['cohort']]['name']}: {r['endpoint']} {result_text(r)}"
+            for r in results[sid]
+            if r["cohort"] in by_id and by_id[r["cohort"]].get("site") in CNS_SITES
+        ] + cns_findings[sid]
+        rows.append(
+            {
+                "study": s.get("acronym") or s["name"],
+                "references": ", ".join(sorted(filter(None, s.get("references", "").split(";")), key=int)),
+                "design": s.get("designs", "").replace(";", ", "),
+                "population": s.get("population", ""),
+                "intervention": "; ".join(therapies[sid]["intervention"]),
+                "comparator": "; ".join(therapies[sid]["comparator"]),
+                "n": " + ".join(c["n"] for c in own if _depth(parent, c["cohort_id"]) == root),
+                "headline_result": headline_text or " ".join(findings[sid]),
+                "cns_outcome": " | ".join(cns),
+            }
+        )
     return rows
 
 
-@register("comparison-csv", "text/csv; charset=utf-8", "relapsekg-comparison.csv",
-          "ORKG-style comparison: one row per study (design, population, intervention, comparator, n, headline result, CNS outcome)")
+@register(
+    "comparison-csv",
+    "text/csv; charset=utf-8",
+    "relapsekg-comparison.csv",
+    "ORKG-style comparison: one row per study (design, population, intervention, comparator, n, headline result, CNS outcome)",
+)
 def comparison_csv(engine: Engine) -> bytes:
     return write_csv(comparison_rows(engine), COLUMNS)
 
 
-_LATEX_SPECIALS = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
-                   "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
+_LATEX_SPECIALS = {
+    "\\": r"\textbackslash{}",
+    "&": r"\&",
+    "%": r"\%",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "{": r"\{",
+    "}": r"\}",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+}
 
 
 def latex_escape(text: str) -> str:
     return "".join(_LATEX_SPECIALS.get(ch, ch) for ch in text)
 
 
-@register("comparison-latex", "application/x-latex; charset=utf-8", "relapsekg-comparison.tex",
-          "the comparison as a LaTeX longtable (booktabs; compile with lualatex or xelatex for Unicode)")
+@register(
+    "comparison-latex",
+    "application/x-latex; charset=utf-8",
+    "relapsekg-comparison.tex",
+    "the comparison as a LaTeX longtable (booktabs; compile with lualatex or xelatex for Unicode)",
+)
 def comparison_latex(engine: Engine) -> bytes:
     widths = ["1.6cm", "0.8cm", "2cm", "2.6cm", "2cm", "1.8cm", "0.8cm", "4.2cm", "3.6cm"]
     spec = "".join(f"p{{{w}}}" for w in widths)
-    lines = [r"% Comparison of the studies in Murphy & Aldoss, Transl Pediatr 2024 (generated by relapsekg).",
-             r"% Needs \usepackage{booktabs,longtable}.",
-             rf"\begin{{longtable}}{{{spec}}}", r"\toprule",
-             " & ".join(rf"\textbf{{{h}}}" for h in HEADERS) + r" \\", r"\midrule", r"\endhead"]
+    lines = [
+        r"% Comparison of the studies in Murphy & Aldoss, Transl Pediatr 2024 (generated by relapsekg).",
+        r"% Needs \usepackage{booktabs,longtable}.",
+        rf"\begin{{longtable}}{{{spec}}}",
+        r"\toprule",
+        " & ".join(rf"\textbf{{{h}}}" for h in HEADERS) + r" \\",
+        r"\midrule",
+        r"\endhead",
+    ]
     for row in comparison_rows(engine):
         lines.append(" & ".join(latex_escape(row[c]) for c in COLUMNS) + r" \\")
     lines += [r"\bottomrule", r"\end{longtable}", ""]

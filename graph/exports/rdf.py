@@ -1,4 +1,5 @@
 """The whole graph as RDF: Turtle and JSON-LD (all graphs merged), TriG and N-Quads (named graphs kept)."""
+
 from __future__ import annotations
 
 import pyoxigraph as ox
@@ -24,18 +25,27 @@ def turtle(engine: Engine) -> bytes:
     return ox.serialize(_triples(engine), format=ox.RdfFormat.TURTLE, prefixes=PREFIX_MAP)
 
 
-@register("jsonld", "application/ld+json", "relapsekg.jsonld", "the whole graph as JSON-LD, named graphs merged")
+@register(
+    "jsonld", "application/ld+json", "relapsekg.jsonld", "the whole graph as JSON-LD, named graphs merged"
+)
 def jsonld(engine: Engine) -> bytes:
     return ox.serialize(_triples(engine), format=ox.RdfFormat.JSON_LD, prefixes=PREFIX_MAP)
 
 
-@register("trig", "application/trig", "relapsekg.trig", "the whole graph with its named graphs (one per source file, the ontology, inferences)")
+@register(
+    "trig",
+    "application/trig",
+    "relapsekg.trig",
+    "the whole graph with its named graphs (one per source file, the ontology, inferences)",
+)
 def trig(engine: Engine) -> bytes:
     # Entity IRIs are written in full: as `id:` names they need an escaped slash (id:cohort\/x),
     # which some loaders keep literally (Virtuoso 7.2 loads <…/id/cohort\/x>).
     return ox.serialize(quads(engine), format=ox.RdfFormat.TRIG, prefixes=TRIG_PREFIXES)
 
 
-@register("nquads", "application/n-quads", "relapsekg.nq", "the whole graph with its named graphs, one quad a line")
+@register(
+    "nquads", "application/n-quads", "relapsekg.nq", "the whole graph with its named graphs, one quad a line"
+)
 def nquads(engine: Engine) -> bytes:
     return ox.serialize(quads(engine), format=ox.RdfFormat.N_QUADS)

@@ -4,6 +4,7 @@ Both come from named queries (``queries/evidence-table.rq``, ``queries/cohort-ta
 what a spreadsheet shows is exactly what SPARQL users get; this module only fixes the column
 order of ../shared/interface.md and writes CSV.
 """
+
 from __future__ import annotations
 
 import csv
@@ -14,10 +15,39 @@ from ..named import NamedQueries
 from ..results import term_text, to_table
 from . import register
 
-EVIDENCE_COLUMNS = ["result_id", "study", "reference_number", "population", "cohort", "arm", "comparator",
-                    "intervention", "endpoint", "timepoint", "statistic", "qualifier", "value", "unit", "n",
-                    "p_value", "ci_level", "ci_low", "ci_high", "quote"]
-COHORT_COLUMNS = ["cohort_id", "study", "reference_number", "name", "parent", "arm", "n", "definition", "quote"]
+EVIDENCE_COLUMNS = [
+    "result_id",
+    "study",
+    "reference_number",
+    "population",
+    "cohort",
+    "arm",
+    "comparator",
+    "intervention",
+    "endpoint",
+    "timepoint",
+    "statistic",
+    "qualifier",
+    "value",
+    "unit",
+    "n",
+    "p_value",
+    "ci_level",
+    "ci_low",
+    "ci_high",
+    "quote",
+]
+COHORT_COLUMNS = [
+    "cohort_id",
+    "study",
+    "reference_number",
+    "name",
+    "parent",
+    "arm",
+    "n",
+    "definition",
+    "quote",
+]
 
 
 def sorted_references(text: str) -> str:
@@ -56,13 +86,21 @@ def write_csv(rows: list[dict[str, str]], columns: list[str]) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
-@register("evidence-csv", "text/csv; charset=utf-8", "relapsekg-evidence.csv",
-          "one row per reported result (columns of interface.md)")
+@register(
+    "evidence-csv",
+    "text/csv; charset=utf-8",
+    "relapsekg-evidence.csv",
+    "one row per reported result (columns of interface.md)",
+)
 def evidence_csv(engine: Engine) -> bytes:
     return write_csv(evidence_rows(engine), EVIDENCE_COLUMNS)
 
 
-@register("cohorts-csv", "text/csv; charset=utf-8", "relapsekg-cohorts.csv",
-          "one row per arm, risk group, subgroup or series")
+@register(
+    "cohorts-csv",
+    "text/csv; charset=utf-8",
+    "relapsekg-cohorts.csv",
+    "one row per arm, risk group, subgroup or series",
+)
 def cohorts_csv(engine: Engine) -> bytes:
     return write_csv(cohort_rows(engine), COHORT_COLUMNS)

@@ -6,10 +6,18 @@
 * ``localize``   which entities make an inconsistent graph inconsistent
 * ``hermit``     running HermiT through owlready2
 """
+
 from __future__ import annotations
 
 from .hermit import ReasonerUnavailable, hermit_version, java_executable, require_java
 from .pipeline import DERIVED_GRAPH, Reasoning, reason
 
-__all__ = ["reason", "Reasoning", "DERIVED_GRAPH", "ReasonerUnavailable", "require_java", "java_executable",
-           "hermit_version"]
+__all__ = [
+    "reason",
+    "Reasoning",
+    "DERIVED_GRAPH",
+    "ReasonerUnavailable",
+    "require_java",
+    "java_executable",
+    "hermit_version",
+]

@@ -5,6 +5,7 @@ the classes and realises the individuals (owlready2's ``sync_reasoner_hermit``);
 HermiT's answers in an ontology of their own, so what was inferred is exactly what is read back
 from there, never mixed with what was asserted.
 """
+
 from __future__ import annotations
 
 import io
@@ -22,9 +23,25 @@ from rdflib.namespace import OWL, RDF, RDFS, XSD
 
 # The datatypes of the OWL 2 datatype map that the graph uses; literals of any other datatype
 # (xsd:gYear, xsd:duration) are left out of the reasoner's input, as OWL 2 DL has no meaning for them.
-OWL2_DATATYPES = {XSD.string, XSD.boolean, XSD.decimal, XSD.integer, XSD.nonNegativeInteger,
-                  XSD.positiveInteger, XSD.double, XSD.float, XSD.dateTime, XSD.anyURI, RDF.langString,
-                  RDF.PlainLiteral, RDFS.Literal, XSD.int, XSD.long, XSD.normalizedString, XSD.token}
+OWL2_DATATYPES = {
+    XSD.string,
+    XSD.boolean,
+    XSD.decimal,
+    XSD.integer,
+    XSD.nonNegativeInteger,
+    XSD.positiveInteger,
+    XSD.double,
+    XSD.float,
+    XSD.dateTime,
+    XSD.anyURI,
+    RDF.langString,
+    RDF.PlainLiteral,
+    RDFS.Literal,
+    XSD.int,
+    XSD.long,
+    XSD.normalizedString,
+    XSD.token,
+}
 _INFERENCES = "http://inferrences/"  # owlready2's ontology for reasoner output (sic)
 
 
@@ -60,7 +77,8 @@ def require_java() -> str:
     if not java:
         raise ReasonerUnavailable(
             "OWL reasoning needs Java for the HermiT reasoner, and no `java` was found: install the Debian "
-            "package default-jre-headless (`make test` does) or set JAVA_HOME")
+            "package default-jre-headless (`make test` does) or set JAVA_HOME"
+        )
     return java
 
 
@@ -120,11 +138,15 @@ def run_hermit(graph: Graph) -> HermitAnswer:
     owlready2.JAVA_EXE = require_java()
     world = World()
     data = owl_input(graph).serialize(format="nt", encoding="utf-8")
-    world.get_ontology("http://relapsekg.invalid/reasoner-input#").load(fileobj=io.BytesIO(data), format="ntriples")
+    world.get_ontology("http://relapsekg.invalid/reasoner-input#").load(
+        fileobj=io.BytesIO(data), format="ntriples"
+    )
     started = time.perf_counter()
     try:
         with _jvm_options():
-            sync_reasoner_hermit(world, infer_property_values=False, debug=0, ignore_unsupported_datatypes=True)
+            sync_reasoner_hermit(
+                world, infer_property_values=False, debug=0, ignore_unsupported_datatypes=True
+            )
     except OwlReadyInconsistentOntologyError as exc:
         raise InconsistentOntology(str(exc)) from None
     except OwlReadyJavaError as exc:
@@ -211,6 +233,18 @@ def inverse(target: Graph, prop) -> BNode:
     return node
 
 
-__all__ = ["run_hermit", "HermitAnswer", "InconsistentOntology", "ReasonerUnavailable", "require_java",
-           "java_executable", "hermit_version", "owl_input", "copy_expression", "intersection",
-           "restriction", "inverse", "rdf_list"]
+__all__ = [
+    "run_hermit",
+    "HermitAnswer",
+    "InconsistentOntology",
+    "ReasonerUnavailable",
+    "require_java",
+    "java_executable",
+    "hermit_version",
+    "owl_input",
+    "copy_expression",
+    "intersection",
+    "restriction",
+    "inverse",
+    "rdf_list",
+]

@@ -15,6 +15,7 @@ Vocabulary individuals (a relapse site category, a CNS status) are rolled up fro
 facts too, never named: a probe with nominals would bring every individual of the graph into
 every satisfiability test.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -52,8 +53,13 @@ class _Facts:
         self.data_props = declared(tbox, OWL.DatatypeProperty)
         self.labels = {s: str(o) for s, o in tbox.subject_objects(RDFS.label) if isinstance(s, URIRef)}
         props = self.object_props | self.data_props
-        self.individuals = sorted({s for s in abox.subjects() if isinstance(s, URIRef)
-                                   and any(p == RDF.type or p in props for p in abox.predicates(s))})
+        self.individuals = sorted(
+            {
+                s
+                for s in abox.subjects()
+                if isinstance(s, URIRef) and any(p == RDF.type or p in props for p in abox.predicates(s))
+            }
+        )
         members = set(self.individuals)
         self.incoming: dict[URIRef, list[tuple[URIRef, URIRef]]] = defaultdict(list)
         for s, p, o in abox:
@@ -75,7 +81,11 @@ class _Facts:
         return sorted(data), sorted(vocabulary)
 
     def values(self, x):
-        return sorted((p, o) for p, o in self.abox.predicate_objects(x) if p in self.data_props and isinstance(o, Literal))
+        return sorted(
+            (p, o)
+            for p, o in self.abox.predicate_objects(x)
+            if p in self.data_props and isinstance(o, Literal)
+        )
 
     def name(self, term) -> str:
         label = self.labels.get(term)
@@ -84,19 +94,32 @@ class _Facts:
     def vocabulary(self, v, target: Graph, depth: int = VOCABULARY_DEPTH):
         """A vocabulary individual rolled up from the ontology's facts about it (no nominal)."""
         parts = [t for t in self.types(v, self.tbox) if isinstance(t, URIRef)]
-        parts += [restriction(target, p, hasValue=o) for p, o in self.tbox.predicate_objects(v)
-                  if p in self.data_props and isinstance(o, Literal)]
+        parts += [
+            restriction(target, p, hasValue=o)
+            for p, o in self.tbox.predicate_objects(v)
+            if p in self.data_props and isinstance(o, Literal)
+        ]
         if depth > 0:
-            parts += [restriction(target, p, someValuesFrom=self.vocabulary(o, target, depth - 1))
-                      for p, o in sorted(self.tbox.predicate_objects(v)) if p in self.object_props and isinstance(o, URIRef)]
+            parts += [
+                restriction(target, p, someValuesFrom=self.vocabulary(o, target, depth - 1))
+                for p, o in sorted(self.tbox.predicate_objects(v))
+                if p in self.object_props and isinstance(o, URIRef)
+            ]
         return intersection(target, parts)
 
     def conjuncts(self, x, target: Graph) -> list[tuple[str, object]]:
         """x's own facts as (description, class expression) pairs."""
-        out = [(f"a {short(t)}" if isinstance(t, URIRef) else "a class expression", copy_expression(self.abox, t, target))
-               for t in self.types(x)]
-        out += [(f"{short(p)} {self.name(o)}", restriction(target, p, someValuesFrom=self.vocabulary(o, target)))
-                for p, o in self.links(x)[1]]
+        out = [
+            (
+                f"a {short(t)}" if isinstance(t, URIRef) else "a class expression",
+                copy_expression(self.abox, t, target),
+            )
+            for t in self.types(x)
+        ]
+        out += [
+            (f"{short(p)} {self.name(o)}", restriction(target, p, someValuesFrom=self.vocabulary(o, target)))
+            for p, o in self.links(x)[1]
+        ]
         out += [(f"{short(p)} {v}", restriction(target, p, hasValue=v)) for p, v in self.values(x)]
         return out
 
@@ -139,14 +162,28 @@ def localize(tbox: Graph, abox: Graph) -> list[Conflict]:
     for i, x in enumerate(facts.individuals):
         for j, (p, y) in enumerate(facts.links(x)[0]):
             iri = URIRef(f"{PROBE}edge:{i}:{j}")
-            probes.add((iri, RDFS.subClassOf, intersection(probes, [
-                facts.node(x, probes), restriction(probes, p, someValuesFrom=facts.node(y, probes))])))
+            probes.add(
+                (
+                    iri,
+                    RDFS.subClassOf,
+                    intersection(
+                        probes,
+                        [facts.node(x, probes), restriction(probes, p, someValuesFrom=facts.node(y, probes))],
+                    ),
+                )
+            )
             meaning[iri] = (x, p, y)
     pairs = _unsatisfiable(tbox, probes, meaning)
     if pairs:
         cores = minimal_pair_facts(tbox, facts, pairs)
-        return [Conflict([x, y], cores.get((x, p, y)) or facts.describe(x) + [f"{short(p)} {short(y)}"] + facts.describe(y),
-                         "edge") for x, p, y in pairs]
+        return [
+            Conflict(
+                [x, y],
+                cores.get((x, p, y)) or facts.describe(x) + [f"{short(p)} {short(y)}"] + facts.describe(y),
+                "edge",
+            )
+            for x, p, y in pairs
+        ]
     # 3. each individual with all its neighbours
     probes, meaning = Graph(), {}
     for i, x in enumerate(facts.individuals):
@@ -155,10 +192,14 @@ def localize(tbox: Graph, abox: Graph) -> list[Conflict]:
         if len(neighbours) < 2:
             continue
         iri = URIRef(f"{PROBE}star:{i}")
-        parts = [facts.node(x, probes)] + [restriction(probes, p, someValuesFrom=facts.node(y, probes)) for p, y in neighbours]
+        parts = [facts.node(x, probes)] + [
+            restriction(probes, p, someValuesFrom=facts.node(y, probes)) for p, y in neighbours
+        ]
         probes.add((iri, RDFS.subClassOf, intersection(probes, parts)))
         meaning[iri] = (x, [y for _, y in neighbours])
-    return [Conflict([x, *group], facts.describe(x), "star") for x, group in _unsatisfiable(tbox, probes, meaning)]
+    return [
+        Conflict([x, *group], facts.describe(x), "star") for x, group in _unsatisfiable(tbox, probes, meaning)
+    ]
 
 
 def minimal_facts(tbox: Graph, facts: _Facts, individuals: list) -> dict:
@@ -191,8 +232,13 @@ def minimal_pair_facts(tbox: Graph, facts: _Facts, pairs: list) -> dict:
             for b in range(len(dy)):
                 iri = URIRef(f"{PROBE}pair:{i}:{a}:{b}")
                 fx, fy = facts.conjuncts(x, probes), facts.conjuncts(y, probes)
-                probes.add((iri, RDFS.subClassOf, intersection(probes, [
-                    fx[a][1], restriction(probes, p, someValuesFrom=fy[b][1])])))
+                probes.add(
+                    (
+                        iri,
+                        RDFS.subClassOf,
+                        intersection(probes, [fx[a][1], restriction(probes, p, someValuesFrom=fy[b][1])]),
+                    )
+                )
                 meaning[iri] = ((x, p, y), f"{short(x)} {dx[a]}, {short(p)} {short(y)}, which has {dy[b]}")
     cores: dict = {}
     for key, described in _unsatisfiable(tbox, probes, meaning):

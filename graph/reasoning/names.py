@@ -1,4 +1,5 @@
 """Short, readable names for IRIs in messages and tables."""
+
 from __future__ import annotations
 
 from rdflib import Literal, URIRef
@@ -12,12 +13,12 @@ def short(term) -> str:
         return str(term)
     text = str(term)
     if text.startswith(str(ID)):
-        return text[len(str(ID)):]
+        return text[len(str(ID)) :]
     if text.startswith(str(RKG)):
-        return "rkg:" + text[len(str(RKG)):]
+        return "rkg:" + text[len(str(RKG)) :]
     for prefix, ns in PREFIXES.items():
         if prefix not in ("id", "rkg") and text.startswith(str(ns)) and len(text) > len(str(ns)):
-            return f"{prefix}:{text[len(str(ns)):]}"
+            return f"{prefix}:{text[len(str(ns)) :]}"
     return f"<{text}>"
 
 

@@ -11,6 +11,7 @@ fired are the ``rkg:MeetsRule-*`` classes entailed, with their quotes from the r
 entailed group is ``unknown``: the source states no rule for that description (a late BM relapse
 without its MRD, say).
 """
+
 from __future__ import annotations
 
 import csv
@@ -30,17 +31,39 @@ from .names import short, slug
 from .pipeline import TypeClosure
 
 FACETS = {">=": "minInclusive", ">": "minExclusive", "<=": "maxInclusive", "<": "maxExclusive"}
-_VALUE = re.compile(r"^\s*(?P<op><=|>=|<|>|=)?\s*(?P<num>[0-9]*\.?[0-9]+)\s*(?P<unit>%|months?|mo|m)?\s*$", re.I)
+_VALUE = re.compile(
+    r"^\s*(?P<op><=|>=|<|>|=)?\s*(?P<num>[0-9]*\.?[0-9]+)\s*(?P<unit>%|months?|mo|m)?\s*$", re.I
+)
 # Spellings of relapse sites a clinician types, beyond the ontology's own keys (skos:notation).
 SITE_ALIASES = {
-    "bm": "isolated-bm", "ibm": "isolated-bm", "isolated bm": "isolated-bm", "marrow": "isolated-bm",
-    "bm+em": "bm-em", "combined": "bm-em", "bm + em": "bm-em",
-    "bm±em": "bm-pm-em", "bm+-em": "bm-pm-em", "bm-pm-em": "bm-pm-em", "bmpmem": "bm-pm-em",
-    "iem": "iem", "isolated em": "iem", "icns": "icns", "isolated cns": "icns",
-    "itesticular": "itesticular", "testicular": "itesticular",
+    "bm": "isolated-bm",
+    "ibm": "isolated-bm",
+    "isolated bm": "isolated-bm",
+    "marrow": "isolated-bm",
+    "bm+em": "bm-em",
+    "combined": "bm-em",
+    "bm + em": "bm-em",
+    "bm±em": "bm-pm-em",
+    "bm+-em": "bm-pm-em",
+    "bm-pm-em": "bm-pm-em",
+    "bmpmem": "bm-pm-em",
+    "iem": "iem",
+    "isolated em": "iem",
+    "icns": "icns",
+    "isolated cns": "icns",
+    "itesticular": "itesticular",
+    "testicular": "itesticular",
 }
-KEYS = {"id": "id", "name": "id", "site": "site", "months": "months", "time": "months",
-        "months_from_diagnosis": "months", "mrd": "mrd", "cns": "cns"}
+KEYS = {
+    "id": "id",
+    "name": "id",
+    "site": "site",
+    "months": "months",
+    "time": "months",
+    "months_from_diagnosis": "months",
+    "mrd": "mrd",
+    "cns": "cns",
+}
 GROUP_KEYS = {RKG.LowRisk: "low", RKG.IntermediateRisk: "intermediate", RKG.HighRisk: "high"}
 
 
@@ -74,8 +97,12 @@ class Patient:
         return ID[f"patient/{re.sub(r'[^A-Za-z0-9._-]+', '-', self.id).strip('-') or 'patient'}"]
 
     def description(self) -> dict:
-        return {"site": self.site_key, "months": str(self.months) if self.months else None,
-                "mrd": str(self.mrd) if self.mrd else None, "cns": self.cns_key}
+        return {
+            "site": self.site_key,
+            "months": str(self.months) if self.months else None,
+            "mrd": str(self.mrd) if self.mrd else None,
+            "cns": self.cns_key,
+        }
 
 
 @dataclass
@@ -87,7 +114,12 @@ class FiredRule:
     conditions: int
 
     def to_json(self) -> dict:
-        return {"rule": self.id, "label": self.label, "risk_group": self.risk_group, "quote": " […] ".join(self.quotes)}
+        return {
+            "rule": self.id,
+            "label": self.label,
+            "risk_group": self.risk_group,
+            "quote": " […] ".join(self.quotes),
+        }
 
 
 @dataclass
@@ -101,10 +133,16 @@ class Classification:
     error: str | None = None
 
     def to_json(self) -> dict:
-        out = {"patient": self.patient.id, **self.patient.description(), "risk_group": self.risk_group,
-               "rule": self.rule.id if self.rule else None, "rule_label": self.rule.label if self.rule else None,
-               "quote": " […] ".join(self.rule.quotes) if self.rule else None,
-               "rules_fired": [r.to_json() for r in self.fired], "inferred_classes": self.classes}
+        out = {
+            "patient": self.patient.id,
+            **self.patient.description(),
+            "risk_group": self.risk_group,
+            "rule": self.rule.id if self.rule else None,
+            "rule_label": self.rule.label if self.rule else None,
+            "quote": " […] ".join(self.rule.quotes) if self.rule else None,
+            "rules_fired": [r.to_json() for r in self.fired],
+            "inferred_classes": self.classes,
+        }
         if self.note:
             out["note"] = self.note
         if self.error:
@@ -114,6 +152,7 @@ class Classification:
 
 # -- reading descriptions ------------------------------------------------------------------------
 
+
 class Vocabulary:
     """Site and CNS-status keys of the ontology, and the risk-rule classes with their quotes."""
 
@@ -121,8 +160,11 @@ class Vocabulary:
         self.tbox = tbox
         self.sites = {str(n).lower(): s for s, n in self._scheme(RKG.RelapseSites)}
         self.cns = {str(n).lower(): s for s, n in self._scheme(RKG.CNSStatuses)}
-        self.groups = {c: GROUP_KEYS.get(g, slug(g)) for g, c in tbox.subject_objects(RKG.membersClass)
-                       if (g, RDF.type, RKG.RiskGroup) in tbox}
+        self.groups = {
+            c: GROUP_KEYS.get(g, slug(g))
+            for g, c in tbox.subject_objects(RKG.membersClass)
+            if (g, RDF.type, RKG.RiskGroup) in tbox
+        }
         self.rules: dict[URIRef, FiredRule] = {}
         for cls, rule in tbox.subject_objects(RKG.formalizes):
             label = str(tbox.value(cls, RDFS.label) or slug(rule)).removeprefix("meets risk rule: ")
@@ -133,7 +175,11 @@ class Vocabulary:
                     self.rules[member].risk_group = key
 
     def _scheme(self, scheme: URIRef):
-        return [(s, n) for s in self.tbox.subjects(SKOS.inScheme, scheme) for n in self.tbox.objects(s, SKOS.notation)]
+        return [
+            (s, n)
+            for s in self.tbox.subjects(SKOS.inScheme, scheme)
+            for n in self.tbox.objects(s, SKOS.notation)
+        ]
 
     def _quotes(self, cls: URIRef) -> list[str]:
         for axiom in self.tbox.subjects(OWL.annotatedSource, cls):
@@ -172,7 +218,9 @@ class Vocabulary:
     def cns_status(self, text: str) -> tuple[str, URIRef]:
         key = text.strip().lower()
         if key not in self.cns:
-            raise PatientError(f"unknown CNS status {text!r}; use one of: {', '.join(s.upper() for s in sorted(self.cns))}")
+            raise PatientError(
+                f"unknown CNS status {text!r}; use one of: {', '.join(s.upper() for s in sorted(self.cns))}"
+            )
         return key.upper(), self.cns[key]
 
 
@@ -198,8 +246,10 @@ def _article_text():
 def parse_value(name: str, text: str) -> Value:
     m = _VALUE.match(text)
     if not m:
-        raise PatientError(f"{name}={text!r}: expected a number, optionally with <, <=, > or >= before it "
-                           f"(e.g. {name}=40 or {name}=>=36)")
+        raise PatientError(
+            f"{name}={text!r}: expected a number, optionally with <, <=, > or >= before it "
+            f"(e.g. {name}=40 or {name}=>=36)"
+        )
     try:
         number = Decimal(m["num"])
     except InvalidOperation:  # pragma: no cover - the pattern admits only numerals
@@ -214,7 +264,9 @@ def parse_patient(items: list[str], vocabulary: Vocabulary, default_id: str = "p
     seen = set()
     for token in tokens:
         if "=" not in token:
-            raise PatientError(f"patient field {token!r} must read key=value (keys: site, months, mrd, cns, id)")
+            raise PatientError(
+                f"patient field {token!r} must read key=value (keys: site, months, mrd, cns, id)"
+            )
         key, value = token.split("=", 1)
         name = KEYS.get(key.strip().lower())
         if name is None:
@@ -245,10 +297,14 @@ def read_csv(path: Path, vocabulary: Vocabulary) -> list[Patient]:
     with path.open(newline="", encoding="utf-8-sig") as handle:
         reader = csv.DictReader(handle)
         if not reader.fieldnames:
-            raise PatientError(f"{path}: empty CSV; expected a header with some of: id, site, months, mrd, cns")
+            raise PatientError(
+                f"{path}: empty CSV; expected a header with some of: id, site, months, mrd, cns"
+            )
         unknown = [f for f in reader.fieldnames if (f or "").strip().lower() not in KEYS]
         if unknown:
-            raise PatientError(f"{path}: unknown column(s) {', '.join(unknown)}; known: id, site, months, mrd, cns")
+            raise PatientError(
+                f"{path}: unknown column(s) {', '.join(unknown)}; known: id, site, months, mrd, cns"
+            )
         patients = []
         for row_number, row in enumerate(reader, start=2):
             patient = Patient(f"row-{row_number - 1}")
@@ -265,6 +321,7 @@ def read_csv(path: Path, vocabulary: Vocabulary) -> list[Patient]:
 
 
 # -- reasoning -----------------------------------------------------------------------------------
+
 
 def patient_graph(patients: list[Patient]) -> Graph:
     g = Graph()
@@ -299,7 +356,9 @@ def classify(patients: list[Patient], tbox: Graph) -> list[Classification]:
     if not patients:
         return []
     if len({p.iri for p in patients}) != len(patients):
-        raise PatientError("two patients have the same id (ids are compared after replacing spaces and symbols by '-')")
+        raise PatientError(
+            "two patients have the same id (ids are compared after replacing spaces and symbols by '-')"
+        )
     abox = patient_graph(patients)
     try:
         answer = run_hermit(tbox + abox)
@@ -330,8 +389,10 @@ def _contradiction(p: Patient, facts: str) -> str:
 
 def _result(p: Patient, types: set[URIRef], vocabulary: Vocabulary) -> Classification:
     groups = sorted(vocabulary.groups[c] for c in types if c in vocabulary.groups)
-    fired = sorted((vocabulary.rules[c] for c in types if c in vocabulary.rules),
-                   key=lambda r: (r.risk_group is None, -r.conditions, r.id))
+    fired = sorted(
+        (vocabulary.rules[c] for c in types if c in vocabulary.rules),
+        key=lambda r: (r.risk_group is None, -r.conditions, r.id),
+    )
     classes = sorted(short(c) for c in types if str(c).startswith(str(RKG)))
     if not groups:
         return Classification(p, "unknown", None, fired, classes, note=_unknown_note(p, types))
@@ -341,8 +402,15 @@ def _result(p: Patient, types: set[URIRef], vocabulary: Vocabulary) -> Classific
 
 
 def _unknown_note(p: Patient, types: set[URIRef]) -> str:
-    missing = [name for name, value in (("relapse site", p.site), ("months from diagnosis", p.months),
-                                        ("end-of-reinduction MRD", p.mrd)) if value is None]
+    missing = [
+        name
+        for name, value in (
+            ("relapse site", p.site),
+            ("months from diagnosis", p.months),
+            ("end-of-reinduction MRD", p.mrd),
+        )
+        if value is None
+    ]
     if missing:
         return f"the source states no risk rule for this description without the {' and '.join(missing)}"
     return "the source states no risk rule that covers this description"
@@ -353,7 +421,6 @@ def tbox_from_dataset(dataset) -> Graph:
     for s, p, o in dataset.graph(ONTOLOGY_GRAPH):
         g.add((s, p, o))
     return g
-
 
 
 def load_tbox(store_root: Path | None = None, sources_dir: Path | None = None) -> tuple[Graph, str]:
@@ -377,13 +444,25 @@ def load_tbox(store_root: Path | None = None, sources_dir: Path | None = None) -
 
     validation = validate_sources(sources_dir, reason=False)
     if not validation.ok:
-        raise PatientError("the curated sources have problems, run `relapsekg validate`:\n"
-                           + "\n".join(str(p) for p in validation.problems[:10]))
+        raise PatientError(
+            "the curated sources have problems, run `relapsekg validate`:\n"
+            + "\n".join(str(p) for p in validation.problems[:10])
+        )
     rules, errors = read_rules(validation.dataset)
     if errors:
         raise PatientError("; ".join(str(e) for e in errors))
     return tbox_from_dataset(validation.dataset) + rules_graph(rules_turtle(rules)), "the curated sources"
 
 
-__all__ = ["Patient", "Value", "PatientError", "Classification", "Vocabulary", "parse_patient", "read_csv", "classify",
-           "load_tbox", "patient_graph"]
+__all__ = [
+    "Patient",
+    "Value",
+    "PatientError",
+    "Classification",
+    "Vocabulary",
+    "parse_patient",
+    "read_csv",
+    "classify",
+    "load_tbox",
+    "patient_graph",
+]

@@ -17,14 +17,15 @@
 SPARQL tells the three apart by graph: ``GRAPH <.../graph/source/...>`` is what the text says,
 ``GRAPH <.../graph/derived>`` what was computed, ``GRAPH <.../graph/inferred>`` what was entailed.
 """
+
 from __future__ import annotations
 
 import sys
 import time
 from collections import defaultdict, deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 import pyoxigraph as ox
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
@@ -32,8 +33,14 @@ from rdflib.namespace import OWL, PROV, RDF, RDFS, XSD
 
 from ..corpus import Problem
 from ..namespaces import GRAPH, ID, INFERRED_GRAPH, ONTOLOGY_GRAPH, RKG
-from .hermit import (InconsistentOntology, ReasonerUnavailable, hermit_version, java_executable, restriction,
-                     run_hermit)
+from .hermit import (
+    InconsistentOntology,
+    ReasonerUnavailable,
+    hermit_version,
+    java_executable,
+    restriction,
+    run_hermit,
+)
 from .localize import PROBE, localize
 from .names import short, slug
 from .rules import overlap_probes, read_rules, rules_graph, rules_turtle
@@ -68,8 +75,11 @@ class Reasoning:
 
     def add_to(self, dataset: Dataset) -> None:
         """Put the rule axioms in the ontology graph, derived and inferred facts in their own graphs."""
-        for graph_iri, triples in ((ONTOLOGY_GRAPH, self.rules), (DERIVED_GRAPH, self.derived),
-                                   (INFERRED_GRAPH, self.inferred)):
+        for graph_iri, triples in (
+            (ONTOLOGY_GRAPH, self.rules),
+            (DERIVED_GRAPH, self.derived),
+            (INFERRED_GRAPH, self.inferred),
+        ):
             target = dataset.graph(graph_iri)
             for triple in triples:
                 target.add(triple)
@@ -77,10 +87,16 @@ class Reasoning:
     def manifest(self) -> dict:
         if self.skipped:
             return {"skipped": self.skipped}
-        return {"reasoner": self.reasoner, "consistent": self.consistent, "seconds": round(self.seconds, 3),
-                "hermit_seconds": round(self.hermit_seconds, 3), "input_triples": self.input_triples,
-                "inferred_triples": len(self.inferred), "derived_triples": len(self.derived),
-                "rule_triples": len(self.rules)}
+        return {
+            "reasoner": self.reasoner,
+            "consistent": self.consistent,
+            "seconds": round(self.seconds, 3),
+            "hermit_seconds": round(self.hermit_seconds, 3),
+            "input_triples": self.input_triples,
+            "inferred_triples": len(self.inferred),
+            "derived_triples": len(self.derived),
+            "rule_triples": len(self.rules),
+        }
 
 
 def reason(dataset: Dataset, origins: dict | None = None) -> Reasoning:
@@ -88,14 +104,18 @@ def reason(dataset: Dataset, origins: dict | None = None) -> Reasoning:
     started = time.perf_counter()
     origins = origins or {}
     if not java_executable():
-        message = ("OWL reasoning skipped: no `java` found (install the Debian package default-jre-headless); "
-                   "the graph is built without its inferred graph")
+        message = (
+            "OWL reasoning skipped: no `java` found (install the Debian package default-jre-headless); "
+            "the graph is built without its inferred graph"
+        )
         sys.stderr.write(f"warning: {message}\n")
         return Reasoning(skipped=message)
     result = Reasoning(reasoner=hermit_version())
     rules, errors = read_rules(dataset)
     if errors:
-        result.problems = [_problem(e.rule, f"risk rule cannot be translated to OWL: {e}", origins) for e in errors]
+        result.problems = [
+            _problem(e.rule, f"risk rule cannot be translated to OWL: {e}", origins) for e in errors
+        ]
         return result
     result.rules_text = rules_turtle(rules)
     result.rules = rules_graph(result.rules_text)
@@ -126,20 +146,36 @@ def reason(dataset: Dataset, origins: dict | None = None) -> Reasoning:
     unsat = {URIRef(u) for u in coherence.unsatisfiable | answer.unsatisfiable}
     for probe in overlaps:
         if probe.iri not in unsat:
-            result.problems.append(_problem(
-                probe.first.iri, f"risk rules {probe.first.slug} ({slug(probe.first.group)}) and {probe.second.slug} "
-                f"({slug(probe.second.group)}) overlap: a patient can meet both, but a patient is in one risk group only",
-                origins))
+            result.problems.append(
+                _problem(
+                    probe.first.iri,
+                    f"risk rules {probe.first.slug} ({slug(probe.first.group)}) and {probe.second.slug} "
+                    f"({slug(probe.second.group)}) overlap: a patient can meet both, but a patient is in one risk group only",
+                    origins,
+                )
+            )
     formalizes = {r.cls: r for r in rules}
     for cls in sorted(unsat):
         if str(cls).startswith(PROBE):
             continue
         if cls in formalizes:
-            result.problems.append(_problem(formalizes[cls].iri, f"risk rule {formalizes[cls].slug} can never apply: "
-                                            "its conditions contradict each other or the ontology", origins))
+            result.problems.append(
+                _problem(
+                    formalizes[cls].iri,
+                    f"risk rule {formalizes[cls].slug} can never apply: "
+                    "its conditions contradict each other or the ontology",
+                    origins,
+                )
+            )
         else:
-            result.problems.append(Problem("ontology/", None, f"OWL: class {short(cls)} is unsatisfiable (no individual "
-                                                              "can belong to it); the ontology contradicts itself"))
+            result.problems.append(
+                Problem(
+                    "ontology/",
+                    None,
+                    f"OWL: class {short(cls)} is unsatisfiable (no individual "
+                    "can belong to it); the ontology contradicts itself",
+                )
+            )
     if not result.problems:
         result.inferred = materialize(answer, tbox, abox, result.reasoner, sorted(_source_graphs(dataset)))
     result.seconds = time.perf_counter() - started
@@ -155,8 +191,11 @@ def split(dataset: Dataset) -> tuple[Graph, Graph]:
 
 
 def _source_graphs(dataset: Dataset) -> set[URIRef]:
-    return {getattr(g, "identifier", g) for *_, g in dataset.quads((None, None, None, None))
-            if getattr(g, "identifier", g) not in (ONTOLOGY_GRAPH, INFERRED_GRAPH, DERIVED_GRAPH)}
+    return {
+        getattr(g, "identifier", g)
+        for *_, g in dataset.quads((None, None, None, None))
+        if getattr(g, "identifier", g) not in (ONTOLOGY_GRAPH, INFERRED_GRAPH, DERIVED_GRAPH)
+    }
 
 
 def logical(data: Graph, tbox: Graph) -> Graph:
@@ -164,7 +203,9 @@ def logical(data: Graph, tbox: Graph) -> Graph:
     object and datatype properties the ontology declares. The rest (labels, Web Annotation
     selectors, bibliographic fields) are annotation assertions under the OWL 2 RDF mapping, with no
     logical consequence, so the reasoner is spared them."""
-    properties = set(tbox.subjects(RDF.type, OWL.ObjectProperty)) | set(tbox.subjects(RDF.type, OWL.DatatypeProperty))
+    properties = set(tbox.subjects(RDF.type, OWL.ObjectProperty)) | set(
+        tbox.subjects(RDF.type, OWL.DatatypeProperty)
+    )
     known = {t for triple in tbox for t in triple if isinstance(t, URIRef)}
     linked = {t for s, p, o in data if p in properties for t in (s, o)}
     out = Graph()
@@ -203,8 +244,15 @@ def closure_assertions(data: Graph) -> Graph:
     closure = Graph()
     for p_value in data.subjects(RDF.type, RKG.PValue):
         if data.value(p_value, RKG.qualifier) is None:
-            closure.add((p_value, RDF.type, restriction(closure, RKG.qualifier,
-                                                        maxCardinality=Literal(0, datatype=XSD.nonNegativeInteger))))
+            closure.add(
+                (
+                    p_value,
+                    RDF.type,
+                    restriction(
+                        closure, RKG.qualifier, maxCardinality=Literal(0, datatype=XSD.nonNegativeInteger)
+                    ),
+                )
+            )
     return closure
 
 
@@ -244,8 +292,11 @@ class TypeClosure:
 
 def _equivalent_pairs(asserted: Graph, answer) -> list[tuple[URIRef, URIRef]]:
     """Pairs of named classes that are equivalent, asserted or found by HermiT."""
-    pairs = [(c, d) for c, d in asserted.subject_objects(OWL.equivalentClass)
-             if isinstance(c, URIRef) and isinstance(d, URIRef)]
+    pairs = [
+        (c, d)
+        for c, d in asserted.subject_objects(OWL.equivalentClass)
+        if isinstance(c, URIRef) and isinstance(d, URIRef)
+    ]
     return pairs + [(URIRef(a), URIRef(b)) for a, b in (sorted(pair) for pair in answer.equivalents)]
 
 
@@ -272,15 +323,26 @@ def materialize(answer, tbox: Graph, abox: Graph, reasoner: str, sources: list[U
     same = _equivalents(asserted, answer)
     # HermiT names one class of a set of equivalent classes in each subsumption it reports, and
     # which one varies from run to run: every member is named, so a build's output does not.
-    subsumptions = {(c, d) for sub, sup in answer.subclasses for c in same(URIRef(sub)) for d in same(URIRef(sup))}
+    subsumptions = {
+        (c, d) for sub, sup in answer.subclasses for c in same(URIRef(sub)) for d in same(URIRef(sup))
+    }
     for c, d in sorted(subsumptions):
-        if c != d and d not in _SKIP_TYPES and (c, RDFS.subClassOf, d) not in asserted \
-                and not str(c).startswith(PROBE) and not str(d).startswith(PROBE):
+        if (
+            c != d
+            and d not in _SKIP_TYPES
+            and (c, RDFS.subClassOf, d) not in asserted
+            and not str(c).startswith(PROBE)
+            and not str(d).startswith(PROBE)
+        ):
             inferred.add((c, RDFS.subClassOf, d))
     for pair in sorted(answer.equivalents, key=sorted):
         a, b = (URIRef(x) for x in sorted(pair))
-        if not str(a).startswith(PROBE) and not str(b).startswith(PROBE) \
-                and (a, OWL.equivalentClass, b) not in asserted and (b, OWL.equivalentClass, a) not in asserted:
+        if (
+            not str(a).startswith(PROBE)
+            and not str(b).startswith(PROBE)
+            and (a, OWL.equivalentClass, b) not in asserted
+            and (b, OWL.equivalentClass, a) not in asserted
+        ):
             inferred.add((a, OWL.equivalentClass, b))
     _provenance(inferred, reasoner, sources)
     return inferred
@@ -288,21 +350,39 @@ def materialize(answer, tbox: Graph, abox: Graph, reasoner: str, sources: list[U
 
 def _provenance(inferred: Graph, reasoner: str, sources: list[URIRef]) -> None:
     inferred.add((INFERRED_GRAPH, RDF.type, PROV.Entity))
-    inferred.add((INFERRED_GRAPH, RDFS.label, Literal("facts entailed by the OWL 2 DL reasoner and not asserted")))
+    inferred.add(
+        (INFERRED_GRAPH, RDFS.label, Literal("facts entailed by the OWL 2 DL reasoner and not asserted"))
+    )
     inferred.add((INFERRED_GRAPH, PROV.wasGeneratedBy, REASONING_ACTIVITY))
     for used in [ONTOLOGY_GRAPH, DERIVED_GRAPH, *sources]:
         inferred.add((REASONING_ACTIVITY, PROV.used, used))
     inferred.add((REASONING_ACTIVITY, RDF.type, PROV.Activity))
-    inferred.add((REASONING_ACTIVITY, RDFS.label, Literal("OWL 2 DL reasoning: consistency, classification, realisation")))
+    inferred.add(
+        (
+            REASONING_ACTIVITY,
+            RDFS.label,
+            Literal("OWL 2 DL reasoning: consistency, classification, realisation"),
+        )
+    )
     inferred.add((REASONING_ACTIVITY, PROV.wasAssociatedWith, REASONER_AGENT))
     inferred.add((REASONER_AGENT, RDF.type, PROV.SoftwareAgent))
     inferred.add((REASONER_AGENT, RDFS.label, Literal(reasoner)))
     inferred.add((DERIVED_GRAPH, RDF.type, PROV.Entity))
-    inferred.add((DERIVED_GRAPH, RDFS.label, Literal("facts computed from curated values: each arm's comparator "
-                                                     "result and the difference between their values")))
+    inferred.add(
+        (
+            DERIVED_GRAPH,
+            RDFS.label,
+            Literal(
+                "facts computed from curated values: each arm's comparator "
+                "result and the difference between their values"
+            ),
+        )
+    )
     inferred.add((DERIVED_GRAPH, PROV.wasGeneratedBy, DERIVATION_ACTIVITY))
     inferred.add((DERIVATION_ACTIVITY, RDF.type, PROV.Activity))
-    inferred.add((DERIVATION_ACTIVITY, RDFS.label, Literal("SPARQL CONSTRUCT graph/reasoning/comparisons.rq")))
+    inferred.add(
+        (DERIVATION_ACTIVITY, RDFS.label, Literal("SPARQL CONSTRUCT graph/reasoning/comparisons.rq"))
+    )
 
 
 def inconsistency_problems(tbox: Graph, abox: Graph, origins: dict) -> list[Problem]:
@@ -315,29 +395,65 @@ def inconsistency_problems(tbox: Graph, abox: Graph, origins: dict) -> list[Prob
         try:
             conflicts = localize(schema, individuals)
         except InconsistentOntology:
-            return [Problem("ontology/", None, "OWL: the ontology is inconsistent on its own (its class axioms have no model)")]
+            return [
+                Problem(
+                    "ontology/",
+                    None,
+                    "OWL: the ontology is inconsistent on its own (its class axioms have no model)",
+                )
+            ]
         where = "the ontology's own individuals"
     if not conflicts:
-        return [Problem("(graph)", None, f"OWL: {where} is inconsistent with the ontology, but no single entity, pair or "
-                                         "neighbourhood of entities explains it")]
+        return [
+            Problem(
+                "(graph)",
+                None,
+                f"OWL: {where} is inconsistent with the ontology, but no single entity, pair or "
+                "neighbourhood of entities explains it",
+            )
+        ]
     problems = []
     for conflict in conflicts:
         names = ", ".join(f"<{e}>" for e in conflict.entities)
-        what = {"node": "contradicts the ontology", "edge": "contradict the ontology together",
-                "star": "contradict the ontology together"}[conflict.kind]
-        facts = " or ".join(dict.fromkeys(conflict.facts)) if conflict.kind != "star" else "; ".join(dict.fromkeys(conflict.facts))
-        problems.append(_problem(conflict.entities[0], f"OWL inconsistency: {names} {what}: {facts}", origins))
+        what = {
+            "node": "contradicts the ontology",
+            "edge": "contradict the ontology together",
+            "star": "contradict the ontology together",
+        }[conflict.kind]
+        facts = (
+            " or ".join(dict.fromkeys(conflict.facts))
+            if conflict.kind != "star"
+            else "; ".join(dict.fromkeys(conflict.facts))
+        )
+        problems.append(
+            _problem(conflict.entities[0], f"OWL inconsistency: {names} {what}: {facts}", origins)
+        )
     return problems
 
 
 def _schema_and_individuals(tbox: Graph) -> tuple[Graph, Graph]:
     """Split the ontology into class/property axioms and assertions about its own individuals."""
     classes = set(tbox.subjects(RDF.type, OWL.Class)) | set(tbox.subjects(RDF.type, OWL.Restriction))
-    vocabulary = {RDFS.Class, OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty,
-                  OWL.FunctionalProperty, OWL.TransitiveProperty, OWL.Ontology, OWL.Axiom, OWL.Restriction,
-                  OWL.AllDisjointClasses, RDFS.Datatype, OWL.AllDifferent}
-    individuals = {s for s, c in tbox.subject_objects(RDF.type)
-                   if isinstance(s, URIRef) and c not in vocabulary and s not in classes}
+    vocabulary = {
+        RDFS.Class,
+        OWL.Class,
+        OWL.ObjectProperty,
+        OWL.DatatypeProperty,
+        OWL.AnnotationProperty,
+        OWL.FunctionalProperty,
+        OWL.TransitiveProperty,
+        OWL.Ontology,
+        OWL.Axiom,
+        OWL.Restriction,
+        OWL.AllDisjointClasses,
+        RDFS.Datatype,
+        OWL.AllDifferent,
+    }
+    individuals = {
+        s
+        for s, c in tbox.subject_objects(RDF.type)
+        if isinstance(s, URIRef) and c not in vocabulary and s not in classes
+    }
     schema, facts = Graph(), Graph()
     for s, p, o in tbox:
         (facts if s in individuals and p not in (RDFS.label, RDFS.comment) else schema).add((s, p, o))
@@ -352,5 +468,13 @@ def _problem(node, message: str, origins: dict) -> Problem:
     return Problem(file, origin.line, message)
 
 
-__all__ = ["reason", "Reasoning", "DERIVED_GRAPH", "derive_comparisons", "closure_assertions", "split", "logical",
-           "TypeClosure"]
+__all__ = [
+    "reason",
+    "Reasoning",
+    "DERIVED_GRAPH",
+    "derive_comparisons",
+    "closure_assertions",
+    "split",
+    "logical",
+    "TypeClosure",
+]

@@ -16,6 +16,7 @@ equivalent to the union of the rules that assign it. Every axiom is annotated wi
 quotes (``rkg:sourceQuote``, in the curated order) and ``prov:wasDerivedFrom`` the rule. Nothing
 here knows a factor, a site or a threshold: adding a rule is adding YAML.
 """
+
 from __future__ import annotations
 
 import re
@@ -36,7 +37,11 @@ RULES_ONTOLOGY = "https://w3id.org/relapsekg/ontology/risk-rules"
 PROBE = "urn:relapsekg:probe:"
 FACETS = {">=": "minInclusive", ">": "minExclusive", "<=": "maxInclusive", "<": "maxExclusive"}
 _PREFIXES = {
-    "rkg": str(RKG), "owl": str(OWL), "rdf": str(RDF), "rdfs": str(RDFS), "xsd": str(XSD),
+    "rkg": str(RKG),
+    "owl": str(OWL),
+    "rdf": str(RDF),
+    "rdfs": str(RDFS),
+    "xsd": str(XSD),
     "prov": "http://www.w3.org/ns/prov#",
 }
 PROV_DERIVED = URIRef("http://www.w3.org/ns/prov#wasDerivedFrom")
@@ -134,34 +139,54 @@ def _atoms(data: Graph, ontology: Graph, factor_property: dict, rule: URIRef, co
         for site in sites:
             cls = ontology.value(site, RKG.membersClass)
             if cls is None:
-                raise RuleError(rule, f"relapse site <{site}> has no rkg:membersClass in the ontology, so a rule "
-                                      "naming it cannot be translated to OWL (add one to ontology/reasoning.ttl)")
+                raise RuleError(
+                    rule,
+                    f"relapse site <{site}> has no rkg:membersClass in the ontology, so a rule "
+                    "naming it cannot be translated to OWL (add one to ontology/reasoning.ttl)",
+                )
             classes.append(cls)
-        atoms.append(Atom(cls=classes[0]) if len(set(classes)) == 1 else Atom(sites=sorted(set(classes), key=str)))
+        atoms.append(
+            Atom(cls=classes[0]) if len(set(classes)) == 1 else Atom(sites=sorted(set(classes), key=str))
+        )
     threshold = data.value(cond, RKG.threshold)
     if threshold is not None:
         operator = str(data.value(cond, RKG.operator) or "")
         if operator not in FACETS:
-            raise RuleError(rule, f"condition <{cond}>: operator {operator!r} is not one of {', '.join(FACETS)}")
+            raise RuleError(
+                rule, f"condition <{cond}>: operator {operator!r} is not one of {', '.join(FACETS)}"
+            )
         prop = factor_property.get(factor)
         if prop is None:
-            raise RuleError(rule, f"prognostic factor <{factor}> has no property with rkg:measuresFactor in the "
-                                  "ontology, so a threshold on it cannot be translated to OWL")
+            raise RuleError(
+                rule,
+                f"prognostic factor <{factor}> has no property with rkg:measuresFactor in the "
+                "ontology, so a threshold on it cannot be translated to OWL",
+            )
         unit, expected = data.value(cond, RKG.unit), ontology.value(prop, RKG.valueUnit)
         if expected is not None and (unit is None or str(unit) != str(expected)):
-            raise RuleError(rule, f"condition <{cond}>: threshold unit {str(unit) if unit else '(none)'!r} "
-                                  f"is not the unit of {_curie(prop)}, {str(expected)!r}")
-        atoms.append(Atom(prop=prop, facet=FACETS[operator], value=Literal(Decimal(str(threshold)), datatype=XSD.decimal)))
+            raise RuleError(
+                rule,
+                f"condition <{cond}>: threshold unit {str(unit) if unit else '(none)'!r} "
+                f"is not the unit of {_curie(prop)}, {str(expected)!r}",
+            )
+        atoms.append(
+            Atom(
+                prop=prop,
+                facet=FACETS[operator],
+                value=Literal(Decimal(str(threshold)), datatype=XSD.decimal),
+            )
+        )
     return atoms
 
 
 # -- Turtle ------------------------------------------------------------------------------------
 
+
 def _curie(iri: URIRef) -> str:
     text = str(iri)
     for prefix, ns in _PREFIXES.items():
         if text.startswith(ns):
-            local = text[len(ns):]
+            local = text[len(ns) :]
             if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.-]*", local) and not local.endswith("."):
                 return f"{prefix}:{local}"
     return f"<{text}>"
@@ -178,8 +203,10 @@ def _atom(atom: Atom, indent: str) -> str:
         return _curie(atom.cls)
     if atom.sites:
         return f"[ a owl:Class ; owl:unionOf ( {' '.join(_curie(c) for c in atom.sites)} ) ]"
-    return (f"[ a owl:Restriction ; owl:onProperty {_curie(atom.prop)} ;\n{indent}  owl:someValuesFrom [ a rdfs:Datatype ; "
-            f"owl:onDatatype xsd:decimal ; owl:withRestrictions ( [ xsd:{atom.facet} {_lit(atom.value)} ] ) ] ]")
+    return (
+        f"[ a owl:Restriction ; owl:onProperty {_curie(atom.prop)} ;\n{indent}  owl:someValuesFrom [ a rdfs:Datatype ; "
+        f"owl:onDatatype xsd:decimal ; owl:withRestrictions ( [ xsd:{atom.facet} {_lit(atom.value)} ] ) ] ]"
+    )
 
 
 def _conjunction(atoms: list[Atom], indent: str) -> str:
@@ -191,7 +218,9 @@ def _conjunction(atoms: list[Atom], indent: str) -> str:
 
 
 def _annotation(source: str, prop: str, target: str, quotes: list[str], derived: list[URIRef]) -> str:
-    lines = [f"[] a owl:Axiom ; owl:annotatedSource {source} ; owl:annotatedProperty {prop} ; owl:annotatedTarget {target} ;"]
+    lines = [
+        f"[] a owl:Axiom ; owl:annotatedSource {source} ; owl:annotatedProperty {prop} ; owl:annotatedTarget {target} ;"
+    ]
     lines.append("    rkg:sourceQuote " + " ,\n        ".join(Literal(q).n3() for q in quotes) + " ;")
     lines.append("    prov:wasDerivedFrom " + " , ".join(f"<{d}>" for d in derived) + " .")
     return "\n".join(lines)
@@ -199,19 +228,25 @@ def _annotation(source: str, prop: str, target: str, quotes: list[str], derived:
 
 def rules_turtle(rules: list[Rule]) -> str:
     """Deterministic Turtle for the rule classes and the risk group definitions."""
-    out = ["# GENERATED from the risk_rules of graph/sources/ by `relapsekg classify --write-ontology`;",
-           "# do not edit: `relapsekg build` regenerates these axioms from the curated rules, and",
-           "# tests/test_reasoning.py checks that this file matches them.",
-           "#",
-           "# Each curated risk rule is an OWL 2 defined class rkg:MeetsRule-<rule id>: the union of its",
-           "# condition sets, each the intersection of its conditions (relapse-site classes and datatype",
-           "# restrictions on months from diagnosis and end-of-reinduction MRD). Each risk group class is",
-           "# defined as the union of the rules that assign it. Axioms carry the rule's verbatim quotes.",
-           ""]
+    out = [
+        "# GENERATED from the risk_rules of graph/sources/ by `relapsekg classify --write-ontology`;",
+        "# do not edit: `relapsekg build` regenerates these axioms from the curated rules, and",
+        "# tests/test_reasoning.py checks that this file matches them.",
+        "#",
+        "# Each curated risk rule is an OWL 2 defined class rkg:MeetsRule-<rule id>: the union of its",
+        "# condition sets, each the intersection of its conditions (relapse-site classes and datatype",
+        "# restrictions on months from diagnosis and end-of-reinduction MRD). Each risk group class is",
+        "# defined as the union of the rules that assign it. Axioms carry the rule's verbatim quotes.",
+        "",
+    ]
     out += [f"@prefix {p}: <{ns}> ." for p, ns in _PREFIXES.items()]
-    out += ["", f"<{RULES_ONTOLOGY}> a owl:Ontology ;",
-            '    rdfs:label "relapsekg risk rules (generated)"@en ;',
-            "    owl:imports <https://w3id.org/relapsekg/ontology/reasoning> .", ""]
+    out += [
+        "",
+        f"<{RULES_ONTOLOGY}> a owl:Ontology ;",
+        '    rdfs:label "relapsekg risk rules (generated)"@en ;',
+        "    owl:imports <https://w3id.org/relapsekg/ontology/reasoning> .",
+        "",
+    ]
     for rule in rules:
         if len(rule.sets) == 1:
             expression = _conjunction(rule.sets[0], "    ")
@@ -219,7 +254,10 @@ def rules_turtle(rules: list[Rule]) -> str:
             body = "\n    ".join(_conjunction(s, "    ") for s in rule.sets)
             expression = f"[ a owl:Class ; owl:unionOf (\n    {body} ) ]"
         target = f"_:{rule.slug}" if expression.startswith("[") else expression
-        out.append(f"# --- {rule.slug}: {rule.label}" + (f"  =>  {_curie(rule.group)}" if rule.group else "  (no risk group)"))
+        out.append(
+            f"# --- {rule.slug}: {rule.label}"
+            + (f"  =>  {_curie(rule.group)}" if rule.group else "  (no risk group)")
+        )
         if rule.graph is not None:
             out.append(f"#     stated in <{rule.graph}>")
         out.append(f"{_curie(rule.cls)} a owl:Class ;")
@@ -263,6 +301,7 @@ def write_snapshot(text: str, path: Path = SNAPSHOT) -> Path:
 
 # -- coherence probes --------------------------------------------------------------------------
 
+
 @dataclass
 class OverlapProbe:
     iri: URIRef
@@ -283,13 +322,29 @@ def overlap_probes(rules: list[Rule], generated: Graph, target: Graph) -> list[O
         if a.group == b.group:
             continue
         probe = URIRef(f"{PROBE}overlap:{a.slug}:{b.slug}")
-        both = intersection(target, [copy_expression(generated, definition[a.cls], target),
-                                     copy_expression(generated, definition[b.cls], target)])
+        both = intersection(
+            target,
+            [
+                copy_expression(generated, definition[a.cls], target),
+                copy_expression(generated, definition[b.cls], target),
+            ],
+        )
         target.add((probe, RDF.type, OWL.Class))
-        target.add((probe, RDFS.subClassOf, both))  # primitive: unsatisfiable iff both definitions cannot meet
+        target.add(
+            (probe, RDFS.subClassOf, both)
+        )  # primitive: unsatisfiable iff both definitions cannot meet
         probes.append(OverlapProbe(probe, a, b))
     return probes
 
 
-__all__ = ["read_rules", "rules_turtle", "rules_graph", "write_snapshot", "overlap_probes", "Rule", "RuleError",
-           "SNAPSHOT", "PROBE"]
+__all__ = [
+    "read_rules",
+    "rules_turtle",
+    "rules_graph",
+    "write_snapshot",
+    "overlap_probes",
+    "Rule",
+    "RuleError",
+    "SNAPSHOT",
+    "PROBE",
+]

@@ -1,4 +1,5 @@
 """What the reasoner inferred, read back from the built store (so it shows what SPARQL sees)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -58,13 +59,20 @@ class Summary:
 
     def to_json(self) -> dict:
         reasoning = self.manifest.get("reasoning", {})
-        return {"reasoner": reasoning.get("reasoner"), "consistent": reasoning.get("consistent"),
-                "reasoning_seconds": reasoning.get("seconds"), "hermit_seconds": reasoning.get("hermit_seconds"),
-                "build_seconds": self.manifest.get("seconds"), "inferred_graph": str(INFERRED_GRAPH),
-                "derived_graph": str(DERIVED_GRAPH), "inferred_triples": self.inferred_triples,
-                "inferred_types": self.inferred_types, "derived_triples": self.derived_triples,
-                "classes": [c.to_json() for c in self.classes],
-                "entailed_class_axioms": [{"subject": a, "relation": r, "object": b} for a, r, b in self.axioms]}
+        return {
+            "reasoner": reasoning.get("reasoner"),
+            "consistent": reasoning.get("consistent"),
+            "reasoning_seconds": reasoning.get("seconds"),
+            "hermit_seconds": reasoning.get("hermit_seconds"),
+            "build_seconds": self.manifest.get("seconds"),
+            "inferred_graph": str(INFERRED_GRAPH),
+            "derived_graph": str(DERIVED_GRAPH),
+            "inferred_triples": self.inferred_triples,
+            "inferred_types": self.inferred_types,
+            "derived_triples": self.derived_triples,
+            "classes": [c.to_json() for c in self.classes],
+            "entailed_class_axioms": [{"subject": a, "relation": r, "object": b} for a, r, b in self.axioms],
+        }
 
 
 def summarize(store_root: Path) -> Summary:
@@ -77,10 +85,16 @@ def summarize(store_root: Path) -> Summary:
         summary.classes.append(InferredClass(row["class"].value, label, members))
     counts = next(iter(db.query(_COUNTS)))
     summary.inferred_types, summary.inferred_triples, summary.derived_triples = (
-        int(counts[k].value) if counts[k] is not None else 0 for k in ("types", "inferred", "derived"))
-    symbol = {"http://www.w3.org/2000/01/rdf-schema#subClassOf": "⊑", "http://www.w3.org/2002/07/owl#equivalentClass": "≡"}
+        int(counts[k].value) if counts[k] is not None else 0 for k in ("types", "inferred", "derived")
+    )
+    symbol = {
+        "http://www.w3.org/2000/01/rdf-schema#subClassOf": "⊑",
+        "http://www.w3.org/2002/07/owl#equivalentClass": "≡",
+    }
     for row in db.query(_AXIOMS):
-        summary.axioms.append((short(URIRef(row["a"].value)), symbol[row["relation"].value], short(URIRef(row["b"].value))))
+        summary.axioms.append(
+            (short(URIRef(row["a"].value)), symbol[row["relation"].value], short(URIRef(row["b"].value)))
+        )
     return summary
 
 

@@ -11,6 +11,7 @@ The same seed gives byte-identical files; report k does not depend on N (see stu
 a report is about 1,200 triples on average and the article plus ontology about 3,150, so
 ``studies_for_triples(T)`` picks N for a target of T triples (presets 10k, 100k, 1m).
 """
+
 from __future__ import annotations
 
 import json
@@ -56,14 +57,25 @@ class Synthesis:
         sid = randomized.study
         cohort = f"{sid}-all" if randomized.randomized else f"{sid}-series"
         result = f"{sid}-exp-dfs" if randomized.randomized else f"{sid}-series-cr"
-        return {"study": sid, "number": str(randomized.number),
-                "entity": f"https://w3id.org/relapsekg/id/cohort/{cohort}",
-                "fact": f"https://w3id.org/relapsekg/id/result/{result}"}
+        return {
+            "study": sid,
+            "number": str(randomized.number),
+            "entity": f"https://w3id.org/relapsekg/id/cohort/{cohort}",
+            "fact": f"https://w3id.org/relapsekg/id/result/{result}",
+        }
 
     def manifest(self) -> dict:
-        return {"generator": "relapsekg synth", "format": 1, "seed": self.seed, "studies": len(self.reports),
-                "files": self.files, "bytes": self.bytes, "estimated_triples": self.estimated_triples,
-                "article": ARTICLE_ID, "query_parameters": self.parameters()}
+        return {
+            "generator": "relapsekg synth",
+            "format": 1,
+            "seed": self.seed,
+            "studies": len(self.reports),
+            "files": self.files,
+            "bytes": self.bytes,
+            "estimated_triples": self.estimated_triples,
+            "article": ARTICLE_ID,
+            "query_parameters": self.parameters(),
+        }
 
 
 class OutputNotEmpty(RuntimeError):
@@ -86,8 +98,9 @@ def generate(directory: Path, studies: int, seed: int = 0, force: bool = False) 
         result.bytes += write_text(directory / "texts" / data["text"], text)
         result.reports.append(meta)
     result.files = 2 * (studies + 1)
-    (directory / "synth.json").write_text(json.dumps(result.manifest(), indent=2, sort_keys=True) + "\n",
-                                          encoding="utf-8")
+    (directory / "synth.json").write_text(
+        json.dumps(result.manifest(), indent=2, sort_keys=True) + "\n", encoding="utf-8"
+    )
     return result
 
 
@@ -95,11 +108,15 @@ def _prepare(directory: Path, force: bool) -> None:
     """An empty (or new) folder, or with ``force`` one whose previous synthetic corpus is removed."""
     if directory.exists() and any(directory.iterdir()):
         if not force:
-            raise OutputNotEmpty(f"{directory} is not empty; choose an empty folder or pass --force to replace "
-                                 "a synthetic corpus written there before")
+            raise OutputNotEmpty(
+                f"{directory} is not empty; choose an empty folder or pass --force to replace "
+                "a synthetic corpus written there before"
+            )
         if not (directory / "synth.json").is_file():
-            raise OutputNotEmpty(f"{directory} holds no synth.json, so it was not written by relapsekg synth; "
-                                 "refusing to delete its contents")
+            raise OutputNotEmpty(
+                f"{directory} holds no synth.json, so it was not written by relapsekg synth; "
+                "refusing to delete its contents"
+            )
         for child in ("references", "texts"):
             shutil.rmtree(directory / child, ignore_errors=True)
         for stale in directory.glob("*.yaml"):

@@ -6,6 +6,7 @@ wrapped at a fixed width like a text extracted from a PDF. The quote checks of `
 validate`` tolerate exactly that (a line break where the quote has a space), so the synthetic
 corpus goes through the same check as the curated one.
 """
+
 from __future__ import annotations
 
 import textwrap
@@ -32,6 +33,7 @@ class SourceTextWriter:
         blocks = [self.title]
         for sentences in self.paragraphs:
             if sentences:
-                blocks.append(textwrap.fill(" ".join(sentences), WIDTH, break_long_words=False,
-                                            break_on_hyphens=False))
+                blocks.append(
+                    textwrap.fill(" ".join(sentences), WIDTH, break_long_words=False, break_on_hyphens=False)
+                )
         return "\n\n".join(blocks) + "\n"

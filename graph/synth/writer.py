@@ -1,4 +1,5 @@
 """Writing synthetic files byte-for-byte reproducibly: fixed key order, fixed width, LF endings."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -12,10 +13,13 @@ _Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
 def write_yaml(path: Path, data: dict[str, Any], seed: int) -> int:
-    header = (f"# Synthetic publication written by `relapsekg synth --seed {seed}`: invented data in the layout\n"
-              "# of graph/sources, for scale tests and benchmarks. Not clinical evidence.\n")
-    body = yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=4096,
-                     default_flow_style=None)
+    header = (
+        f"# Synthetic publication written by `relapsekg synth --seed {seed}`: invented data in the layout\n"
+        "# of graph/sources, for scale tests and benchmarks. Not clinical evidence.\n"
+    )
+    body = yaml.dump(
+        data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=4096, default_flow_style=None
+    )
     return _write(path, header + body)
 
 

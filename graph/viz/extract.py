@@ -5,27 +5,40 @@ Each reader is a generator that *yields* SPARQL and is *sent* the rows back (san
 same logic runs on the embedded engine (:func:`run`), and in the HTTP service through the
 worker pool with its time budget (:func:`run_async` with ``api.querying``).
 """
+
 from __future__ import annotations
 
 import re
+from collections.abc import Awaitable, Callable, Generator, Iterable
 from dataclasses import dataclass, field
-from typing import Awaitable, Callable, Generator, Iterable, Optional, TypeVar
+from typing import TypeVar
 
 from ..namespaces import ID
 from . import sparql
-from .model import Row, Subgraph, Vocabulary, details as build_details
+from .model import Row, Subgraph, Vocabulary
+from .model import details as build_details
 
 T = TypeVar("T")
 Steps = Generator[str, list[Row], T]
 
 MAX_DEPTH = 4
 DEFAULT_DEPTH = 2
-MAX_NODES = 20000          # the whole graph is drawn up to this many nodes
-MAX_FOCUS_NODES = 2000     # a neighbourhood or an answer stops growing here
-MAX_ANSWER_ROWS = 300      # answer rows shown beside a question's subgraph
-PAGE = 5000                # rows per query page (below the server's default row cap)
-ENTITY_PATHS = ("study", "cohort", "intervention", "endpoint", "result", "finding", "factor",
-                "risk-rule", "definition", "publication")
+MAX_NODES = 20000  # the whole graph is drawn up to this many nodes
+MAX_FOCUS_NODES = 2000  # a neighbourhood or an answer stops growing here
+MAX_ANSWER_ROWS = 300  # answer rows shown beside a question's subgraph
+PAGE = 5000  # rows per query page (below the server's default row cap)
+ENTITY_PATHS = (
+    "study",
+    "cohort",
+    "intervention",
+    "endpoint",
+    "result",
+    "finding",
+    "factor",
+    "risk-rule",
+    "definition",
+    "publication",
+)
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9._-]{0,120}$")
 
 
@@ -49,15 +62,16 @@ class Answer:
 @dataclass
 class View:
     subgraph: Subgraph
-    mode: str = "all"                  # all | focus | question
-    focus: Optional[str] = None
+    mode: str = "all"  # all | focus | question
+    focus: str | None = None
     depth: int = DEFAULT_DEPTH
-    answer: Optional[Answer] = None
-    complete: bool = True              # False when a cap cut the view
+    answer: Answer | None = None
+    complete: bool = True  # False when a cap cut the view
     notices: list[str] = field(default_factory=list)
 
 
 # --- drivers -------------------------------------------------------------------------------
+
 
 def run(steps: Steps[T], select: Callable[[str], list[Row]]) -> T:
     try:
@@ -90,6 +104,7 @@ def engine_select(engine) -> Callable[[str], list[Row]]:
 
 # --- building blocks -------------------------------------------------------------------------
 
+
 def _paged(make: Callable[..., str], page: int, **kwargs) -> Steps[list[Row]]:
     rows: list[Row] = []
     offset = 0
@@ -101,7 +116,7 @@ def _paged(make: Callable[..., str], page: int, **kwargs) -> Steps[list[Row]]:
         offset += page
 
 
-def _fill(sub: Subgraph, iris: Optional[Iterable[str]], page: int) -> Steps[None]:
+def _fill(sub: Subgraph, iris: Iterable[str] | None, page: int) -> Steps[None]:
     """Nodes (with their labels, values, quotes) and the edges among them."""
     iris = None if iris is None else sorted(set(iris))
     sub.add_node_rows((yield from _paged(sparql.nodes, page, iris=iris)))
@@ -123,17 +138,20 @@ def normalise_focus(focus: str) -> str:
 
 # --- views ------------------------------------------------------------------------------------
 
+
 def whole(page: int = PAGE, max_nodes: int = MAX_NODES) -> Steps[View]:
     sub = Subgraph(vocabulary=Vocabulary.from_rows((yield sparql.vocabulary())))
     node_rows = yield from _paged(sparql.nodes, page)
     sub.add_node_rows(node_rows)
     view = View(sub)
-    iris: Optional[list[str]] = None
+    iris: list[str] | None = None
     if len(sub.nodes) > max_nodes:
         keep = sorted(sub.nodes)[:max_nodes]
         view.complete = False
-        view.notices.append(f"The graph has {len(sub.nodes)} nodes; the first {max_nodes} are drawn. "
-                            "Search or focus on a node to see the rest.")
+        view.notices.append(
+            f"The graph has {len(sub.nodes)} nodes; the first {max_nodes} are drawn. "
+            "Search or focus on a node to see the rest."
+        )
         sub.nodes = {i: sub.nodes[i] for i in keep}
         iris = keep
     sub.add_extra_rows((yield from _paged(sparql.extras, page, iris=iris)))
@@ -141,13 +159,16 @@ def whole(page: int = PAGE, max_nodes: int = MAX_NODES) -> Steps[View]:
     return view
 
 
-def neighbourhood(focus: str, depth: int = DEFAULT_DEPTH, page: int = PAGE,
-                  max_nodes: int = MAX_FOCUS_NODES) -> Steps[View]:
+def neighbourhood(
+    focus: str, depth: int = DEFAULT_DEPTH, page: int = PAGE, max_nodes: int = MAX_FOCUS_NODES
+) -> Steps[View]:
     """The nodes within ``depth`` relations of ``focus`` (either direction), and their edges."""
     depth = max(0, min(int(depth), MAX_DEPTH))
     if not (yield sparql.exists([focus])):
-        raise NotFound(f"<{focus}> is not a node of the graph (a study, publication, cohort, intervention, "
-                       "endpoint, result, finding, prognostic factor, risk rule or definition)")
+        raise NotFound(
+            f"<{focus}> is not a node of the graph (a study, publication, cohort, intervention, "
+            "endpoint, result, finding, prognostic factor, risk rule or definition)"
+        )
     sub = Subgraph(vocabulary=Vocabulary.from_rows((yield sparql.vocabulary())), highlight=[focus])
     view = View(sub, mode="focus", focus=focus, depth=depth)
     seen, frontier = {focus}, {focus}
@@ -157,8 +178,10 @@ def neighbourhood(focus: str, depth: int = DEFAULT_DEPTH, page: int = PAGE,
         if len(seen) + len(new) > max_nodes:
             new = new[: max(0, max_nodes - len(seen))]
             view.complete = False
-            view.notices.append(f"The neighbourhood was cut at {max_nodes} nodes after {hop} hop(s); "
-                                "double-click a node to expand it.")
+            view.notices.append(
+                f"The neighbourhood was cut at {max_nodes} nodes after {hop} hop(s); "
+                "double-click a node to expand it."
+            )
         seen.update(new)
         frontier = set(new)
         if not frontier or not view.complete:
@@ -175,8 +198,13 @@ def _candidates(value: str) -> list[str]:
     return []
 
 
-def question(name: str, params: dict[str, str] | None = None, page: int = PAGE,
-             max_nodes: int = MAX_FOCUS_NODES, queries=None) -> Steps[View]:
+def question(
+    name: str,
+    params: dict[str, str] | None = None,
+    page: int = PAGE,
+    max_nodes: int = MAX_FOCUS_NODES,
+    queries=None,
+) -> Steps[View]:
     """The answer subgraph of a named query: the nodes its answer names (by IRI, by id or by
     label) and what they are about (one relation out), with the answer rows beside it."""
     from ..named import NamedQueries
@@ -195,12 +223,16 @@ def question(name: str, params: dict[str, str] | None = None, page: int = PAGE,
             if value in by_value:
                 continue
             by_value[value] = set(_candidates(value))
-            if not by_value[value] and 1 < len(value) <= 200 and not re.fullmatch(r"[\d.,;:%<>=≤≥ -]+", value):
+            if (
+                not by_value[value]
+                and 1 < len(value) <= 200
+                and not re.fullmatch(r"[\d.,;:%<>=≤≥ -]+", value)
+            ):
                 labels.add(value)
     candidates = sorted({c for cs in by_value.values() for c in cs})
     existing: set[str] = set()
     for i in range(0, len(candidates), 1000):
-        existing.update(r["node"] for r in (yield sparql.exists(candidates[i:i + 1000])))
+        existing.update(r["node"] for r in (yield sparql.exists(candidates[i : i + 1000])))
     resolved: dict[str, str] = {}
     for value, cands in by_value.items():
         hits = sorted(cands & existing)
@@ -228,7 +260,9 @@ def question(name: str, params: dict[str, str] | None = None, page: int = PAGE,
             keep.add(r["o"])
         yield from _fill(sub, keep, page)
     else:
-        view.notices.append("This question's answer names no node of the graph; its rows are listed beside it.")
+        view.notices.append(
+            "This question's answer names no node of the graph; its rows are listed beside it."
+        )
     shown = rows[:MAX_ANSWER_ROWS]
     links = [{c: resolved[v] for c, v in row.items() if v in resolved} for row in shown]
     view.answer = Answer(named.name, named.title, named.description, columns, shown, links, len(rows))
@@ -255,8 +289,9 @@ def neighbours(iri: str, page: int = PAGE) -> Steps[Subgraph]:
     return sub
 
 
-def node_details(iris: Optional[Iterable[str]], nodes: dict, href: Callable[[str], str],
-                 page: int = PAGE) -> Steps[dict[str, dict]]:
+def node_details(
+    iris: Iterable[str] | None, nodes: dict, href: Callable[[str], str], page: int = PAGE
+) -> Steps[dict[str, dict]]:
     """The side panel's content for ``iris`` (None: every node of ``nodes``)."""
     iris = None if iris is None else sorted(set(iris))
     facts = yield from _paged(sparql.facts, page, iris=iris)
@@ -270,8 +305,7 @@ def node_details(iris: Optional[Iterable[str]], nodes: dict, href: Callable[[str
             extra.add_extra_rows((yield from _paged(sparql.extras, page, iris=missing)))
             nodes = {**nodes, **extra.nodes}
     wanted = set(iris) if iris is not None else set(nodes)
-    result = build_details(nodes, facts, [q for q in quotes if q["node"] in wanted],
-                           evidence, href)
+    result = build_details(nodes, facts, [q for q in quotes if q["node"] in wanted], evidence, href)
     return {i: d for i, d in result.items() if i in wanted}
 
 

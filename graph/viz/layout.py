@@ -9,10 +9,12 @@ networkx's force-directed layout is quadratic per iteration (45 s for 5,000 node
 reference machine), so large graphs use a two-level layout: communities (Louvain) are laid out
 as one node each, then each community is laid out on its own around its centre.
 """
+
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Hashable, Iterable
+from collections.abc import Hashable, Iterable
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # networkx loads with the first layout, not with the server
     import networkx as nx
@@ -20,12 +22,13 @@ if TYPE_CHECKING:  # networkx loads with the first layout, not with the server
 Position = tuple[float, float]
 
 SEED = 7
-SMALL = 600            # up to this many nodes: one force-directed layout of the whole graph
-NODE_SPACING = 90.0    # pixels of canvas per node, roughly, in a settled layout
+SMALL = 600  # up to this many nodes: one force-directed layout of the whole graph
+NODE_SPACING = 90.0  # pixels of canvas per node, roughly, in a settled layout
 
 
-def layout(nodes: Iterable[Hashable], edges: Iterable[tuple[Hashable, Hashable]],
-           seed: int = SEED) -> dict[Hashable, Position]:
+def layout(
+    nodes: Iterable[Hashable], edges: Iterable[tuple[Hashable, Hashable]], seed: int = SEED
+) -> dict[Hashable, Position]:
     """Canvas coordinates (pixels, centred on 0, 0) for every node."""
     import networkx as nx
 
@@ -65,8 +68,11 @@ def _two_level(g: nx.Graph, seed: int) -> dict[Hashable, Position]:
             quotient.add_edge(a, b, weight=weight + 1)
     # A community of k nodes takes a disc of radius ~ sqrt(k); centres are spread so discs
     # rarely overlap: the quotient layout is scaled by the radius of the whole graph's disc.
-    centres = nx.spring_layout(quotient, seed=seed, weight="weight", iterations=100) \
-        if len(quotient) > 1 else {0: (0.0, 0.0)}
+    centres = (
+        nx.spring_layout(quotient, seed=seed, weight="weight", iterations=100)
+        if len(quotient) > 1
+        else {0: (0.0, 0.0)}
+    )
     outer = NODE_SPACING * math.sqrt(len(g)) * 0.75
     pos: dict[Hashable, Position] = {}
     for i, members in enumerate(communities):

@@ -4,11 +4,13 @@ Rows are plain dicts of strings (what ``select_rows`` and :func:`graph.viz.extra
 return), so the same functions serve the HTTP service, the CLI and the tests. Nothing here
 writes HTML: labels are kept as the graph has them and escaped where they are shown.
 """
+
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any
 
 from .kinds import BY_KEY, DIRECTION_COLORS, TOPIC_ORDER, relation_label
 
@@ -34,7 +36,9 @@ def shorten(text: str, limit: int = DISPLAY_CHARS) -> str:
     return cut.rstrip(" ,;:–-") + "…"
 
 
-def value_text(printed: str = "", unit: str = "", qualifier: str = "", statistic: str = "", p: str = "", **_: Any) -> str:
+def value_text(
+    printed: str = "", unit: str = "", qualifier: str = "", statistic: str = "", p: str = "", **_: Any
+) -> str:
     """A reported number as a clinician reads it: ``69.5%``, ``median 10.4 months``, ``HR 0.52``."""
     if not printed:
         return f"P={p}" if p else ""
@@ -107,7 +111,7 @@ class Vocabulary:
     supers: dict[str, set[str]] = field(default_factory=dict)
 
     @classmethod
-    def from_rows(cls, rows: Iterable[Row]) -> "Vocabulary":
+    def from_rows(cls, rows: Iterable[Row]) -> Vocabulary:
         vocab = cls()
         for row in rows:
             if row.get("label"):
@@ -153,8 +157,9 @@ class Subgraph:
             iri, kind = row["node"], row["kind"]
             node = self.nodes.get(iri)
             if node is None or order[kind] < order[node.kind]:
-                node = self.nodes[iri] = Node(iri, kind, label=node.label if node else "",
-                                              short=node.short if node else "")
+                node = self.nodes[iri] = Node(
+                    iri, kind, label=node.label if node else "", short=node.short if node else ""
+                )
             node.label = node.label or row.get("label", "")
             node.short = node.short or row.get("short", "")
             if row.get("sublabel") and not node.sublabel:
@@ -211,22 +216,32 @@ class Subgraph:
             deg[o] += 1
         return deg
 
-    def restricted(self, keep: set[str]) -> "Subgraph":
-        sub = Subgraph({i: n for i, n in self.nodes.items() if i in keep},
-                       {k: e for k, e in self.edges.items() if k[0] in keep and k[1] in keep},
-                       self.vocabulary, [h for h in self.highlight if h in keep], list(self.notices))
+    def restricted(self, keep: set[str]) -> Subgraph:
+        sub = Subgraph(
+            {i: n for i, n in self.nodes.items() if i in keep},
+            {k: e for k, e in self.edges.items() if k[0] in keep and k[1] in keep},
+            self.vocabulary,
+            [h for h in self.highlight if h in keep],
+            list(self.notices),
+        )
         return sub
 
 
 # --- the side panel --------------------------------------------------------------------------
+
 
 def _ref_numbers(label: str) -> str:
     m = re.match(r"\[(\d+)\]", label or "")
     return m.group(1) if m else ""
 
 
-def details(nodes: dict[str, Node], fact_rows: Iterable[Row], quote_rows: Iterable[Row],
-            evidence_rows: Iterable[Row], href) -> dict[str, dict]:
+def details(
+    nodes: dict[str, Node],
+    fact_rows: Iterable[Row],
+    quote_rows: Iterable[Row],
+    evidence_rows: Iterable[Row],
+    href,
+) -> dict[str, dict]:
     """Per node: its facts, its verbatim quotes and the evidence about it, as JSON-ready dicts.
 
     ``href`` maps an IRI to the link of its page (``/id/...`` on the server, the IRI itself in
@@ -236,23 +251,32 @@ def details(nodes: dict[str, Node], fact_rows: Iterable[Row], quote_rows: Iterab
     def entry(iri: str) -> dict:
         if iri not in out:
             node = nodes.get(iri)
-            out[iri] = {"iri": iri, "href": href(iri), "label": node.full if node else iri,
-                        "kind": node.kind if node else "", "sublabel": node.sublabel if node else "",
-                        "facts": [], "quotes": [], "evidence": []}
+            out[iri] = {
+                "iri": iri,
+                "href": href(iri),
+                "label": node.full if node else iri,
+                "kind": node.kind if node else "",
+                "sublabel": node.sublabel if node else "",
+                "facts": [],
+                "quotes": [],
+                "evidence": [],
+            }
         return out[iri]
 
     for row in fact_rows:
         o = row["o"]
         is_entity = o in nodes
         label = row.get("olabel") or (nodes[o].full if is_entity else "")
-        entry(row["node"])["facts"].append({
-            "property": row.get("plabel") or relation_label(row["p"], {}),
-            "propertyIri": row["p"],
-            "value": label or o,
-            "iri": o if (label or is_entity or o.startswith("http")) and _looks_like_iri(o) else "",
-            "href": href(o) if _looks_like_iri(o) else "",
-            "inGraph": is_entity,
-        })
+        entry(row["node"])["facts"].append(
+            {
+                "property": row.get("plabel") or relation_label(row["p"], {}),
+                "propertyIri": row["p"],
+                "value": label or o,
+                "iri": o if (label or is_entity or o.startswith("http")) and _looks_like_iri(o) else "",
+                "href": href(o) if _looks_like_iri(o) else "",
+                "inGraph": is_entity,
+            }
+        )
     for row in quote_rows:
         item = {"text": row["quote"], "source": row.get("source", "")}
         quotes = entry(row["node"])["quotes"]
@@ -273,19 +297,38 @@ def details(nodes: dict[str, Node], fact_rows: Iterable[Row], quote_rows: Iterab
                 statement += f" in {row['cohort']}"
         else:
             statement = row.get("elabel") or row["e"]
-        topic = row.get("topic") or ("results" if kind == "result" else "rules" if kind == "risk-rule" else "other")
-        item = {"iri": row["e"], "href": href(row["e"]), "kind": kind, "statement": statement,
-                "quote": row["quote"], "topic": topic,
-                "topicLabel": row.get("topiclabel") or {"results": "reported results", "rules": "risk rules"}.get(topic, topic),
-                "direction": row.get("direction", ""), "cns": row.get("cns") == "true",
-                "via": row.get("vialabel", ""), "relation": row.get("rel", "")}
+        topic = row.get("topic") or (
+            "results" if kind == "result" else "rules" if kind == "risk-rule" else "other"
+        )
+        item = {
+            "iri": row["e"],
+            "href": href(row["e"]),
+            "kind": kind,
+            "statement": statement,
+            "quote": row["quote"],
+            "topic": topic,
+            "topicLabel": row.get("topiclabel")
+            or {"results": "reported results", "rules": "risk rules"}.get(topic, topic),
+            "direction": row.get("direction", ""),
+            "cns": row.get("cns") == "true",
+            "via": row.get("vialabel", ""),
+            "relation": row.get("rel", ""),
+        }
         seen[key] = item
         entry(row["node"])["evidence"].append(item)
     order = {t: i for i, t in enumerate(TOPIC_ORDER)}
     for d in out.values():
         d["facts"].sort(key=lambda f: (f["property"], f["value"]))
-        d["evidence"].sort(key=lambda e: (order.get(e["topic"], len(order)) if e["topic"] not in ("results", "rules") else len(order) + 1,
-                                          not e["cns"], {"for": 0, "against": 1}.get(e["direction"], 2), e["statement"]))
+        d["evidence"].sort(
+            key=lambda e: (
+                order.get(e["topic"], len(order))
+                if e["topic"] not in ("results", "rules")
+                else len(order) + 1,
+                not e["cns"],
+                {"for": 0, "against": 1}.get(e["direction"], 2),
+                e["statement"],
+            )
+        )
     for iri in nodes:
         entry(iri)
     return out

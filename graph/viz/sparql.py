@@ -5,10 +5,11 @@ on the embedded store, through the HTTP worker pool (with its time budget and ro
 an external endpoint. Node sets are passed as ``VALUES`` blocks of IRIs checked by
 :func:`iri_term`; search text is written as an escaped string literal by :func:`string_term`.
 """
+
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from collections.abc import Iterable
 
 from .kinds import CONDITIONS_ON, HIDDEN_RELATIONS, KINDS
 
@@ -26,8 +27,13 @@ def iri_term(iri: str) -> str:
 
 
 def string_term(text: str) -> str:
-    escaped = (text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-               .replace("\r", "\\r").replace("\t", "\\t"))
+    escaped = (
+        text.replace("\\", "\\\\")
+        .replace('"', '\\"')
+        .replace("\n", "\\n")
+        .replace("\r", "\\r")
+        .replace("\t", "\\t")
+    )
     return f'"{escaped}"'
 
 
@@ -49,7 +55,6 @@ def _page(limit: int | None, offset: int) -> str:
     return f"LIMIT {limit} OFFSET {offset}" if limit else ""
 
 
-
 def _result_value(var: str) -> str:
     """What a result's label is made of (see :data:`graph.viz.model.RESULT_FIELDS`): endpoint
     (acronym or label), time point, printed value, unit, qualifier, statistic, printed p-value."""
@@ -62,6 +67,7 @@ def _result_value(var: str) -> str:
     OPTIONAL {{ ?{var} rkg:qualifier ?qualifier }}
     OPTIONAL {{ ?{var} rkg:statisticType/skos:notation ?statistic }}
     OPTIONAL {{ ?{var} rkg:pValue/rkg:printed ?p }}"""
+
 
 _HIDDEN = ", ".join(f"<{p}>" for p in HIDDEN_RELATIONS)
 _PATH = "rkg:anyOf/rkg:allOf/rkg:factor"
@@ -88,7 +94,7 @@ SELECT ?node ?endpoint ?timepoint ?printed ?unit ?qualifier ?statistic ?p ?direc
   {values("node", iris)}
   {{
     ?node a rkg:Result .
-    {_result_value('node')}
+    {_result_value("node")}
   }} UNION {{
     ?node a rkg:Finding .
     OPTIONAL {{ ?node rkg:direction/skos:notation ?direction }}
@@ -99,8 +105,12 @@ SELECT ?node ?endpoint ?timepoint ?printed ?unit ?qualifier ?statistic ?p ?direc
 }} ORDER BY ?node {_page(limit, offset)}"""
 
 
-def edges(sources: Iterable[str] | None = None, targets: Iterable[str] | None = None,
-          limit: int | None = None, offset: int = 0) -> str:
+def edges(
+    sources: Iterable[str] | None = None,
+    targets: Iterable[str] | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+) -> str:
     """Relations between nodes (from ``sources`` to ``targets`` when given): every property
     except ``dcterms:source`` and ``rdf:type``, and a risk rule's conditions as one relation."""
     vs, vo = values("s", sources), values("o", targets)
@@ -185,7 +195,7 @@ SELECT ?node ?e ?ekind ?elabel ?rel ?via ?vialabel ?quote ?topic ?topiclabel ?di
   OPTIONAL {{ ?e rdfs:label ?elabel }}
   OPTIONAL {{ ?e rkg:topic ?t . ?t skos:notation ?topic . OPTIONAL {{ ?t rdfs:label ?topiclabel }} }}
   OPTIONAL {{ ?e rkg:direction/skos:notation ?direction }}
-  {_result_value('e')}
+  {_result_value("e")}
   OPTIONAL {{ ?e rkg:cohort/rdfs:label ?cohort }}
   OPTIONAL {{ ?e rkg:cohort/rkg:relapseSite/rkg:involvesSite obo:NCIT_C12438 . BIND(true AS ?cns) }}
 }} ORDER BY ?node ?e {_page(limit, offset)}"""

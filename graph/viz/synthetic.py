@@ -1,6 +1,7 @@
 """A synthetic view shaped like the curated graph (studies with publications, cohorts, results
 and findings around shared therapies and endpoints), for testing and benchmarking how the view
 behaves at thousands of nodes without building a store of that size. Deterministic per seed."""
+
 from __future__ import annotations
 
 import random
@@ -9,7 +10,7 @@ from ..namespaces import CITO, ID, PROV, RKG
 from .extract import View
 from .model import Node, Subgraph
 
-BLOCK = 14   # nodes per study: study, publication, 3 cohorts, 6 results, 2 findings, 1 definition
+BLOCK = 14  # nodes per study: study, publication, 3 cohorts, 6 results, 2 findings, 1 definition
 
 
 def synthetic_view(nodes: int = 5000, seed: int = 1) -> View:
@@ -25,9 +26,20 @@ def synthetic_view(nodes: int = 5000, seed: int = 1) -> View:
         sub.add_edge_rows([{"s": s, "p": p, "o": o}])
 
     therapies = [add("intervention", f"therapy-{i}", f"therapy {i}") for i in range(max(4, nodes // 120))]
-    endpoints = [add("endpoint", f"endpoint-{i}", label) for i, label in
-                 enumerate(("disease-free survival", "overall survival", "complete remission", "relapse-free survival",
-                            "event-free survival", "MRD negativity", "adverse events"))]
+    endpoints = [
+        add("endpoint", f"endpoint-{i}", label)
+        for i, label in enumerate(
+            (
+                "disease-free survival",
+                "overall survival",
+                "complete remission",
+                "relapse-free survival",
+                "event-free survival",
+                "MRD negativity",
+                "adverse events",
+            )
+        )
+    ]
     factors = [add("factor", f"factor-{i}", f"prognostic factor {i}") for i in range(6)]
     publications: list[str] = []
     study_no = 0
@@ -49,15 +61,23 @@ def synthetic_view(nodes: int = 5000, seed: int = 1) -> View:
         for r in range(6):
             endpoint = rng.choice(endpoints)
             value = f"{rng.uniform(20, 90):.1f}%"
-            result = add("result", f"s{study_no}-r{r}", f"result {r} of study {study_no}",
-                         quote=f"The {sub.nodes[endpoint].label} was {value} in arm {r % 3 + 1}.")
+            result = add(
+                "result",
+                f"s{study_no}-r{r}",
+                f"result {r} of study {study_no}",
+                quote=f"The {sub.nodes[endpoint].label} was {value} in arm {r % 3 + 1}.",
+            )
             sub.nodes[result].value = f"{sub.nodes[endpoint].label}: {value}"
             relate(result, str(RKG.cohort), cohorts[r % 3])
             relate(result, str(RKG.endpoint), endpoint)
             relate(result, str(PROV.wasDerivedFrom), pub)
         for f in range(2):
-            finding = add("finding", f"s{study_no}-f{f}", f"finding {f} of study {study_no}",
-                          direction=rng.choice(("for", "against", "no-difference")))
+            finding = add(
+                "finding",
+                f"s{study_no}-f{f}",
+                f"finding {f} of study {study_no}",
+                direction=rng.choice(("for", "against", "no-difference")),
+            )
             relate(finding, str(RKG.subject), arms[f])
             relate(finding, str(PROV.wasDerivedFrom), pub)
         definition = add("definition", f"s{study_no}-d", f"definition of study {study_no}")

@@ -1,16 +1,19 @@
 """One entry point for "the view these parameters ask for", shared by ``relapsekg viz`` and
 ``GET /graph``: the whole graph, a node's neighbourhood (``focus``, ``depth``) or a named
 question's answer subgraph (``question`` and its parameters)."""
-from __future__ import annotations
 
-from typing import Optional
+from __future__ import annotations
 
 from . import extract
 from .extract import View
 
 
-def steps(focus: Optional[str] = None, depth: int = extract.DEFAULT_DEPTH, question: Optional[str] = None,
-          params: Optional[dict[str, str]] = None) -> extract.Steps[View]:
+def steps(
+    focus: str | None = None,
+    depth: int = extract.DEFAULT_DEPTH,
+    question: str | None = None,
+    params: dict[str, str] | None = None,
+) -> extract.Steps[View]:
     """Raises ValueError (bad focus), NamedQueryError (unknown question or parameter)."""
     if focus and question:
         raise ValueError("ask for either a focus node or a question, not both")
@@ -33,7 +36,7 @@ def title(view: View) -> str:
     return "The evidence graph"
 
 
-def detail_iris(view: View) -> Optional[list[str]]:
+def detail_iris(view: View) -> list[str] | None:
     """Which nodes' details a self-contained file embeds (None: all of them, read in one go)."""
     return None if view.mode == "all" and view.complete else sorted(view.subgraph.nodes)
 
@@ -42,4 +45,7 @@ def question_menu() -> list[dict[str, str]]:
     """The named questions a reader can draw (every parameter has a default, so all of them)."""
     from ..named import NamedQueries
 
-    return [{"name": q.name, "title": q.title} for q in sorted(NamedQueries().all().values(), key=lambda q: q.title)]
+    return [
+        {"name": q.name, "title": q.title}
+        for q in sorted(NamedQueries().all().values(), key=lambda q: q.title)
+    ]

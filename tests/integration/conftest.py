@@ -10,6 +10,7 @@ What is loaded is ``relapsekg export nquads``. The TriG export is loaded first a
 measure what Virtuoso 7.2 makes of it (it keeps the backslash of escaped prefixed names such as
 ``id:cohort\\/aall1331-lr`` in the IRIs), and then cleared; ``test_virtuoso.py`` pins that.
 """
+
 from __future__ import annotations
 
 import os
@@ -18,16 +19,15 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 import httpx
 import pytest
+from serving import start_server
 
 from graph.engine import LocalEngine, RemoteEngine
-
-from serving import start_server
 
 PACKAGE = "virtuoso-opensource"
 # Loaded quads carry their own graph; ld_dir wants a graph for triples that have none.
@@ -59,15 +59,23 @@ def install_virtuoso() -> None:
     elif shutil.which("sudo"):
         sudo = ["sudo", "-n"]
     else:
-        pytest.fail(f"Virtuoso is not installed and this user cannot install it: run `make test-integration` "
-                    f"as root or with sudo, or `apt-get install {PACKAGE}`", pytrace=False)
+        pytest.fail(
+            f"Virtuoso is not installed and this user cannot install it: run `make test-integration` "
+            f"as root or with sudo, or `apt-get install {PACKAGE}`",
+            pytrace=False,
+        )
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    for command in (["apt-get", "update", "-qq"],
-                    ["apt-get", "install", "-y", "-qq", "--no-install-recommends", PACKAGE]):
+    for command in (
+        ["apt-get", "update", "-qq"],
+        ["apt-get", "install", "-y", "-qq", "--no-install-recommends", PACKAGE],
+    ):
         done = subprocess.run(sudo + command, env=env, capture_output=True, text=True)
         if done.returncode != 0:
-            pytest.fail(f"installing Virtuoso failed: `{' '.join(sudo + command)}` exited {done.returncode}:\n"
-                        f"{(done.stdout + done.stderr)[-3000:]}", pytrace=False)
+            pytest.fail(
+                f"installing Virtuoso failed: `{' '.join(sudo + command)}` exited {done.returncode}:\n"
+                f"{(done.stdout + done.stderr)[-3000:]}",
+                pytrace=False,
+            )
     if not (shutil.which("virtuoso-t") and shutil.which("isql-vt")):
         pytest.fail(f"{PACKAGE} is installed but virtuoso-t or isql-vt is not on PATH", pytrace=False)
 
@@ -143,8 +151,12 @@ class Virtuoso:
 
     def isql(self, *statements: str, timeout: float = 300) -> str:
         """Run SQL statements with ``isql-vt``; isql exits 0 on SQL errors, so its output is checked."""
-        done = subprocess.run(["isql-vt", f"127.0.0.1:{self.sql_port}", *DBA, "exec=" + " ".join(statements)],
-                              capture_output=True, text=True, timeout=timeout)
+        done = subprocess.run(
+            ["isql-vt", f"127.0.0.1:{self.sql_port}", *DBA, "exec=" + " ".join(statements)],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
         output = done.stdout + done.stderr
         if done.returncode != 0 or "*** Error" in output:
             raise RuntimeError(f"isql-vt failed on {' '.join(statements)!r}:\n{output[-3000:]}")
@@ -152,10 +164,14 @@ class Virtuoso:
 
     def bulk_load(self, path: Path) -> None:
         """Load one RDF file with the bulk loader (``ld_dir`` + ``rdf_loader_run``); quads keep their graphs."""
-        self.isql(f"ld_dir('{path.parent}', '{path.name}', '{FALLBACK_GRAPH}');", "rdf_loader_run();", "checkpoint;")
+        self.isql(
+            f"ld_dir('{path.parent}', '{path.name}', '{FALLBACK_GRAPH}');", "rdf_loader_run();", "checkpoint;"
+        )
         # ll_state 2 is "done"; a file the loader could not parse has its message in ll_error.
-        errors = self.isql(f"SELECT ll_file, ll_state, ll_error FROM DB.DBA.load_list WHERE ll_file = '{path}' "
-                           "AND (ll_state <> 2 OR ll_error IS NOT NULL);")
+        errors = self.isql(
+            f"SELECT ll_file, ll_state, ll_error FROM DB.DBA.load_list WHERE ll_file = '{path}' "
+            "AND (ll_state <> 2 OR ll_error IS NOT NULL);"
+        )
         if "0 Rows." not in errors:
             raise RuntimeError(f"the bulk loader did not load {path}:\n{errors}")
 
@@ -184,14 +200,22 @@ def start_virtuoso(root: Path, max_rows: int, timeout: float = 120) -> Virtuoso:
     ini = root / "virtuoso.ini"
     ini.write_text(INI.format(root=root, sql_port=sql_port, http_port=http_port, max_rows=max_rows))
     with open(root / "virtuoso.out", "wb") as out:
-        process = subprocess.Popen(["virtuoso-t", "+foreground", "+configfile", str(ini)], cwd=root,
-                                   stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        process = subprocess.Popen(
+            ["virtuoso-t", "+foreground", "+configfile", str(ini)],
+            cwd=root,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+        )
     server = Virtuoso(root, sql_port, http_port, max_rows, process)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            pytest.fail(f"virtuoso-t exited with {process.returncode} at start:\n{server.log_tail()}\n"
-                        f"{(root / 'virtuoso.out').read_text(errors='replace')[-2000:]}", pytrace=False)
+            pytest.fail(
+                f"virtuoso-t exited with {process.returncode} at start:\n{server.log_tail()}\n"
+                f"{(root / 'virtuoso.out').read_text(errors='replace')[-2000:]}",
+                pytrace=False,
+            )
         try:
             if httpx.get(server.sparql_url, params={"query": "ASK {}"}, timeout=2).status_code == 200:
                 return server
@@ -199,15 +223,21 @@ def start_virtuoso(root: Path, max_rows: int, timeout: float = 120) -> Virtuoso:
             pass
         time.sleep(0.3)
     server.stop()
-    pytest.fail(f"Virtuoso did not answer on {server.sparql_url} within {timeout:g} s:\n{server.log_tail()}",
-                pytrace=False)
+    pytest.fail(
+        f"Virtuoso did not answer on {server.sparql_url} within {timeout:g} s:\n{server.log_tail()}",
+        pytrace=False,
+    )
 
 
 def export(store: Path, fmt: str, target: Path, endpoint: str | None = None) -> bytes:
     """``relapsekg export FMT`` through the command line, as a user runs it."""
     where = ["--endpoint", endpoint] if endpoint else ["--store", str(store)]
-    done = subprocess.run([sys.executable, "-m", "graph.cli", "export", fmt, *where, "-o", str(target)],
-                          capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [sys.executable, "-m", "graph.cli", "export", fmt, *where, "-o", str(target)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     if done.returncode != 0:
         pytest.fail(f"relapsekg export {fmt} failed:\n{done.stderr[-3000:]}", pytrace=False)
     return target.read_bytes()
@@ -219,7 +249,9 @@ def quad_count(engine: LocalEngine | RemoteEngine) -> int:
 
 
 @pytest.fixture(scope="session")
-def virtuoso(store: Path, engine: LocalEngine, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Virtuoso]:
+def virtuoso(
+    store: Path, engine: LocalEngine, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Virtuoso]:
     """A private, empty Virtuoso whose row cap leaves room for the whole graph twice over."""
     install_virtuoso()
     server = start_virtuoso(tmp_path_factory.mktemp("virtuoso"), max_rows=2 * quad_count(engine) + 1000)
@@ -246,8 +278,10 @@ def trig_load(virtuoso: Virtuoso, store: Path, engine: LocalEngine) -> TrigLoad:
     virtuoso.bulk_load(trig)
     remote = RemoteEngine(virtuoso.sparql_url)
     # As strings: such IRIs are not valid IRIs, and no RDF library would parse them back.
-    bad = ('SELECT (STR(?s) AS ?iri) WHERE { GRAPH ?g { ?s ?p ?o } FILTER(CONTAINS(STR(?s), "\\\\") '
-           '|| (isIRI(?o) && CONTAINS(STR(?o), "\\\\"))) }')
+    bad = (
+        'SELECT (STR(?s) AS ?iri) WHERE { GRAPH ?g { ?s ?p ?o } FILTER(CONTAINS(STR(?s), "\\\\") '
+        '|| (isIRI(?o) && CONTAINS(STR(?o), "\\\\"))) }'
+    )
     rows = [row["iri"].value for row in remote.query(bad)]
     report = TrigLoad(quad_count(remote), len(rows), rows[0] if rows else "")
     graphs = [row["g"].value for row in engine.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")]
@@ -265,7 +299,9 @@ def endpoint(virtuoso: Virtuoso, trig_load: TrigLoad, store: Path, engine: Local
     virtuoso.bulk_load(nquads)
     loaded, expected = quad_count(RemoteEngine(virtuoso.sparql_url)), quad_count(engine)
     if loaded != expected:
-        pytest.fail(f"Virtuoso holds {loaded} quads in relapsekg graphs, the embedded store {expected}", pytrace=False)
+        pytest.fail(
+            f"Virtuoso holds {loaded} quads in relapsekg graphs, the embedded store {expected}", pytrace=False
+        )
     return virtuoso.sparql_url
 
 
