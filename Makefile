@@ -16,7 +16,7 @@ INTEGRATION_PACKAGES ?= virtuoso-opensource
 # Front-end libraries served by relapsekg itself, copied from the npm registry's packages.
 VENDOR := api/static/vendor
 
-.PHONY: run test test-integration build install install-test vendor debian-packages clean
+.PHONY: run test test-integration build install install-test vendor debian-packages lint format docs clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -59,9 +59,23 @@ run: build
 test: install-test
 	$(BIN)/python -m pytest
 
+# ruff (lint and format) and mypy, configured in pyproject.toml; .ci/run runs this before the tests.
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+format: $(VENV)/.installed-test
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# The documentation site (docs/, mkdocs.yml), built strictly: a broken link or a missing page fails.
+docs: $(VENV)/.installed-test
+	$(BIN)/mkdocs build --strict --site-dir site
+
 test-integration: install-test
 	@$(MAKE) --no-print-directory debian-packages DEBIAN_PACKAGES="$(INTEGRATION_PACKAGES)"
 	$(BIN)/python -m pytest tests/integration
 
 clean:
-	rm -rf $(VENV) .relapsekg *.egg-info .pytest_cache test-artifacts node_modules $(VENDOR)
+	rm -rf $(VENV) site .relapsekg *.egg-info .pytest_cache test-artifacts node_modules $(VENDOR)

@@ -178,7 +178,9 @@ def check_quotes(corpus: Corpus) -> None:
         if text is None:
             corpus.problems.append(
                 Problem(
-                    f.name, f.line_of("text"), f"source text {f.source.text!r} not found in shared/sources"
+                    f.name,
+                    f.line_of("text"),
+                    f"source text {f.source.text!r} not found in texts/ beside the sources or in graph/sources/texts",
                 )
             )
             continue

@@ -191,10 +191,16 @@ def export(
 
 
 def main() -> None:
+    """The console script: a file the project needs and cannot read is one line naming it."""
     from .commands import load_all
 
     load_all()
-    app()
+    try:
+        app()
+    except OSError as exc:
+        name = exc.filename or "an input file"
+        typer.echo(f"error: cannot read {name}: {exc.strerror or exc}", err=True)
+        raise SystemExit(2) from None
 
 
 if __name__ == "__main__":

@@ -93,7 +93,7 @@ class Corpus:
     sources_dir: Path | None = None
 
     def text(self, name: str) -> SourceText | None:
-        """A source text by file name: ``texts/`` beside the curated files first, then ../shared/sources."""
+        """A source text by file name: ``texts/`` beside the curated files first, then the project's own."""
         if name not in self.texts:
             candidates = [paths.texts_dir() / name]
             if self.sources_dir is not None:

@@ -301,7 +301,7 @@ class Citation(Fact):
 
 
 class SourceFile(Strict):
-    """A whole curated file. ``text`` names the source text in ``../shared/sources``."""
+    """A whole curated file. ``text`` names its source text in ``texts/`` beside the curated files."""
 
     text: str
     publication: Publication

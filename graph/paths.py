@@ -1,8 +1,7 @@
-"""Where things live: the repository, the shared source texts and the default store.
+"""Where things live: the repository, its curated sources and texts, and the default store.
 
-Everything is resolved from the repository checkout (the project is installed editable), so a
-clone with ``../shared`` beside it works without configuration; environment variables override
-each location for deployments that lay files out differently.
+Everything the build reads is inside the checkout (the project is installed editable), so a clone
+alone builds; ``RELAPSEKG_STORE`` moves the store for deployments that lay files out differently.
 """
 
 from __future__ import annotations
@@ -16,17 +15,14 @@ SOURCES_DIR = ROOT / "graph" / "sources"
 QUERIES_DIR = ROOT / "queries"
 
 
-def shared_dir() -> Path:
-    """The folder with the article text and vocabularies (``../shared`` beside the clone)."""
-    return Path(os.environ.get("RELAPSEKG_SHARED", ROOT.parent / "shared")).resolve()
-
-
 def texts_dir() -> Path:
-    return shared_dir() / "sources"
+    """The publications' texts that quotes are checked against (``graph/sources/texts``)."""
+    return SOURCES_DIR / "texts"
 
 
 def vocabularies_file() -> Path:
-    return shared_dir() / "vocabularies.md"
+    """The allow-list of external IRIs: each term with its label and where it was verified."""
+    return ONTOLOGY_DIR / "vocabularies.csv"
 
 
 def default_store() -> Path:

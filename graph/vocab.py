@@ -4,12 +4,14 @@ Curated YAML names controlled values by short keys (``design: [randomized, phase
 ontology gives each key an IRI through ``skos:notation`` within a ``skos:ConceptScheme``. Adding a
 term is an edit to ``ontology/relapsekg.ttl``, not to code.
 
-External IRIs are allowed only if ``../shared/vocabularies.md`` lists them (OBO codes one by one;
-CiTO, BIBO, FaBiO, PROV, OA and the W3C vocabularies by namespace) or the source text prints them.
+External IRIs are allowed only if ``ontology/vocabularies.csv`` lists them (OBO terms one by one,
+each with its label and where it was verified; CiTO, BIBO, FaBiO, PROV, OA and the W3C
+vocabularies by namespace) or the source text prints them.
 """
 
 from __future__ import annotations
 
+import csv
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -44,9 +46,7 @@ _W3C_NAMESPACES = (
     "http://www.w3.org/2001/XMLSchema#",
     "http://www.w3.org/ns/shacl#",
 )
-# Named in vocabularies.md only as forms to avoid (the EVS form of NCIt, OCRe, a wrong PROV binding).
-_DENIED = ("http://ncicb.nci.nih.gov/", "http://purl.org/net/OCRe/", "https://www.w3.org/TR/prov-o/")
-_OBO_CODE = re.compile(r"\b((?:NCIT|STATO|OBI|CTO|DOID|MONDO|OMIABIS)_C?\d+)\b")
+_OBO = "http://purl.obolibrary.org/obo/"
 _URL = re.compile(r"https?://[^\s<>`|)*]+")
 
 
@@ -87,22 +87,14 @@ class IriAllowList:
     printed: tuple[str, ...]
 
     @classmethod
-    def load(cls, vocabularies_md: Path, texts: list[Path]) -> IriAllowList:
-        md = vocabularies_md.read_text(encoding="utf-8")
-        codes = set(_OBO_CODE.findall(md))
-        # "NCIT_C116833 / C116834 / C116835" lists siblings by bare code.
-        for prefix, rest in re.findall(r"\b(NCIT|STATO|OBI|CTO)_C?\d+((?:\s*/\s*C?\d+)+)", md):
-            for code in re.findall(r"C?\d+", rest):
-                codes.add(f"{prefix}_{code}")
-        namespaces = tuple(
-            sorted(
-                {
-                    u.rstrip(".,")
-                    for u in _URL.findall(md)
-                    if u.endswith(("#", "/")) and not u.startswith(_DENIED)
-                }
-            )
-        )
+    def load(cls, vocabularies_csv: Path, texts: list[Path]) -> IriAllowList:
+        """Read the allow-list (``kind,iri,label,...``) and the URLs the source texts print."""
+        with vocabularies_csv.open(encoding="utf-8", newline="") as f:
+            rows = list(csv.DictReader(f))
+        codes = {
+            r["iri"].removeprefix(_OBO) for r in rows if r["kind"] == "term" and r["iri"].startswith(_OBO)
+        }
+        namespaces = tuple(sorted(r["iri"] for r in rows if r["kind"] == "namespace"))
         printed: list[str] = []
         for text in texts:
             printed += [u.rstrip(".,") for u in _URL.findall(text.read_text(encoding="utf-8"))]
@@ -111,7 +103,7 @@ class IriAllowList:
     def allows(self, iri: str) -> bool:
         if iri.startswith(BASE):
             return True
-        if iri.startswith("http://purl.obolibrary.org/obo/"):
+        if iri.startswith(_OBO):
             return iri.rsplit("/", 1)[1] in self.codes
         if iri.startswith("https://doi.org/"):
             return any(iri.removeprefix("https://doi.org/") in p for p in self.printed)

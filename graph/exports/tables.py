@@ -2,7 +2,7 @@
 
 Both come from named queries (``queries/evidence-table.rq``, ``queries/cohort-table.rq``), so
 what a spreadsheet shows is exactly what SPARQL users get; this module only fixes the column
-order of ../shared/interface.md and writes CSV.
+order of the documented export columns and writes CSV.
 """
 
 from __future__ import annotations

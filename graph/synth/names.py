@@ -76,7 +76,7 @@ AGENTS = (
         ("luzo", "tumab"),
     )
 )
-# Codes verified in ../shared/vocabularies.md, for the agents that have one.
+# Codes verified in ontology/vocabularies.csv, for the agents that have one.
 AGENT_CODES = {"blinatumomab": "NCIT:C62528", "cd19-car-t": "NCIT:C126102"}
 
 
