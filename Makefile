@@ -13,7 +13,7 @@ STORE  ?= .relapsekg/store
 DEBIAN_PACKAGES ?= chromium default-jre-headless
 # The external SPARQL server `--endpoint` is tested against (the tests start a private instance).
 INTEGRATION_PACKAGES ?= virtuoso-opensource
-# Front-end libraries served by relapsekg itself, copied from the npm registry's packages.
+# Front-end libraries served by relapsekg itself (YASGUI, Swagger UI), copied from the npm registry's packages.
 VENDOR := api/static/vendor
 
 .PHONY: run test test-integration build install install-test vendor debian-packages lint format docs clean
@@ -26,13 +26,15 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e .
 	touch $@
 
-$(VENDOR)/yasgui/yasgui.min.js: package.json package-lock.json
+$(VENDOR)/.installed: package.json package-lock.json
 	@command -v npm >/dev/null || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq nodejs npm; }
 	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
-	mkdir -p $(VENDOR)/yasgui
+	mkdir -p $(VENDOR)/yasgui $(VENDOR)/swagger-ui
 	cp node_modules/@zazuko/yasgui/build/yasgui.min.js node_modules/@zazuko/yasgui/build/yasgui.min.css $(VENDOR)/yasgui/
+	cp node_modules/swagger-ui-dist/swagger-ui-bundle.js node_modules/swagger-ui-dist/swagger-ui.css $(VENDOR)/swagger-ui/
+	touch $@
 
-vendor: $(VENDOR)/yasgui/yasgui.min.js
+vendor: $(VENDOR)/.installed
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test]'

@@ -50,6 +50,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         "blinatumomab in first relapse of pediatric B-ALL) and its 29 references: SPARQL 1.1, "
         "named research questions, a JSON API, entity pages and exports. Read-only.",
         lifespan=lifespan,
+        docs_url=None,  # served by routes/apidocs.py from vendored copies, not a CDN
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.cache = ResultCache(settings.cache_mb * 2**20)
