@@ -181,6 +181,36 @@ def test_console_example_prints_what_it_shows(
             pytest.fail(f"{example.where}: `{step.command}` printed otherwise than shown:\n{diff}")
 
 
+def test_the_cli_page_documents_every_command() -> None:
+    import typer
+
+    from graph.cli import app
+    from graph.commands import load_all
+
+    load_all()
+    page = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
+    missing = []
+    for name, command in typer.main.get_command(app).commands.items():  # type: ignore[attr-defined]
+        lines = [line for line in page.splitlines() if f"relapsekg {name}" in line]
+        if not lines:
+            missing.append(name)
+        for sub in getattr(command, "commands", {}):
+            if not any(sub in line for line in lines):
+                missing.append(f"{name} {sub}")
+    assert not missing, f"docs/cli.md does not document: {', '.join(missing)}"
+
+
+def test_every_named_query_and_every_export_is_documented() -> None:
+    from graph.exports import all_exports
+
+    queries = (ROOT / "docs" / "queries.md").read_text(encoding="utf-8")
+    exports = (ROOT / "docs" / "exports.md").read_text(encoding="utf-8")
+    names = sorted(p.stem for p in paths.QUERIES_DIR.glob("*.rq"))
+    assert names, "no named query found"
+    assert [n for n in names if f"`{n}`" not in queries] == [], "named queries missing from docs/queries.md"
+    assert [f for f in all_exports() if f"`{f}`" not in exports] == [], "exports missing from docs/exports.md"
+
+
 @pytest.mark.parametrize(
     ("shown", "printed", "same"),
     [
