@@ -9,8 +9,8 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 STORE  ?= .relapsekg/store
-# Debian packages: a browser for the graph-view tests, Java for the OWL reasoner (HermiT/Pellet).
-DEBIAN_PACKAGES ?= chromium default-jre-headless
+# Debian packages: a browser for the browser tests, Java for the OWL reasoner (HermiT/Pellet), curl for the docs examples.
+DEBIAN_PACKAGES ?= chromium default-jre-headless curl
 # The external SPARQL server `--endpoint` is tested against (the tests start a private instance).
 INTEGRATION_PACKAGES ?= virtuoso-opensource
 # Front-end libraries served by relapsekg itself (YASGUI, Swagger UI), copied from the npm registry's packages.
