@@ -10,7 +10,8 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from pydantic import BaseModel, Field
 
 from graph.exports.tables import EVIDENCE_COLUMNS, sorted_references
-from graph.named import NamedQueries, NamedQueryError, is_entity_id
+from graph.lookup import Lookup, names_query
+from graph.named import NamedQueries, NamedQueryError
 from graph.namespaces import entity_iri
 
 from ..querying import select_rows
@@ -186,21 +187,45 @@ async def interventions(
 )
 async def results(
     request: Request,
-    study: str | None = Query(None, description="study id, e.g. aall1331"),
-    cohort: str | None = Query(None, description="cohort id, e.g. aall1331-ibm-blin"),
-    intervention: str | None = Query(None, description="intervention id, e.g. blinatumomab"),
-    endpoint: str | None = Query(None, description="endpoint id, e.g. dfs"),
+    study: str | None = Query(
+        None, description="study id, acronym or words of its name, e.g. aall1331, AALL1331"
+    ),
+    cohort: str | None = Query(None, description="cohort id or words of its label, e.g. aall1331-ibm-blin"),
+    intervention: str | None = Query(
+        None, description="intervention id or words of its label, e.g. blinatumomab"
+    ),
+    endpoint: str | None = Query(
+        None,
+        description="endpoint id, label or abbreviation, e.g. os, OS, overall survival "
+        "(whole words: 'overall survival' includes median overall survival)",
+    ),
 ) -> list[Result]:
     _no_unknown(request, {"study", "cohort", "intervention", "endpoint"})
-    if study and not is_entity_id(study):
-        return []  # no study has that id, as no cohort has an unknown cohort id
-    params = {
-        "study": study or "",
-        "cohort": cohort or "",
-        "intervention": intervention or "",
-        "endpoint": endpoint or "",
-    }
-    return [_result(r) for r in await _named(request, "evidence-table", params)]
+    asked = {"study": study, "cohort": cohort, "intervention": intervention, "endpoint": endpoint}
+    wanted = await _resolve(request, {k: v for k, v in asked.items() if v})
+    # One entity per filter goes into the query; several (a label naming more than one) filter its rows.
+    params = {k: next(iter(wanted[k])) if len(wanted.get(k, ())) == 1 else "" for k in asked}
+    rows = await _named(request, "evidence-table", params)
+    return [_result(r) for r in rows if all(r.get(k, "") in ids for k, ids in wanted.items())]
+
+
+async def _resolve(request: Request, terms: dict[str, str]) -> dict[str, set[str]]:
+    """The ids each filter names: an id, a label, an abbreviation or a synonym (see graph.lookup).
+    A term that names nothing is a 400 listing what the graph knows, not an empty answer."""
+    if not terms:
+        return {}
+    lookup = Lookup(await select_rows(request, names_query(terms)))
+    wanted = {}
+    for kind, term in terms.items():
+        matches = lookup.resolve(term, kind)
+        if not matches:
+            raise HTTPException(
+                400,
+                f"no {kind} is named {term!r} (an id, label or abbreviation, matched on whole words); "
+                f"known: {'; '.join(lookup.known(kind))}",
+            )
+        wanted[kind] = {m.id for m in matches}
+    return wanted
 
 
 @router.get(
