@@ -32,7 +32,16 @@ $(VENDOR)/yasgui/yasgui.min.js: package.json package-lock.json
 	mkdir -p $(VENDOR)/yasgui
 	cp node_modules/@zazuko/yasgui/build/yasgui.min.js node_modules/@zazuko/yasgui/build/yasgui.min.css $(VENDOR)/yasgui/
 
-vendor: $(VENDOR)/yasgui/yasgui.min.js
+# KaTeX typesets the inline math of quotes; markdown-it and its dollarmath plugin read their $…$
+# and *emphasis* (api/static/quote.js; mdit-py-plugins does the same on the server).
+$(VENDOR)/katex/katex.min.js: $(VENDOR)/yasgui/yasgui.min.js
+	mkdir -p $(VENDOR)/katex/fonts $(VENDOR)/markdown-it
+	cp node_modules/katex/dist/katex.min.js node_modules/katex/dist/katex.min.css $(VENDOR)/katex/
+	cp node_modules/katex/dist/fonts/*.woff2 $(VENDOR)/katex/fonts/
+	cp node_modules/markdown-it/dist/markdown-it.min.js $(VENDOR)/markdown-it/
+	cp node_modules/markdown-it-dollarmath/dist/index.umd.min.js $(VENDOR)/markdown-it/markdown-it-dollarmath.min.js
+
+vendor: $(VENDOR)/yasgui/yasgui.min.js $(VENDOR)/katex/katex.min.js
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test]'

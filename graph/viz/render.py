@@ -25,6 +25,15 @@ from .layout import SMALL, layout
 
 HERE = Path(__file__).parent
 STATIC = HERE / "static"
+# Quotes are shown by the site's one quote renderer (api/static/quote.js) and the libraries it
+# uses, which `make vendor` copies from their npm packages.
+SITE_STATIC = HERE.parents[1] / "api" / "static"
+QUOTE_SCRIPTS = {
+    "katex.min.js": SITE_STATIC / "vendor" / "katex" / "katex.min.js",
+    "markdown-it.min.js": SITE_STATIC / "vendor" / "markdown-it" / "markdown-it.min.js",
+    "markdown-it-dollarmath.min.js": SITE_STATIC / "vendor" / "markdown-it" / "markdown-it-dollarmath.min.js",
+    "quote.js": SITE_STATIC / "quote.js",
+}
 TEMPLATES = HERE / "templates"
 HUB_KINDS = ("study", "intervention")  # labelled large: what a reader looks for first
 EDGE_LABELS_UP_TO = 1500  # edges; beyond, relation names are in tooltips only (drawing is costly)
@@ -43,9 +52,13 @@ def vis_network_dir() -> Path:
 def assets() -> dict[str, Path]:
     """The files the page loads, by the name it loads them under (an allow-list for the server)."""
     vis = vis_network_dir()
+    quote = {
+        name: path for name, path in QUOTE_SCRIPTS.items() if path.is_file()
+    }  # absent before `make vendor`
     return {
         "vis-network.min.js": vis / "vis-network.min.js",
         "vis-network.css": vis / "vis-network.css",
+        **quote,
         "graph.js": STATIC / "graph.js",
         "graph.css": STATIC / "graph.css",
     }
@@ -218,8 +231,19 @@ def _sha256(text: str) -> str:
 def page(data: dict[str, Any], title: str, asset_url: Callable[[str], str]) -> str:
     """The server's page: scripts and styles from this server (the CSP header is set by the route)."""
     return _env.get_template("view.html").render(
-        title=title, data=json_for_script(data), inline=None, asset=asset_url, csp=None, served=True
+        title=title,
+        data=json_for_script(data),
+        inline=None,
+        asset=asset_url,
+        csp=None,
+        served=True,
+        scripts=_scripts(),
     )
+
+
+def _scripts() -> list[str]:
+    """The page's scripts in the order they run: vis-network, the quote renderer, the view."""
+    return [name for name in assets() if name.endswith(".js")]
 
 
 def standalone(data: dict[str, Any], title: str) -> str:
@@ -245,4 +269,5 @@ def standalone(data: dict[str, Any], title: str) -> str:
         asset=None,
         csp=csp,
         served=False,
+        scripts=_scripts(),
     )

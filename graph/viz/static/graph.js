@@ -32,6 +32,12 @@
     return typeof href === "string" && /^(https?:\/\/|\/(?!\/))/i.test(href) ? href : null;
   }
 
+  /** A verbatim quote as people read it (api/static/quote.js), or as plain text without it. */
+  function quoteBlock(text) {
+    if (window.relapsekgQuote) return window.relapsekgQuote.element(text, "blockquote", "gv-quote");
+    return el("blockquote", { class: "gv-quote", text: text });
+  }
+
   function tooltip(text) {
     return el("div", { class: "gv-tooltip", text: text || "" });
   }
@@ -142,7 +148,7 @@
         item.cns ? el("span", { class: "gv-badge gv-cns", text: "CNS" }) : null,
         focusButton(item.iri, item.statement));
       list.append(el("li", { class: "gv-evidence-item", "data-direction": item.direction || "" }, head,
-        el("blockquote", { class: "gv-quote", text: item.quote })));
+        quoteBlock(item.quote)));
     }
     return section;
   }
@@ -167,7 +173,7 @@
     if (!details.quotes.length) return null;
     const section = el("section", { class: "gv-quotes" }, el("h3", { text: details.quotes.length > 1 ? "Quotes" : "Quote" }));
     for (const q of details.quotes) {
-      section.append(el("blockquote", { class: "gv-quote", text: q.text }),
+      section.append(quoteBlock(q.text),
         q.source ? el("p", { class: "gv-cite", text: "— " + q.source }) : null);
     }
     return section;
@@ -230,7 +236,7 @@
       for (const column of rest) {
         if (column === "direction") continue;
         const value = row[column];
-        if (value.length > 90) card.append(el("blockquote", { class: "gv-quote", text: value }));
+        if (column === "quote" || value.length > 90) card.append(quoteBlock(value));
         else fields.append(el("dt", { text: column }), el("dd", {}, cell(links, column, value)));
       }
       card.append(fields);
