@@ -13,7 +13,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -133,7 +133,9 @@ def network(view, positions: dict | None = None):
     degrees = sub.degrees()
     for iri, node in sub.nodes.items():
         x, y = positions.get(iri, (0.0, 0.0))
-        extra = {"borderWidth": 4, "size": 22} if iri in highlight else {"size": 10 + min(12, degrees[iri])}
+        extra: dict[str, Any] = (
+            {"borderWidth": 4, "size": 22} if iri in highlight else {"size": 10 + min(12, degrees[iri])}
+        )
         if node.kind in HUB_KINDS and physics:
             extra["font"] = {"size": 22}  # still legible when the whole graph is fitted in the window
         net.add_node(
@@ -168,7 +170,7 @@ def network(view, positions: dict | None = None):
 def payload(
     view,
     *,
-    questions: list[dict[str, str]] = (),
+    questions: Sequence[dict[str, str]] = (),
     details: dict | None = None,
     standalone: bool = False,
     positions: dict | None = None,
