@@ -35,7 +35,7 @@ QUOTE_SCRIPTS = {
     "quote.js": SITE_STATIC / "quote.js",
 }
 TEMPLATES = HERE / "templates"
-HUB_KINDS = ("study", "intervention")  # labelled large: what a reader looks for first
+INSIDE_SHAPES = ("box", "ellipse", "circle")  # vis-network draws these shapes' labels inside them
 EDGE_LABELS_UP_TO = 1500  # edges; beyond, relation names are in tooltips only (drawing is costly)
 
 
@@ -74,7 +74,11 @@ def options(physics: bool, edge_labels: bool) -> dict[str, Any]:
                 "highlight": {"background": k.color, "border": EDGE_HIGHLIGHT},
                 "hover": {"background": k.color, "border": EDGE_HIGHLIGHT},
             },
-            "font": {"color": k.font if k.shape in ("box", "ellipse", "circle") else "#1d2733"},
+            # A label inside its shape is set on the kind's colour; one below it gets a white halo,
+            # to stay legible across the edges it is drawn over.
+            "font": {"color": k.font, "strokeWidth": 0}
+            if k.shape in INSIDE_SHAPES
+            else {"color": "#1d2733", "strokeWidth": 3, "strokeColor": "rgba(255,255,255,0.85)"},
         }
         for k in KINDS
     }
@@ -136,8 +140,6 @@ def network(view, positions: dict | None = None):
         extra: dict[str, Any] = (
             {"borderWidth": 4, "size": 22} if iri in highlight else {"size": 10 + min(12, degrees[iri])}
         )
-        if node.kind in HUB_KINDS and physics:
-            extra["font"] = {"size": 22}  # still legible when the whole graph is fitted in the window
         net.add_node(
             iri,
             label=node.display,
