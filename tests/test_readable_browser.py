@@ -64,6 +64,7 @@ def test_a_quote_on_an_entity_page_and_in_the_graph_panel_is_typeset(page_watch,
     page = page_watch.open(f"{server}/graph?focus={quote(RESULT)}&depth=1")
     page.wait_for_selector("#gv-panel .gv-quote .katex")
     assert_rendered(page.locator("#gv-panel .gv-quote"))
+    assert "null" not in page.locator("#gv-panel").inner_text().split(), "an empty section leaves no trace"
     page.screenshot(path=str(artifacts / "graph-panel-quote.png"))
     page_watch.clean()
 

@@ -289,9 +289,7 @@
       el("h2", { class: "gv-node-title", text: details.label }),
       el("p", { class: "gv-iri" }, link(details.href, details.iri)),
       actions(id),
-      evidenceSection(details),
-      quotesSection(details),
-      factsSection(details),
+      ...[evidenceSection(details), quotesSection(details), factsSection(details)].filter(Boolean),
     );
     panel.dataset.node = id;
   }
