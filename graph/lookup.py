@@ -84,7 +84,7 @@ def _kind_and_id(iri: str) -> tuple[str, str]:
     return kind, ident
 
 
-def _contains(haystack: tuple[str, ...], needle: tuple[str, ...]) -> int | None:
+def contains_words(haystack: tuple[str, ...], needle: tuple[str, ...]) -> int | None:
     """Where ``needle`` starts as a run of whole words in ``haystack``, or None."""
     n = len(needle)
     for i in range(len(haystack) - n + 1):
@@ -121,7 +121,7 @@ class Lookup:
             entity_kind, ident = _kind_and_id(n.iri)
             if kind is not None and entity_kind != kind:
                 continue
-            at = _contains(n.words, wanted)
+            at = contains_words(n.words, wanted)
             if at is None:
                 continue
             if n.via:

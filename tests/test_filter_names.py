@@ -78,3 +78,14 @@ def test_the_graph_search_finds_the_median_os_results_for_overall_survival(clien
     assert hits[0]["label"] == "overall survival", "the exact name first"
     os_hits = client.get("/graph/search", params={"q": "OS", "limit": 100}).json()
     assert not any("positive" in h["label"].lower() for h in os_hits), "whole words only"
+
+
+def test_design_and_kind_filters_take_keys_or_words_of_their_labels(client) -> None:
+    by_key = {s["id"] for s in client.get("/api/studies", params={"design": "phase-3"}).json()}
+    by_words = {s["id"] for s in client.get("/api/studies", params={"design": "phase III"}).json()}
+    assert "aall1331" in by_key and by_words == by_key
+    r = client.get("/api/studies", params={"design": "astrology"})
+    assert r.status_code == 400 and "randomized" in r.text
+    cells = client.get("/api/interventions", params={"kind": "cell therapy"}).json()
+    assert {i["kind"] for i in cells} == {"cell-therapy"} and any(i["id"] == "cd19-car-t" for i in cells)
+    assert client.get("/api/interventions", params={"kind": "vaccine"}).status_code == 400
