@@ -118,3 +118,23 @@ def test_the_graph_view_first_render_has_legible_labels_that_do_not_overlap(
         page.wait_for_timeout(100)
     assert labels() > len(boxes), "zooming in makes room for more labels"
     page_watch.clean()
+
+
+def test_the_self_contained_file_typesets_quotes_once_with_mathml(page_watch, store, tmp_path) -> None:
+    from typer.testing import CliRunner
+
+    from graph.cli import app
+    from graph.commands import load_all
+
+    load_all()
+    out = tmp_path / "result.html"
+    result = CliRunner().invoke(
+        app, ["viz", "--store", str(store), "-o", str(out), "--focus", RESULT, "--depth", "1"]
+    )
+    assert result.exit_code == 0, result.output
+    page = page_watch.open(out.as_uri())
+    page.wait_for_selector("#gv-panel .gv-quote math")
+    assert_rendered(page.locator("#gv-panel .gv-quote"))
+    tex = page.locator("#gv-panel .gv-quote annotation").evaluate_all("a => a.map(x => x.textContent)")
+    assert tex[:2] == ["n=32", "P=0.30"], "each formula typeset once, from its own TeX"
+    page_watch.clean()

@@ -49,6 +49,8 @@
     node.className = "rq-quote" + (className ? " " + className : "");
     node.dataset.quote = text;
     node.innerHTML = html(text);
+    var spans = node.querySelectorAll(".math");
+    for (var i = 0; i < spans.length; i++) spans[i].dataset.typeset = "1"; // typeset() must not redo them
     return node;
   }
 
