@@ -20,6 +20,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from .named import is_entity_id
 from .namespaces import ID
 
 # What names an entity, as the ontology says it: its label, preferred and alternative labels
@@ -42,9 +43,13 @@ def words(text: str) -> tuple[str, ...]:
     return tuple(_WORD.findall(normalise(text)))
 
 
-def names_query(kinds: Iterable[str] | None = None) -> str:
-    """Every name of the entities of ``kinds`` (``study``, ``endpoint``…; None: every entity).
-    Columns: ``entity``, ``name`` and ``via`` (``endpoint`` for a result named by its endpoint)."""
+def names_query(kinds: Iterable[str] | None = None, term: str | None = None) -> str:
+    """The names of the entities of ``kinds`` (``study``, ``endpoint``…; None: every entity),
+    columns ``entity``, ``name`` and ``via`` (``endpoint`` for a result named by its endpoint).
+
+    With ``term``, only the names that can match it: those containing its longest word (SPARQL's
+    LCASE, a superset of the whole-word match made here) and every name of an entity whose id
+    it is, so a lookup reads a few rows of a large graph, not all its names."""
     prefixes = sorted(set(kinds)) if kinds is not None else None
     keep = (
         "FILTER(" + " || ".join(f'STRSTARTS(STR(?entity), "{ID}{k}/")' for k in prefixes) + ")"
@@ -56,9 +61,18 @@ def names_query(kinds: Iterable[str] | None = None) -> str:
         if prefixes is None or "result" in prefixes
         else ""
     )
+    narrow = ""
+    if term is not None:
+        found = words(term)
+        # A word is letters, digits and underscores only: it needs no escaping in a string literal.
+        could_match = [f'CONTAINS(LCASE(STR(?name)), "{max(found, key=len)}")'] if found else []
+        if prefixes and is_entity_id(term.strip()):
+            could_match += [f"?entity = <{ID}{k}/{term.strip()}>" for k in prefixes]
+        narrow = f"FILTER({' || '.join(could_match) or 'false'})"
     return f"""SELECT DISTINCT ?entity ?name ?via WHERE {{
   {{ ?entity {NAME_PATH} ?name }} {through_endpoint}
   {keep}
+  {narrow}
 }}"""
 
 
@@ -138,10 +152,14 @@ class Lookup:
     def label(self, iri: str) -> str:
         return self._labels.get(iri, iri)
 
-    def known(self, kind: str) -> list[str]:
-        """``id (label)`` of every entity of ``kind``, for a message that lists what is there."""
-        out = []
-        for iri in sorted(self._iris):
+    def known(self, kind: str, limit: int = 60) -> list[str]:
+        """``id (label)`` of the entities of ``kind`` (the first ``limit``, then how many there
+        are), for a message that lists what is there."""
+        out: list[str] = []
+        iris = sorted(i for i in self._iris if _kind_and_id(i)[0] == kind)
+        if len(iris) > limit:
+            return self.known(kind, len(iris))[:limit] + [f"… {len(iris)} in all"]
+        for iri in iris:
             entity_kind, ident = _kind_and_id(iri)
             if entity_kind == kind:
                 names = sorted({n.name for n in self._names if n.iri == iri and not n.via}, key=len)

@@ -66,8 +66,16 @@ def test_matching_is_unicode_normalised_and_case_folded() -> None:
 def test_the_names_come_from_the_graph(engine) -> None:
     from graph.viz.extract import engine_select
 
-    lookup = Lookup(engine_select(engine)(names_query(["endpoint"])))
+    select = engine_select(engine)
+    lookup = Lookup(select(names_query(["endpoint"])))
     assert {m.id for m in lookup.resolve("overall survival", "endpoint")} == {"os", "median-os"}
+    narrowed = select(names_query(["endpoint"], "overall survival"))
+    assert len(narrowed) < len(select(names_query(["endpoint"]))), "a term reads only the names it may match"
+    assert {m.id for m in Lookup(narrowed).resolve("overall survival", "endpoint")} == {"os", "median-os"}
+    by_id = Lookup(select(names_query(["cohort"], "aall1331-ibm-blin"))).resolve(
+        "aall1331-ibm-blin", "cohort"
+    )
+    assert [m.id for m in by_id] == ["aall1331-ibm-blin"], "an id whose labels do not contain it"
 
 
 def test_the_graph_search_finds_the_median_os_results_for_overall_survival(client) -> None:

@@ -28,6 +28,7 @@ from ..pages import local_href, render_page
 from ..querying import run_sparql, select_rows
 
 DOWNLOAD = "download"  # ?download=csv: the answer as a CSV file (a link cannot set Accept)
+MAX_CHOICES = 400  # entries of a parameter's choice list
 SHOWN_ROWS = 500  # rows drawn in the page's table; the CSV has them all
 CHOICES_DIR = paths.QUERIES_DIR / "choices"
 _FOR = re.compile(r"^#\s*for:\s*(?P<names>.+)$", re.M)
@@ -77,10 +78,10 @@ async def _fields(request: Request, query: NamedQuery, values: dict[str, str]) -
     fields = []
     for p in query.params:
         sparql = _choices_for(p, queries)
+        rows = await select_rows(request, f"{sparql}\nLIMIT {MAX_CHOICES + 1}") if sparql else []
+        # A list longer than a person scrolls (a large graph's cohorts) is a text field instead.
         choices = (
-            [(r["value"], r.get("label") or r["value"]) for r in await select_rows(request, sparql)]
-            if sparql
-            else []
+            [(r["value"], r.get("label") or r["value"]) for r in rows] if len(rows) <= MAX_CHOICES else []
         )
         value = values.get(p.name, p.default_value)
         listed = {v for v, _ in choices}

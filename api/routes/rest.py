@@ -244,17 +244,15 @@ async def _keys(request: Request, param: str, term: str) -> list[str]:
 async def _resolve(request: Request, terms: dict[str, str]) -> dict[str, set[str]]:
     """The ids each filter names: an id, a label, an abbreviation or a synonym (see graph.lookup).
     A term that names nothing is a 400 listing what the graph knows, not an empty answer."""
-    if not terms:
-        return {}
-    lookup = Lookup(await select_rows(request, names_query(terms)))
     wanted = {}
     for kind, term in terms.items():
-        matches = lookup.resolve(term, kind)
+        matches = Lookup(await select_rows(request, names_query([kind], term))).resolve(term, kind)
         if not matches:
+            every = Lookup(await select_rows(request, names_query([kind])))
             raise HTTPException(
                 400,
                 f"no {kind} is named {term!r} (an id, label or abbreviation, matched on whole words); "
-                f"known: {'; '.join(lookup.known(kind))}",
+                f"known: {'; '.join(every.known(kind))}",
             )
         wanted[kind] = {m.id for m in matches}
     return wanted

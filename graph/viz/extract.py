@@ -313,7 +313,7 @@ def node_details(
 def search(text: str, limit: int = 20) -> Steps[list[Row]]:
     """Nodes a reader's words name (see :mod:`graph.lookup`: labels, abbreviations and synonyms on
     whole words; a result also by its endpoint's names), best first."""
-    lookup = Lookup((yield names_query(ENTITY_PATHS)))
+    lookup = Lookup((yield names_query(ENTITY_PATHS, text)))
     return [
         {"node": m.iri, "kind": m.kind, "label": lookup.label(m.iri), "score": str(m.rank)}
         for m in lookup.resolve(text)[:limit]
