@@ -13,7 +13,7 @@ STORE  ?= .relapsekg/store
 DEBIAN_PACKAGES ?= chromium default-jre-headless curl
 # The external SPARQL server `--endpoint` is tested against (the tests start a private instance).
 INTEGRATION_PACKAGES ?= virtuoso-opensource
-# Front-end libraries served by relapsekg itself (YASGUI, Swagger UI), copied from the npm registry's packages.
+# Front-end libraries served by relapsekg itself (YASGUI, Swagger UI, KaTeX, markdown-it), copied from the npm registry's packages.
 VENDOR := api/static/vendor
 
 .PHONY: run test test-integration build install install-test vendor debian-packages lint format docs clean
@@ -32,6 +32,13 @@ $(VENDOR)/.installed: package.json package-lock.json
 	mkdir -p $(VENDOR)/yasgui $(VENDOR)/swagger-ui
 	cp node_modules/@zazuko/yasgui/build/yasgui.min.js node_modules/@zazuko/yasgui/build/yasgui.min.css $(VENDOR)/yasgui/
 	cp node_modules/swagger-ui-dist/swagger-ui-bundle.js node_modules/swagger-ui-dist/swagger-ui.css $(VENDOR)/swagger-ui/
+	# KaTeX typesets the inline math of quotes; markdown-it and its dollarmath plugin read their $…$
+	# and *emphasis* (api/static/quote.js; mdit-py-plugins does the same on the server).
+	mkdir -p $(VENDOR)/katex/fonts $(VENDOR)/markdown-it
+	cp node_modules/katex/dist/katex.min.js node_modules/katex/dist/katex.min.css $(VENDOR)/katex/
+	cp node_modules/katex/dist/fonts/*.woff2 $(VENDOR)/katex/fonts/
+	cp node_modules/markdown-it/dist/markdown-it.min.js $(VENDOR)/markdown-it/
+	cp node_modules/markdown-it-dollarmath/dist/index.umd.min.js $(VENDOR)/markdown-it/markdown-it-dollarmath.min.js
 	touch $@
 
 vendor: $(VENDOR)/.installed

@@ -6,12 +6,16 @@ offline and a label in the graph can never run code in a reader's browser.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markdown_it import MarkdownIt
+from markupsafe import Markup, escape
+from mdit_py_plugins.dollarmath import dollarmath_plugin
 
 TEMPLATES = Path(__file__).parent / "templates"
 CSP = (
@@ -36,6 +40,30 @@ def local_href(iri: str) -> str:
 
 
 _env.filters["local_href"] = local_href
+
+# Quotes: only emphasis and $…$ math are read (no links, no HTML, no lists): the same settings as
+# api/static/quote.js, whose KaTeX typesets the math spans written here.
+_QUOTE_MARKDOWN = (
+    MarkdownIt("zero")
+    .enable("emphasis")
+    .use(dollarmath_plugin, allow_space=False, allow_digits=False, double_inline=False, allow_labels=False)
+)
+_MATH_OR_BARE_COMMAND = re.compile(r"\$[^$]*\$|\\[A-Za-z]+")
+
+
+def quote_html(text: str | None) -> Markup:
+    """A verbatim quote as a person reads it: the PDF's line breaks inside a sentence joined,
+    ``*et al.*`` in italics, ``$P=0.30$`` and a bare ``\\pm`` as inline math (typeset by KaTeX in
+    the browser, readable as TeX without it). The verbatim text stays in ``data-quote``."""
+    if not text:
+        return Markup("")
+    joined = " ".join(text.split())
+    marked = _MATH_OR_BARE_COMMAND.sub(lambda m: m[0] if m[0].startswith("$") else f"${m[0]}$", joined)
+    body = _QUOTE_MARKDOWN.renderInline(marked)
+    return Markup('<span class="rq-quote" data-quote="{}">{}</span>').format(escape(text), Markup(body))
+
+
+_env.filters["quote"] = quote_html
 
 
 def render_page(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:

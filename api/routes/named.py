@@ -10,6 +10,7 @@ from graph.named import NamedQueries, NamedQueryError
 from ..negotiation import wants_html
 from ..pages import render_page
 from ..querying import run_sparql
+from . import query_page
 
 router = APIRouter(tags=["Named queries"])
 
@@ -26,6 +27,8 @@ async def list_queries(request: Request) -> Response:
 
 @router.get("/queries/{name}", summary="Run a named query; parameters as ?param=value, results by Accept")
 async def run_named(name: str, request: Request) -> Response:
+    if query_page.wanted(request):  # a browser: the question's page (form, table, CSV, graph)
+        return await query_page.page(request, name)
     try:
         query = NamedQueries().get(name)
         sparql = query.sparql(dict(request.query_params))

@@ -10,10 +10,12 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from pydantic import BaseModel, Field
 
 from graph.exports.tables import EVIDENCE_COLUMNS, sorted_references
-from graph.named import NamedQueries, NamedQueryError, is_entity_id
+from graph.lookup import Lookup, contains_words, names_query, words
+from graph.named import NamedQueries, NamedQueryError
 from graph.namespaces import entity_iri
 
 from ..querying import select_rows
+from .query_page import choice_queries
 
 router = APIRouter(prefix="/api", tags=["JSON API"])
 
@@ -139,10 +141,19 @@ def _result(row: dict) -> Result:
     summary="Every study, with design, phase, population and references",
 )
 async def studies(
-    request: Request, design: str | None = Query(None, description="a design key, e.g. randomized")
+    request: Request,
+    design: str | None = Query(
+        None, description="a design key or words of its label, e.g. randomized, phase III"
+    ),
 ) -> list[Study]:
     _no_unknown(request, {"design"})
-    return [_study(r) for r in await _named(request, "studies", {"design": design or ""})]
+    if not design:
+        return [_study(r) for r in await _named(request, "studies", {"design": ""})]
+    by_id: dict[str, dict] = {}
+    for key in await _keys(request, "design", design):
+        for r in await _named(request, "studies", {"design": key}):
+            by_id.setdefault(r["id"], r)
+    return [_study(by_id[i]) for i in sorted(by_id)]
 
 
 @router.get("/studies/{study_id}", response_model=StudyDetail, summary="One study with its results")
@@ -162,10 +173,14 @@ async def study(study_id: str, request: Request) -> StudyDetail:
 )
 async def interventions(
     request: Request,
-    kind: str | None = Query(None, description="drug, regimen, procedure, cell-therapy, radiotherapy"),
+    kind: str | None = Query(
+        None,
+        description="drug, regimen, procedure, cell-therapy, radiotherapy (or words of the kind's label)",
+    ),
 ) -> list[Intervention]:
     _no_unknown(request, {"kind"})
-    rows = await _named(request, "interventions", {"kind": kind or ""})
+    keys = await _keys(request, "kind", kind) if kind else [""]
+    rows = [r for key in keys for r in await _named(request, "interventions", {"kind": key})]
     return [
         Intervention(
             id=r["id"],
@@ -186,21 +201,61 @@ async def interventions(
 )
 async def results(
     request: Request,
-    study: str | None = Query(None, description="study id, e.g. aall1331"),
-    cohort: str | None = Query(None, description="cohort id, e.g. aall1331-ibm-blin"),
-    intervention: str | None = Query(None, description="intervention id, e.g. blinatumomab"),
-    endpoint: str | None = Query(None, description="endpoint id, e.g. dfs"),
+    study: str | None = Query(
+        None, description="study id, acronym or words of its name, e.g. aall1331, AALL1331"
+    ),
+    cohort: str | None = Query(None, description="cohort id or words of its label, e.g. aall1331-ibm-blin"),
+    intervention: str | None = Query(
+        None, description="intervention id or words of its label, e.g. blinatumomab"
+    ),
+    endpoint: str | None = Query(
+        None,
+        description="endpoint id, label or abbreviation, e.g. os, OS, overall survival "
+        "(whole words: 'overall survival' includes median overall survival)",
+    ),
 ) -> list[Result]:
     _no_unknown(request, {"study", "cohort", "intervention", "endpoint"})
-    if study and not is_entity_id(study):
-        return []  # no study has that id, as no cohort has an unknown cohort id
-    params = {
-        "study": study or "",
-        "cohort": cohort or "",
-        "intervention": intervention or "",
-        "endpoint": endpoint or "",
-    }
-    return [_result(r) for r in await _named(request, "evidence-table", params)]
+    asked = {"study": study, "cohort": cohort, "intervention": intervention, "endpoint": endpoint}
+    wanted = await _resolve(request, {k: v for k, v in asked.items() if v})
+    # One entity per filter goes into the query; several (a label naming more than one) filter its rows.
+    params = {k: next(iter(wanted[k])) if len(wanted.get(k, ())) == 1 else "" for k in asked}
+    rows = await _named(request, "evidence-table", params)
+    return [_result(r) for r in rows if all(r.get(k, "") in ids for k, ids in wanted.items())]
+
+
+async def _keys(request: Request, param: str, term: str) -> list[str]:
+    """The keys (skos:notation) a filter value names: the key itself, or whole words of its label
+    ("phase III" is phase-3). A value that names none is a 400 listing them."""
+    rows = await select_rows(request, choice_queries()[param])
+    if any(r["value"] == term for r in rows):
+        return [term]
+    wanted = words(term)
+    keys = [
+        r["value"] for r in rows if wanted and contains_words(words(r.get("label", "")), wanted) is not None
+    ]
+    if not keys:
+        known = "; ".join(r.get("label") or r["value"] for r in rows)
+        raise HTTPException(
+            400, f"no {param} is named {term!r} (a key or words of its label); known: {known}"
+        )
+    return keys
+
+
+async def _resolve(request: Request, terms: dict[str, str]) -> dict[str, set[str]]:
+    """The ids each filter names: an id, a label, an abbreviation or a synonym (see graph.lookup).
+    A term that names nothing is a 400 listing what the graph knows, not an empty answer."""
+    wanted = {}
+    for kind, term in terms.items():
+        matches = Lookup(await select_rows(request, names_query([kind], term))).resolve(term, kind)
+        if not matches:
+            every = Lookup(await select_rows(request, names_query([kind])))
+            raise HTTPException(
+                400,
+                f"no {kind} is named {term!r} (an id, label or abbreviation, matched on whole words); "
+                f"known: {'; '.join(every.known(kind))}",
+            )
+        wanted[kind] = {m.id for m in matches}
+    return wanted
 
 
 @router.get(

@@ -13,6 +13,7 @@ from collections.abc import Awaitable, Callable, Generator, Iterable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
+from ..lookup import Lookup, names_query
 from ..namespaces import ID
 from . import sparql
 from .model import Row, Subgraph, Vocabulary
@@ -310,5 +311,10 @@ def node_details(
 
 
 def search(text: str, limit: int = 20) -> Steps[list[Row]]:
-    rows = yield sparql.search(text, limit)
-    return rows
+    """Nodes a reader's words name (see :mod:`graph.lookup`: labels, abbreviations and synonyms on
+    whole words; a result also by its endpoint's names), best first."""
+    lookup = Lookup((yield names_query(ENTITY_PATHS, text)))
+    return [
+        {"node": m.iri, "kind": m.kind, "label": lookup.label(m.iri), "score": str(m.rank)}
+        for m in lookup.resolve(text)[:limit]
+    ]

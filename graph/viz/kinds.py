@@ -63,7 +63,6 @@ KINDS: tuple[Kind, ...] = (
     Kind("definition", "Definition", "definitions", str(RKG.Definition), "#dfe6ee", "#7d8a97", "circle"),
 )
 BY_KEY = {k.key: k for k in KINDS}
-BY_CLASS = {k.cls: k for k in KINDS}
 
 # Relations never drawn: every curated entity has dcterms:source (the commented article), so
 # drawing it would tie everything to one hub; rdf:type is shown by colour and shape.
@@ -99,14 +98,6 @@ TOPIC_ORDER = (
 
 EDGE_COLOR = "#9aa9b8"
 EDGE_HIGHLIGHT = "#0b6e99"
-
-
-def kind_of(classes: list[str] | set[str]) -> Kind | None:
-    """The kind of a node typed with ``classes``: the first of :data:`KINDS` it is an instance of."""
-    for kind in KINDS:
-        if kind.cls in classes:
-            return kind
-    return None
 
 
 def local_name(iri: str) -> str:

@@ -7,7 +7,6 @@ writes HTML: labels are kept as the graph has them and escaped where they are sh
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -216,23 +215,8 @@ class Subgraph:
             deg[o] += 1
         return deg
 
-    def restricted(self, keep: set[str]) -> Subgraph:
-        sub = Subgraph(
-            {i: n for i, n in self.nodes.items() if i in keep},
-            {k: e for k, e in self.edges.items() if k[0] in keep and k[1] in keep},
-            self.vocabulary,
-            [h for h in self.highlight if h in keep],
-            list(self.notices),
-        )
-        return sub
-
 
 # --- the side panel --------------------------------------------------------------------------
-
-
-def _ref_numbers(label: str) -> str:
-    m = re.match(r"\[(\d+)\]", label or "")
-    return m.group(1) if m else ""
 
 
 def details(
@@ -278,17 +262,16 @@ def details(
             }
         )
     for row in quote_rows:
-        item = {"text": row["quote"], "source": row.get("source", "")}
+        quote = {"text": row["quote"], "source": row.get("source", "")}
         quotes = entry(row["node"])["quotes"]
-        if item not in quotes:
-            quotes.append(item)
-    seen: dict[tuple[str, str], dict] = {}
+        if quote not in quotes:
+            quotes.append(quote)
+    seen: dict[tuple[str, str], dict[str, Any]] = {}
     for row in evidence_rows:
         key = (row["node"], row["e"])
         if key in seen:
-            item = seen[key]
             if row.get("cns") == "true":
-                item["cns"] = True
+                seen[key]["cns"] = True
             continue
         kind = row["ekind"]
         if kind == "result":
@@ -300,7 +283,7 @@ def details(
         topic = row.get("topic") or (
             "results" if kind == "result" else "rules" if kind == "risk-rule" else "other"
         )
-        item = {
+        item: dict[str, Any] = {
             "iri": row["e"],
             "href": href(row["e"]),
             "kind": kind,

@@ -13,7 +13,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -25,8 +25,17 @@ from .layout import SMALL, layout
 
 HERE = Path(__file__).parent
 STATIC = HERE / "static"
+# Quotes are shown by the site's one quote renderer (api/static/quote.js) and the libraries it
+# uses, which `make vendor` copies from their npm packages.
+SITE_STATIC = HERE.parents[1] / "api" / "static"
+QUOTE_SCRIPTS = {
+    "katex.min.js": SITE_STATIC / "vendor" / "katex" / "katex.min.js",
+    "markdown-it.min.js": SITE_STATIC / "vendor" / "markdown-it" / "markdown-it.min.js",
+    "markdown-it-dollarmath.min.js": SITE_STATIC / "vendor" / "markdown-it" / "markdown-it-dollarmath.min.js",
+    "quote.js": SITE_STATIC / "quote.js",
+}
 TEMPLATES = HERE / "templates"
-HUB_KINDS = ("study", "intervention")  # labelled large: what a reader looks for first
+INSIDE_SHAPES = ("box", "ellipse", "circle")  # vis-network draws these shapes' labels inside them
 EDGE_LABELS_UP_TO = 1500  # edges; beyond, relation names are in tooltips only (drawing is costly)
 
 
@@ -43,9 +52,13 @@ def vis_network_dir() -> Path:
 def assets() -> dict[str, Path]:
     """The files the page loads, by the name it loads them under (an allow-list for the server)."""
     vis = vis_network_dir()
+    quote = {
+        name: path for name, path in QUOTE_SCRIPTS.items() if path.is_file()
+    }  # absent before `make vendor`
     return {
         "vis-network.min.js": vis / "vis-network.min.js",
         "vis-network.css": vis / "vis-network.css",
+        **quote,
         "graph.js": STATIC / "graph.js",
         "graph.css": STATIC / "graph.css",
     }
@@ -61,7 +74,11 @@ def options(physics: bool, edge_labels: bool) -> dict[str, Any]:
                 "highlight": {"background": k.color, "border": EDGE_HIGHLIGHT},
                 "hover": {"background": k.color, "border": EDGE_HIGHLIGHT},
             },
-            "font": {"color": k.font if k.shape in ("box", "ellipse", "circle") else "#1d2733"},
+            # A label inside its shape is set on the kind's colour; one below it gets a white halo,
+            # to stay legible across the edges it is drawn over.
+            "font": {"color": k.font, "strokeWidth": 0}
+            if k.shape in INSIDE_SHAPES
+            else {"color": "#1d2733", "strokeWidth": 3, "strokeColor": "rgba(255,255,255,0.85)"},
         }
         for k in KINDS
     }
@@ -120,9 +137,9 @@ def network(view, positions: dict | None = None):
     degrees = sub.degrees()
     for iri, node in sub.nodes.items():
         x, y = positions.get(iri, (0.0, 0.0))
-        extra = {"borderWidth": 4, "size": 22} if iri in highlight else {"size": 10 + min(12, degrees[iri])}
-        if node.kind in HUB_KINDS and physics:
-            extra["font"] = {"size": 22}  # still legible when the whole graph is fitted in the window
+        extra: dict[str, Any] = (
+            {"borderWidth": 4, "size": 22} if iri in highlight else {"size": 10 + min(12, degrees[iri])}
+        )
         net.add_node(
             iri,
             label=node.display,
@@ -155,7 +172,7 @@ def network(view, positions: dict | None = None):
 def payload(
     view,
     *,
-    questions: list[dict[str, str]] = (),
+    questions: Sequence[dict[str, str]] = (),
     details: dict | None = None,
     standalone: bool = False,
     positions: dict | None = None,
@@ -218,8 +235,19 @@ def _sha256(text: str) -> str:
 def page(data: dict[str, Any], title: str, asset_url: Callable[[str], str]) -> str:
     """The server's page: scripts and styles from this server (the CSP header is set by the route)."""
     return _env.get_template("view.html").render(
-        title=title, data=json_for_script(data), inline=None, asset=asset_url, csp=None, served=True
+        title=title,
+        data=json_for_script(data),
+        inline=None,
+        asset=asset_url,
+        csp=None,
+        served=True,
+        scripts=_scripts(),
     )
+
+
+def _scripts() -> list[str]:
+    """The page's scripts in the order they run: vis-network, the quote renderer, the view."""
+    return [name for name in assets() if name.endswith(".js")]
 
 
 def standalone(data: dict[str, Any], title: str) -> str:
@@ -245,4 +273,5 @@ def standalone(data: dict[str, Any], title: str) -> str:
         asset=None,
         csp=csp,
         served=False,
+        scripts=_scripts(),
     )

@@ -201,20 +201,6 @@ SELECT ?node ?e ?ekind ?elabel ?rel ?via ?vialabel ?quote ?topic ?topiclabel ?di
 }} ORDER BY ?node ?e {_page(limit, offset)}"""
 
 
-def search(text: str, limit: int = 20) -> str:
-    """Nodes whose label (or acronym) contains ``text``, case-insensitively; exact and prefix
-    matches first."""
-    needle = string_term(text.lower())
-    return f"""
-SELECT ?node ?kind (SAMPLE(?l) AS ?label) (MIN(?rank) AS ?score) WHERE {{
-  {_kind_values()}
-  ?node a ?class ; rdfs:label|rkg:acronym ?l .
-  BIND(LCASE(STR(?l)) AS ?low)
-  FILTER(CONTAINS(?low, {needle}))
-  BIND(IF(?low = {needle}, 0, IF(STRSTARTS(?low, {needle}), 1, 2)) AS ?rank)
-}} GROUP BY ?node ?kind ORDER BY ?score STRLEN(?label) ?label LIMIT {int(limit)}"""
-
-
 def by_label(labels: Iterable[str]) -> str:
     """Nodes whose label or acronym is exactly one of ``labels`` (answers that name entities)."""
     vals = " ".join(string_term(x) for x in sorted(set(labels)))

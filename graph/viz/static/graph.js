@@ -32,6 +32,12 @@
     return typeof href === "string" && /^(https?:\/\/|\/(?!\/))/i.test(href) ? href : null;
   }
 
+  /** A verbatim quote as people read it (api/static/quote.js), or as plain text without it. */
+  function quoteBlock(text) {
+    if (window.relapsekgQuote) return window.relapsekgQuote.element(text, "blockquote", "gv-quote");
+    return el("blockquote", { class: "gv-quote", text: text });
+  }
+
   function tooltip(text) {
     return el("div", { class: "gv-tooltip", text: text || "" });
   }
@@ -61,9 +67,10 @@
     }
     if (stable) {
       timings.settled = performance.now();
-      document.body.dataset.state = "settled";
       network.off("afterDrawing", drawn);
       if (data.physics) network.setOptions({ physics: { enabled: false } });
+      placeLabels();
+      document.body.dataset.state = "settled";
     }
   });
   network.once("stabilizationIterationsDone", () => {
@@ -72,8 +79,85 @@
   });
   window.relapsekgGraph = { network, nodes, edges, timings, data };
 
+  // --- labels: legible at every zoom, never on top of each other -------------------------
+  // vis-network scales every label with the zoom: fitted in the window, a few hundred nodes get
+  // labels of 3 to 6 pixels, piled on each other. So labels are drawn at one size on screen
+  // (LABEL_PX, whatever the zoom) and placed greedily, the most telling node first (the focus
+  // and a question's nodes, studies, interventions, then by number of relations): a label that
+  // would overlap one already placed is left out until zooming in makes room for it.
+  const LABEL_PX = 12;
+  const HIDDEN_INSIDE_PX = 3; // below the drawThreshold of the options (6 px): not drawn
+  const LABEL_FONT = "system-ui, sans-serif";
+  const INSIDE = new Set(["box", "ellipse", "circle"]); // shapes that carry their label inside
+  const KIND_WEIGHT = { study: 2000, intervention: 1000 };
+  const labelOf = new Map(data.nodes.map((n) => [n.id, n.label || ""]));
+  const shownLabel = new Map();
+  const ruler = document.createElement("canvas").getContext("2d");
+
+  function importance(node, degree) {
+    const marked = node.id === data.focus || (node.borderWidth || 0) >= 4 ? 100000 : 0;
+    return marked + (KIND_WEIGHT[node.kind] || 0) + (degree.get(node.id) || 0);
+  }
+
+  function placeLabels() {
+    const scale = network.getScale();
+    const canvas = $("gv-canvas");
+    const width = canvas.clientWidth;
+    const height = canvas.clientHeight;
+    const degree = new Map();
+    for (const e of edges.get()) {
+      degree.set(e.from, (degree.get(e.from) || 0) + 1);
+      degree.set(e.to, (degree.get(e.to) || 0) + 1);
+    }
+    const visible = nodeView.get();
+    const positions = network.getPositions(visible.map((n) => n.id));
+    ruler.font = `${LABEL_PX}px ${LABEL_FONT}`;
+    const placed = [];
+    const updates = [];
+    visible.sort((a, b) => importance(b, degree) - importance(a, degree));
+    for (const node of visible) {
+      if (!labelOf.has(node.id)) labelOf.set(node.id, node.label || "");
+      const text = labelOf.get(node.id);
+      let show = false;
+      if (text && positions[node.id]) {
+        const p = network.canvasToDOM(positions[node.id]);
+        const w = ruler.measureText(text).width + 8;
+        const h = LABEL_PX * 1.3 + 4;
+        // A circle grows around its label: its box is a square as wide as the label.
+        const tall = node.shape === "circle" ? w : h;
+        const top = INSIDE.has(node.shape) ? p.y - tall / 2 : p.y + (node.size || 14) * scale + 1;
+        const box = { x1: p.x - w / 2, x2: p.x + w / 2, y1: top, y2: top + tall };
+        const onScreen = box.x2 > 0 && box.x1 < width && box.y2 > 0 && box.y1 < height;
+        show = onScreen && !placed.some((b) => b.x1 < box.x2 && box.x1 < b.x2 && b.y1 < box.y2 && box.y1 < b.y2);
+        if (show) placed.push(box);
+      }
+      // A box, ellipse or circle is as large as its label: a hidden one keeps its text at a size
+      // below vis-network's drawThreshold (not drawn), so the shape stays small but visible.
+      const label = show || INSIDE.has(node.shape) ? text : "";
+      const px = show ? LABEL_PX : HIDDEN_INSIDE_PX;
+      const size = Math.round((px / scale) * 100) / 100;
+      const before = shownLabel.get(node.id);
+      if (!before || before.label !== label || before.size !== size) {
+        updates.push({ id: node.id, label: label, font: { size: size } });
+        shownLabel.set(node.id, { label, size });
+      }
+    }
+    if (updates.length) nodes.update(updates);
+    document.body.dataset.labels = String(placed.length);
+  }
+
+  let labelTimer = null;
+  function scheduleLabels() {
+    clearTimeout(labelTimer);
+    labelTimer = setTimeout(placeLabels, 120);
+  }
+  network.on("zoom", scheduleLabels);
+  network.on("dragEnd", scheduleLabels);
+  network.on("animationFinished", scheduleLabels);
+
   // --- status, notices, legend and type filter -------------------------------------------
   function updateStatus() {
+    scheduleLabels();
     const shown = nodeView.length;
     const text = `${shown} of ${nodes.length} nodes · ${edges.length} relations`;
     $("gv-status").textContent = data.physics || shown < 2000 ? text : text + " · layout precomputed";
@@ -142,7 +226,7 @@
         item.cns ? el("span", { class: "gv-badge gv-cns", text: "CNS" }) : null,
         focusButton(item.iri, item.statement));
       list.append(el("li", { class: "gv-evidence-item", "data-direction": item.direction || "" }, head,
-        el("blockquote", { class: "gv-quote", text: item.quote })));
+        quoteBlock(item.quote)));
     }
     return section;
   }
@@ -167,7 +251,7 @@
     if (!details.quotes.length) return null;
     const section = el("section", { class: "gv-quotes" }, el("h3", { text: details.quotes.length > 1 ? "Quotes" : "Quote" }));
     for (const q of details.quotes) {
-      section.append(el("blockquote", { class: "gv-quote", text: q.text }),
+      section.append(quoteBlock(q.text),
         q.source ? el("p", { class: "gv-cite", text: "— " + q.source }) : null);
     }
     return section;
@@ -205,9 +289,7 @@
       el("h2", { class: "gv-node-title", text: details.label }),
       el("p", { class: "gv-iri" }, link(details.href, details.iri)),
       actions(id),
-      evidenceSection(details),
-      quotesSection(details),
-      factsSection(details),
+      ...[evidenceSection(details), quotesSection(details), factsSection(details)].filter(Boolean),
     );
     panel.dataset.node = id;
   }
@@ -230,7 +312,7 @@
       for (const column of rest) {
         if (column === "direction") continue;
         const value = row[column];
-        if (value.length > 90) card.append(el("blockquote", { class: "gv-quote", text: value }));
+        if (column === "quote" || value.length > 90) card.append(quoteBlock(value));
         else fields.append(el("dt", { text: column }), el("dd", {}, cell(links, column, value)));
       }
       card.append(fields);
@@ -331,15 +413,37 @@
     return el("li", {}, button);
   }
 
+  // Matching as the server's graph/lookup.py does it: whole words, NFKC-normalised and case-folded,
+  // so "OS" finds "median OS" but not "positive". The self-contained file has only this; on the
+  // server, /graph/search (labels, abbreviations, synonyms, a result by its endpoint) comes first.
+  function wordsOf(text) {
+    return String(text).normalize("NFKC").toLowerCase().match(/[\p{L}\p{N}\p{M}_]+/gu) || [];
+  }
+
+  function matchesWords(text, wanted) {
+    const have = wordsOf(text);
+    outer: for (let i = 0; i + wanted.length <= have.length; i++) {
+      for (let j = 0; j < wanted.length; j++) if (have[i + j] !== wanted[j]) continue outer;
+      return true;
+    }
+    return false;
+  }
+
   function localMatches(text) {
-    const needle = text.toLowerCase();
+    const words = wordsOf(text);
+    if (!words.length) return [];
+    const exact = words.join(" ");
     const rank = (n) => {
-      const full = n.full.toLowerCase();
-      return full === needle ? 0 : full.startsWith(needle) ? 1 : 2;
+      const full = wordsOf(n.full).join(" ");
+      return full === exact ? 0 : full.startsWith(exact) ? 1 : 2;
     };
-    return nodes.get({ filter: (n) => n.full.toLowerCase().includes(needle) || n.label.toLowerCase().includes(needle) })
+    return nodes.get({ filter: (n) => matchesWords(n.full, words) || matchesWords(labelOf.get(n.id) || "", words) })
       .sort((a, b) => rank(a) - rank(b) || a.full.length - b.full.length || a.full.localeCompare(b.full))
-      .slice(0, 12);
+      .slice(0, 30);
+  }
+
+  function drawnItem(node) {
+    return resultItem(node.kind, node.full, () => choose(node.id));
   }
 
   async function runSearch() {
@@ -347,17 +451,22 @@
     const token = ++searchToken;
     if (!text) { results.hidden = true; results.replaceChildren(); return; }
     const local = localMatches(text);
-    const items = local.map((n) => resultItem(n.kind, n.full, () => choose(n.id)));
-    results.replaceChildren(...items);
+    results.replaceChildren(...local.map(drawnItem));
     results.hidden = false;
-    if (!data.standalone && local.length < 12) {
+    if (!data.standalone) {
       try {
-        const response = await fetch("/graph/search?" + new URLSearchParams({ q: text }));
+        const response = await fetch("/graph/search?" + new URLSearchParams({ q: text, limit: 30 }));
         if (!response.ok || token !== searchToken) return;
+        const items = [];
+        const listed = new Set();
         for (const hit of await response.json()) {
-          if (nodes.get(hit.node)) continue;
-          results.append(resultItem(hit.kind, hit.label, () => { window.location.href = graphHref({ focus: hit.node, depth: 1 }); }, "not drawn: focus"));
+          listed.add(hit.node);
+          const node = nodes.get(hit.node);
+          items.push(node ? drawnItem(node) : resultItem(hit.kind, hit.label,
+            () => { window.location.href = graphHref({ focus: hit.node, depth: 1 }); }, "not drawn: focus"));
         }
+        for (const node of local) if (!listed.has(node.id)) items.push(drawnItem(node));
+        results.replaceChildren(...items);
       } catch (error) { /* the local matches stand */ }
     }
     if (!results.children.length) results.replaceChildren(el("li", { class: "gv-none", text: "No node matches." }));
