@@ -46,7 +46,6 @@ _PREFIXES = {
     "xsd": str(XSD),
     "prov": "http://www.w3.org/ns/prov#",
 }
-PROV_DERIVED = URIRef("http://www.w3.org/ns/prov#wasDerivedFrom")
 
 
 class RuleError(ValueError):
