@@ -18,9 +18,10 @@ from rdflib.namespace import XSD
 
 from graph import pipeline
 from graph.checks import run_all
-from graph.convert import PublicationGraph, convert
+from graph.convert import SECTION_WRITERS, PublicationGraph, convert
 from graph.corpus import Corpus, Problem, load_corpus
 from graph.install import Beside
+from graph.model import ENTITY_SECTIONS
 from graph.namespaces import ID, ONTOLOGY_GRAPH, RKG
 from graph.origins import Origin
 from graph.spool import NQuadsSpool, Sink
@@ -80,6 +81,11 @@ def test_nodes_minted_for_a_fact_come_from_the_facts_line(graphs: list[Publicati
     rule = ID["risk-rule/aall1331-low-risk"]
     condition = ID[f"{rule.removeprefix(str(ID))}/any-of-1/condition-1"]
     assert origins[condition] == origins[rule] == Origin(HOGAN, line_of(HOGAN, "- id: aall1331-low-risk"))
+
+
+def test_every_entity_section_of_the_yaml_has_its_writer() -> None:
+    """A section added to graph/model.py's ENTITY_SECTIONS needs its line in convert.SECTION_WRITERS."""
+    assert set(SECTION_WRITERS) == set(ENTITY_SECTIONS)
 
 
 def test_the_converter_cannot_run_without_the_quote_checks_spans(corpus: Corpus, vocab: Vocabulary) -> None:
