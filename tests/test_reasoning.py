@@ -341,11 +341,13 @@ def test_relapse_site_and_cns_classes_of_the_cohorts(engine: LocalEngine) -> Non
 
 
 def test_the_reasoner_finds_what_the_rules_imply_about_each_other(engine: LocalEngine) -> None:
-    ask = lambda a, rel, b: bool(
-        engine.query(
-            f"ASK {{ GRAPH <{INFERRED_GRAPH}> {{ {{ rkg:{a} {rel} rkg:{b} }} UNION {{ rkg:{b} {rel} rkg:{a} }} }} }}"
+    def ask(a: str, rel: str, b: str) -> bool:
+        return bool(
+            engine.query(
+                f"ASK {{ GRAPH <{INFERRED_GRAPH}> {{ {{ rkg:{a} {rel} rkg:{b} }} UNION {{ rkg:{b} {rel} rkg:{a} }} }} }}"
+            )
         )
-    )
+
     assert ask(
         "MeetsRule-aall1331-low-risk", "owl:equivalentClass", "MeetsRule-cog-low-risk-first-relapse"
     ), "the article's COG low-risk definition and AALL1331's stratification are the same rule"
