@@ -28,6 +28,7 @@ from rdflib.namespace import XSD
 
 from graph.build import build
 from graph.namespaces import ID, RKG
+from graph.pipeline import validate
 from graph.reasoning import hermit
 from graph.reasoning.patients import Patient, Value, classify, load_tbox
 from graph.reasoning.pipeline import (
@@ -39,7 +40,6 @@ from graph.reasoning.pipeline import (
     split,
 )
 from graph.reasoning.rules import overlap_probes, read_rules, rules_graph, rules_turtle
-from graph.validate import validate_sources
 
 
 def timed(fn, repeat: int):
@@ -77,7 +77,7 @@ def main() -> None:
     print(f"  {report.quads} quads; reasoning: {report.manifest['reasoning']}\n")
 
     print("the reasoning step, by phase")
-    validation = validate_sources(reason=False)
+    validation = validate(reason=False)
     dataset = validation.dataset
     t_rules, (rules, _) = timed(lambda: read_rules(dataset), repeat)
     text = rules_turtle(rules)

@@ -1,18 +1,19 @@
 """Checks that need the whole corpus: ids, references, controlled keys, quotes, numbers, IRIs.
 
-Each check appends :class:`Problem`s naming file and line; none stops at the first problem, so a
-curator sees everything wrong in one run.
+Each check returns the :class:`Problem`s it found, naming file and line; none stops at the first
+problem, so a curator sees everything wrong in one run. The quote check also returns where each
+quote is in its source text (:data:`~graph.quotes.Spans`), which the converter needs.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from .corpus import Corpus, Problem
 from .model import ENTITY_SECTIONS, Condition
-from .quotes import missing_numbers
-from .vocab import FIELD_SCHEMES, IriAllowList, Vocabulary
+from .quotes import Spans, missing_numbers
+from .vocab import FIELD_SCHEMES, IriAllowList, Vocabulary, expand_curie
 
 # Fields that point at another entity: (section, field) -> sections the id may be found in.
 ENTITY_REFS: dict[tuple[str, str], tuple[str, ...]] = {
@@ -45,14 +46,15 @@ def _values(item: Any, name: str) -> list[str]:
     return list(value) if isinstance(value, list) else [value]
 
 
-def check_unique_ids(corpus: Corpus) -> None:
+def check_unique_ids(corpus: Corpus) -> list[Problem]:
+    problems: list[Problem] = []
     for section in ENTITY_SECTIONS:
         seen: dict[str, str] = {}
         for f in corpus.files:
             for index, item in enumerate(getattr(f.source, section)):
                 where = f"{f.name}:{f.line_of(section, index)}"
                 if item.id in seen:
-                    corpus.problems.append(
+                    problems.append(
                         Problem(
                             f.name,
                             f.line_of(section, index, "id"),
@@ -66,7 +68,7 @@ def check_unique_ids(corpus: Corpus) -> None:
     for f in corpus.files:
         pub = f.source.publication
         if pub.id in pubs:
-            corpus.problems.append(
+            problems.append(
                 Problem(
                     f.name,
                     f.line_of("publication", "id"),
@@ -76,7 +78,7 @@ def check_unique_ids(corpus: Corpus) -> None:
         pubs[pub.id] = f.name
         if pub.reference_number is not None:
             if pub.reference_number in numbers:
-                corpus.problems.append(
+                problems.append(
                     Problem(
                         f.name,
                         f.line_of("publication", "reference_number"),
@@ -85,7 +87,7 @@ def check_unique_ids(corpus: Corpus) -> None:
                 )
             numbers[pub.reference_number] = f.name
     if sum(1 for f in corpus.files if f.source.publication.reference_number is None) > 1:
-        corpus.problems.append(
+        problems.append(
             Problem(
                 "graph/sources",
                 None,
@@ -93,8 +95,11 @@ def check_unique_ids(corpus: Corpus) -> None:
             )
         )
 
+    return problems
 
-def check_entity_refs(corpus: Corpus) -> None:
+
+def check_entity_refs(corpus: Corpus) -> list[Problem]:
+    problems: list[Problem] = []
     index = {section: set(corpus.entities(section)) for section in ENTITY_SECTIONS}
     factors = index["prognostic_factors"]
     for f in corpus.files:
@@ -103,7 +108,7 @@ def check_entity_refs(corpus: Corpus) -> None:
                 for value in _values(item, field_name):
                     if not any(value in index[t] for t in targets):
                         kinds = " or ".join(ENTITY_SECTIONS[t] for t in targets)
-                        corpus.problems.append(
+                        problems.append(
                             Problem(
                                 f.name,
                                 f.line_of(section, i, field_name),
@@ -113,7 +118,7 @@ def check_entity_refs(corpus: Corpus) -> None:
         for i, rule in enumerate(f.source.risk_rules):
             for condition in _conditions(rule.any_of):
                 if condition.factor not in factors:
-                    corpus.problems.append(
+                    problems.append(
                         Problem(
                             f.name,
                             f.line_of("risk_rules", i, "any_of"),
@@ -121,17 +126,20 @@ def check_entity_refs(corpus: Corpus) -> None:
                         )
                     )
 
+    return problems
+
 
 def _conditions(any_of: list[list[Condition]]) -> list[Condition]:
     return [c for conj in any_of for c in conj]
 
 
-def check_reference_numbers(corpus: Corpus) -> None:
+def check_reference_numbers(corpus: Corpus) -> list[Problem]:
+    problems: list[Problem] = []
     known = corpus.publications_by_number()
     for f in corpus.files:
         comments_on = f.source.publication.comments_on
         if comments_on is not None and comments_on not in known:
-            corpus.problems.append(
+            problems.append(
                 Problem(
                     f.name,
                     f.line_of("publication", "comments_on"),
@@ -141,14 +149,17 @@ def check_reference_numbers(corpus: Corpus) -> None:
         for path, fact in f.facts():
             for number in getattr(fact, "references", []) + getattr(fact, "refs", []):
                 if number not in known:
-                    corpus.problems.append(
+                    problems.append(
                         Problem(
                             f.name, f.line_of(*path), f"{_label(path)}: unknown reference number {number}"
                         )
                     )
 
+    return problems
 
-def check_controlled_keys(corpus: Corpus, vocab: Vocabulary) -> None:
+
+def check_controlled_keys(corpus: Corpus, vocab: Vocabulary) -> list[Problem]:
+    problems: list[Problem] = []
     for f in corpus.files:
         for section, field_name in FIELD_SCHEMES:
             if section == "publication":
@@ -162,7 +173,7 @@ def check_controlled_keys(corpus: Corpus, vocab: Vocabulary) -> None:
                 for value in values:
                     if vocab.resolve(section, field_name, value) is None:
                         allowed = ", ".join(vocab.keys(section, field_name))
-                        corpus.problems.append(
+                        problems.append(
                             Problem(
                                 f.name,
                                 f.line_of(*path, field_name),
@@ -170,13 +181,18 @@ def check_controlled_keys(corpus: Corpus, vocab: Vocabulary) -> None:
                             )
                         )
 
+    return problems
 
-def check_quotes(corpus: Corpus) -> None:
-    """Every quote is found verbatim (up to whitespace) in the file's source text."""
+
+def check_quotes(corpus: Corpus) -> tuple[list[Problem], Spans]:
+    """Every quote is found verbatim (up to whitespace) in the file's source text; returns the
+    problems and where each fact's quotes are (the converter annotates the facts with them)."""
+    problems: list[Problem] = []
+    spans_of: Spans = {}
     for f in corpus.files:
         text = corpus.text(f.source.text)
         if text is None:
-            corpus.problems.append(
+            problems.append(
                 Problem(
                     f.name,
                     f.line_of("text"),
@@ -186,10 +202,10 @@ def check_quotes(corpus: Corpus) -> None:
             continue
         for path, fact in f.facts():
             spans = []
-            for k, quote in enumerate(fact.quotes):
+            for quote in fact.quotes:
                 found = text.find(quote)
                 if not found:
-                    corpus.problems.append(
+                    problems.append(
                         Problem(
                             f.name,
                             f.line_of(*path, "quote"),
@@ -198,15 +214,17 @@ def check_quotes(corpus: Corpus) -> None:
                     )
                 else:
                     spans.append(found[0])
-            corpus.spans[(f.name, path)] = spans
+            spans_of[(f.name, path)] = spans
+    return problems, spans_of
 
 
-def check_numbers(corpus: Corpus) -> None:
+def check_numbers(corpus: Corpus) -> list[Problem]:
     """Every number a fact asserts appears in its own quote."""
+    problems: list[Problem] = []
     for f in corpus.files:
         for path, fact in f.facts():
             for name, value in missing_numbers(fact.numbers(), fact.quotes):
-                corpus.problems.append(
+                problems.append(
                     Problem(
                         f.name,
                         f.line_of(*path, name.split(".")[0]),
@@ -214,9 +232,12 @@ def check_numbers(corpus: Corpus) -> None:
                     )
                 )
 
+    return problems
 
-def check_external_iris(corpus: Corpus, allow: IriAllowList, expand: Callable[[str], str]) -> None:
+
+def check_external_iris(corpus: Corpus, allow: IriAllowList) -> list[Problem]:
     """Codes, DOIs and URLs a curator wrote must be verified or printed in the source."""
+    problems: list[Problem] = []
     for f in corpus.files:
         pub = f.source.publication
         for field_name, iri in (
@@ -225,7 +246,7 @@ def check_external_iris(corpus: Corpus, allow: IriAllowList, expand: Callable[[s
             ("license", pub.license),
         ):
             if iri and not allow.allows(iri):
-                corpus.problems.append(
+                problems.append(
                     Problem(
                         f.name,
                         f.line_of("publication", field_name),
@@ -234,14 +255,16 @@ def check_external_iris(corpus: Corpus, allow: IriAllowList, expand: Callable[[s
                 )
         for section in ("interventions", "endpoints"):
             for i, item in enumerate(getattr(f.source, section)):
-                if item.code and not allow.allows(expand(item.code)):
-                    corpus.problems.append(
+                if item.code and not allow.allows(expand_curie(item.code)):
+                    problems.append(
                         Problem(
                             f.name,
                             f.line_of(section, i, "code"),
                             f"{section}[{i}].code: {item.code} is not a verified term of vocabularies.md",
                         )
                     )
+
+    return problems
 
 
 def _label(path: tuple[Any, ...]) -> str:
@@ -253,11 +276,24 @@ def _short(text: str, width: int = 90) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def run_all(corpus: Corpus, vocab: Vocabulary, allow: IriAllowList, expand: Callable[[str], str]) -> None:
-    check_unique_ids(corpus)
-    check_entity_refs(corpus)
-    check_reference_numbers(corpus)
-    check_controlled_keys(corpus, vocab)
-    check_quotes(corpus)
-    check_numbers(corpus)
-    check_external_iris(corpus, allow, expand)
+@dataclass(frozen=True)
+class Checked:
+    """What the checks found: every problem, and where each fact's quotes are in its source text."""
+
+    problems: list[Problem]
+    spans: Spans
+
+
+def run_all(corpus: Corpus, vocab: Vocabulary, allow: IriAllowList) -> Checked:
+    """Every check on the loaded corpus; a new check is a function returning its problems, added here."""
+    quote_problems, spans = check_quotes(corpus)
+    problems = [
+        *check_unique_ids(corpus),
+        *check_entity_refs(corpus),
+        *check_reference_numbers(corpus),
+        *check_controlled_keys(corpus, vocab),
+        *quote_problems,
+        *check_numbers(corpus),
+        *check_external_iris(corpus, allow),
+    ]
+    return Checked(problems, spans)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import typer
 from rich.console import Console
@@ -29,7 +30,7 @@ def _store(store: Path | None) -> Path:
     return (store or paths.default_store()).resolve()
 
 
-def _fail(message: str, code: int = 1) -> None:
+def _fail(message: str, code: int = 1) -> NoReturn:
     err.print(f"[bold red]error:[/] {message}")
     raise typer.Exit(code)
 
@@ -49,7 +50,7 @@ ReasoningOption = typer.Option(
 
 
 def _shacl_mode(value: str) -> str:
-    from .validate import SHACL_MODES
+    from .pipeline import SHACL_MODES
 
     if value not in SHACL_MODES:
         raise typer.BadParameter(f"must be one of {', '.join(SHACL_MODES)}")
@@ -77,9 +78,9 @@ def validate(
     shacl: str = ShaclOption,
 ) -> None:
     """Check every curated source: YAML, schema, SHACL, verbatim quotes, numbers in quotes, references, IRIs."""
-    from .validate import validate_sources
+    from .pipeline import validate as run_validation
 
-    result = validate_sources(sources, reason=reasoning, shacl=shacl)
+    result = run_validation(sources, reason=reasoning, shacl=shacl)
     _print_notes(result.notes)
     if not result.ok:
         _report_problems(result.problems)
@@ -106,7 +107,7 @@ def build(
     shacl: str = ShaclOption,
 ) -> None:
     """Validate, build the graph and swap it in atomically; on any problem the previous graph stays."""
-    from .build import build as run_build
+    from .pipeline import build as run_build
 
     root = _store(store)
     report = run_build(root, sources, show_progress=sys.stderr.isatty(), reason=reasoning, shacl=shacl)
@@ -150,7 +151,7 @@ def query(
         else:
             if values:
                 _fail("--param only applies to --named queries", 2)
-            sparql = file.read_text(encoding="utf-8") if file else text
+            sparql = file.read_text(encoding="utf-8") if file else text or ""
         answer = engine_for(_store(store), endpoint).query(sparql)
         body, _media = render(answer, fmt)
     except (QueryError, NamedQueryError, FormatError, StoreMissing, OSError) as exc:

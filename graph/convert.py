@@ -9,29 +9,21 @@ attribute-estimate nodes of their own.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
 from .corpus import Corpus, CuratedFile
 from .model import ENTITY_SECTIONS, TIMEPOINT, Fact, Publication, Result
-from .namespaces import BIBO, CITO, GRAPH, ID, OA, ONTOLOGY_GRAPH, RKG, entity_iri
-from .quotes import Span
-from .vocab import Vocabulary
+from .namespaces import BIBO, CITO, GRAPH, ID, OA, RKG, entity_iri
+from .origins import Origin
+from .quotes import Spans
+from .vocab import Vocabulary, expand_curie
 
-CURIE_PREFIXES = {
-    "NCIT": "http://purl.obolibrary.org/obo/NCIT_",
-    "DOID": "http://purl.obolibrary.org/obo/DOID_",
-}
 _TIME_UNITS = {"days": "D", "weeks": "W", "months": "M", "years": "Y"}
-
-
-def expand_curie(curie: str) -> str:
-    prefix, _, local = curie.partition(":")
-    return CURIE_PREFIXES[prefix] + local if prefix in CURIE_PREFIXES else curie
 
 
 def iso_duration(timepoint: str) -> str:
@@ -52,7 +44,7 @@ def expand_pages(pages: str) -> tuple[str | None, str | None]:
 
 
 def add_literals(
-    g: Graph, node: URIRef, pairs: Iterable[tuple[URIRef, Any]], datatype: URIRef | None = None
+    g: PublicationGraph, node: URIRef, pairs: Iterable[tuple[URIRef, Any]], datatype: URIRef | None = None
 ) -> None:
     """Add ``node prop "value"`` for every pair whose value the curator gave (optional fields)."""
     for prop, value in pairs:
@@ -68,18 +60,41 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
-@dataclass
-class Origin:
-    file: str
-    line: int | None
+Triple = tuple[URIRef, URIRef, URIRef | Literal]
+
+
+class PublicationGraph:
+    """One curated file's named graph, as the converter writes it, with the origin of every node.
+
+    A plain list of triples: the converter only ever adds, so no index is kept while converting
+    (most of what an rdflib ``Graph.add`` costs; a 1M-triple corpus converts in a fraction of the
+    time), and duplicates are harmless (the store is a set of quads). Every subject written while
+    ``at`` names a fact's place in the YAML is recorded as coming from there: the fact's node and
+    each node minted for it (its p-value, intervals, conditions, quote annotation and selectors).
+    """
+
+    __slots__ = ("iri", "triples", "origins", "at")
+
+    def __init__(self, iri: URIRef, at: Origin) -> None:
+        self.iri = iri
+        self.triples: list[Triple] = []
+        self.origins: dict[URIRef, Origin] = {}
+        self.at = at
+
+    def add(self, triple: Triple) -> None:
+        self.triples.append(triple)
+        if triple[0] not in self.origins:
+            self.origins[triple[0]] = self.at
+
+    def __len__(self) -> int:
+        return len(self.triples)
 
 
 @dataclass
 class Converter:
     corpus: Corpus
     vocab: Vocabulary
-    dataset: Dataset = field(default_factory=lambda: Dataset(default_union=False))
-    origins: dict[URIRef, Origin] = field(default_factory=dict)
+    spans: Spans  # where each fact's quotes are (checks.check_quotes): the annotations' targets
     # Each entity's IRI made once: an entity is named wherever it is referred to, and one object
     # for all of them is found by identity in every dict and set downstream (the IRI check, SHACL's
     # graph, the spool), where equal but separate URIRefs are compared in Python.
@@ -114,7 +129,7 @@ class Converter:
         assert iri is not None, (section, field_name, value)
         return iri
 
-    def add_once(self, g: Graph, triple: tuple) -> None:
+    def add_once(self, g: PublicationGraph, triple: Triple) -> None:
         """Describe a node several files share (a journal, the source text) in one graph only, so
         the union default graph does not repeat its triples."""
         if triple not in self._shared:
@@ -126,7 +141,7 @@ class Converter:
 
     def annotate(
         self,
-        g: Graph,
+        g: PublicationGraph,
         f: CuratedFile,
         path: tuple[Any, ...],
         node: URIRef,
@@ -134,10 +149,8 @@ class Converter:
         stated_in_article: bool = True,
     ) -> None:
         """rkg:quote on the fact, and an oa:Annotation selecting the quoted characters; a fact is
-        ``dcterms:source`` the article unless it is a publication or a citation (not "stated in" it).
-        (The graph is only ever added to, so it can also be a plain list sink for large corpora.)"""
-        self.origins[node] = Origin(f.name, f.line_of(*path))
-        spans: list[Span] = self.corpus.spans.get((f.name, path), [])
+        ``dcterms:source`` the article unless it is a publication or a citation (not "stated in" it)."""
+        spans = self.spans[(f.name, path)]
         annotation = URIRef(f"{node}#quote")
         g.add((annotation, RDF.type, OA.Annotation))
         g.add((annotation, OA.hasBody, node))
@@ -166,22 +179,24 @@ class Converter:
             g.add((node, PROV.wasDerivedFrom, self.by_number[number]))
 
     # -- sections ------------------------------------------------------------------------------
-    def convert(self) -> Dataset:
-        self.dataset.bind_namespaces = "core"
+    def graphs(self) -> Iterator[PublicationGraph]:
+        """One named graph per curated file, in the corpus' order, each complete when yielded."""
         for f in self.corpus.files:
-            g = self.dataset.graph(graph_iri(f))
+            g = PublicationGraph(graph_iri(f), Origin(f.name, f.line_of("publication")))
             self.publication(g, f)
-            for section in ENTITY_SECTIONS:
-                convert_item = getattr(self, section)
+            for section, kind in ENTITY_SECTIONS.items():
+                write = SECTION_WRITERS[section]
                 for i, item in enumerate(getattr(f.source, section)):
-                    node = self.node(ENTITY_SECTIONS[section], item.id)
-                    convert_item(g, node, item)
+                    node = self.node(kind, item.id)
+                    g.at = Origin(f.name, f.line_of(section, i))
+                    write(self, g, node, item)
                     self.annotate(g, f, (section, i), node, item)
             for i, citation in enumerate(f.source.citations):
+                g.at = Origin(f.name, f.line_of("citations", i))
                 self.citation(g, f, i, citation)
-        return self.dataset
+            yield g
 
-    def publication(self, g: Graph, f: CuratedFile) -> None:
+    def publication(self, g: PublicationGraph, f: CuratedFile) -> None:
         pub = f.source.publication
         node = self.node("publication", pub.id)
         g.add((node, RDF.type, self.key("publication", "kind", pub.kind)))
@@ -247,7 +262,7 @@ class Converter:
         self.annotate(g, f, ("publication",), node, pub, stated_in_article=False)
         g.add((node, RDFS.label, Literal(_publication_label(pub))))
 
-    def studies(self, g: Graph, node: URIRef, s: Any) -> None:
+    def studies(self, g: PublicationGraph, node: URIRef, s: Any) -> None:
         g.add((node, RDF.type, RKG.Study))
         g.add((node, RDFS.label, Literal(s.name)))
         add_literals(
@@ -267,7 +282,7 @@ class Converter:
         for number in s.references:
             g.add((node, RKG.reportedIn, self.by_number[number]))
 
-    def cohorts(self, g: Graph, node: URIRef, c: Any) -> None:
+    def cohorts(self, g: PublicationGraph, node: URIRef, c: Any) -> None:
         g.add((node, RDF.type, self.key("cohorts", "kind", c.kind)))
         g.add((node, RDF.type, RKG.Cohort))
         g.add((node, RDFS.label, Literal(c.name)))
@@ -282,7 +297,7 @@ class Converter:
         for i in c.interventions:
             g.add((node, RKG.receives, self.entity(["interventions"], i)))
 
-    def interventions(self, g: Graph, node: URIRef, i: Any) -> None:
+    def interventions(self, g: PublicationGraph, node: URIRef, i: Any) -> None:
         g.add((node, RDF.type, self.key("interventions", "kind", i.kind)))
         g.add((node, RDF.type, RKG.Intervention))
         g.add((node, RDFS.label, Literal(i.label)))
@@ -292,14 +307,14 @@ class Converter:
             g.add((node, RKG.hasComponent, self.entity(["interventions"], c)))
         add_literals(g, node, ((RKG.targets, i.targets),))
 
-    def endpoints(self, g: Graph, node: URIRef, e: Any) -> None:
+    def endpoints(self, g: PublicationGraph, node: URIRef, e: Any) -> None:
         g.add((node, RDF.type, RKG.Endpoint))
         g.add((node, RDFS.label, Literal(e.label)))
         add_literals(g, node, ((SKOS.altLabel, e.abbreviation),))
         if e.code:
             g.add((node, SKOS.exactMatch, URIRef(expand_curie(e.code))))
 
-    def results(self, g: Graph, node: URIRef, r: Result) -> None:
+    def results(self, g: PublicationGraph, node: URIRef, r: Result) -> None:
         g.add((node, RDF.type, RKG.Result))
         g.add((node, RDFS.label, Literal(_result_label(r))))
         g.add((node, RKG.statisticType, self.key("results", "statistic", r.statistic)))
@@ -370,7 +385,7 @@ class Converter:
                 if b.unit or r.unit:
                     g.add((est, unit_prop, Literal(b.unit or r.unit)))
 
-    def findings(self, g: Graph, node: URIRef, x: Any) -> None:
+    def findings(self, g: PublicationGraph, node: URIRef, x: Any) -> None:
         g.add((node, RDF.type, RKG.Finding))
         g.add((node, RDFS.label, Literal(x.statement)))
         g.add((node, RKG.statement, Literal(x.statement)))
@@ -385,7 +400,7 @@ class Converter:
             if value:
                 g.add((node, prop, self.entity([section], value)))
 
-    def definitions(self, g: Graph, node: URIRef, d: Any) -> None:
+    def definitions(self, g: PublicationGraph, node: URIRef, d: Any) -> None:
         g.add((node, RDF.type, RKG.Definition))
         g.add((node, SKOS.prefLabel, Literal(d.term)))
         g.add((node, RDFS.label, Literal(d.term)))
@@ -393,12 +408,12 @@ class Converter:
         if d.study:
             g.add((node, RKG.aboutStudy, self.entity(["studies"], d.study)))
 
-    def prognostic_factors(self, g: Graph, node: URIRef, p: Any) -> None:
+    def prognostic_factors(self, g: PublicationGraph, node: URIRef, p: Any) -> None:
         g.add((node, RDF.type, RKG.PrognosticFactor))
         g.add((node, RDFS.label, Literal(p.label)))
         add_literals(g, node, ((RKG.effect, p.effect),))
 
-    def risk_rules(self, g: Graph, node: URIRef, rule: Any) -> None:
+    def risk_rules(self, g: PublicationGraph, node: URIRef, rule: Any) -> None:
         g.add((node, RDF.type, RKG.RiskRule))
         g.add((node, RDFS.label, Literal(rule.label)))
         if rule.risk_group:
@@ -420,9 +435,9 @@ class Converter:
                 add_literals(g, cond, ((RKG.operator, c.operator), (RKG.unit, c.unit)))
                 add_literals(g, cond, ((RKG.threshold, c.threshold),), XSD.decimal)
 
-    def citation(self, g: Graph, f: CuratedFile, index: int, c: Any) -> None:
+    def citation(self, g: PublicationGraph, f: CuratedFile, index: int, c: Any) -> None:
         citing = self.node("publication", f.source.publication.id)
-        for k, number in enumerate(c.refs, start=1):
+        for number in c.refs:
             cited = self.by_number[number]
             node = ID[f"citation/{f.source.publication.id}-{index + 1}-{number}"]
             g.add((node, RDF.type, CITO.Citation))
@@ -459,17 +474,25 @@ def _result_label(r: Result) -> str:
     return f"{when}{r.endpoint} {r.statistic} {value} ({r.cohort or r.population or r.study})"
 
 
-def add_ontology(dataset: Dataset, ontology: Graph) -> None:
-    g = dataset.graph(ONTOLOGY_GRAPH)
-    for triple in ontology:
-        g.add(triple)
+# The writer of each entity section of the YAML (graph/model.py's ENTITY_SECTIONS): a new section
+# is its pydantic model, its ENTITY_SECTIONS entry, a Converter method and one line here.
+SectionWriter = Callable[[Converter, PublicationGraph, URIRef, Any], None]
+SECTION_WRITERS: dict[str, SectionWriter] = {
+    "studies": Converter.studies,
+    "cohorts": Converter.cohorts,
+    "interventions": Converter.interventions,
+    "endpoints": Converter.endpoints,
+    "results": Converter.results,
+    "findings": Converter.findings,
+    "definitions": Converter.definitions,
+    "prognostic_factors": Converter.prognostic_factors,
+    "risk_rules": Converter.risk_rules,
+}
 
 
-def to_dataset(corpus: Corpus, vocab: Vocabulary, ontology: Graph) -> tuple[Dataset, dict[URIRef, Origin]]:
-    converter = Converter(corpus, vocab)
-    dataset = converter.convert()
-    add_ontology(dataset, ontology)
-    return dataset, converter.origins
+def convert(corpus: Corpus, vocab: Vocabulary, spans: Spans) -> Iterator[PublicationGraph]:
+    """The checked corpus as RDF, one publication graph at a time (see :class:`PublicationGraph`)."""
+    return Converter(corpus, vocab, spans).graphs()
 
 
-__all__ = ["to_dataset", "expand_curie", "expand_pages", "iso_duration", "Origin"]
+__all__ = ["convert", "PublicationGraph", "SECTION_WRITERS", "expand_pages", "iso_duration"]

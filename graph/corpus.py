@@ -17,7 +17,7 @@ from pydantic import ValidationError
 
 from . import paths
 from .model import ENTITY_SECTIONS, Fact, SourceFile
-from .quotes import SourceText, Span
+from .quotes import SourceText
 from .yamlsource import LoadedYaml, SourceError, load_yaml
 
 
@@ -66,7 +66,6 @@ class Corpus:
     files: list[CuratedFile] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     texts: dict[str, SourceText] = field(default_factory=dict)
-    spans: dict[tuple[str, tuple[Any, ...]], list[Span]] = field(default_factory=dict)
 
     def entities(self, section: str) -> dict[str, tuple[CuratedFile, int]]:
         """id -> (file, index) for one entity section, across all files."""

@@ -222,10 +222,12 @@ class Result(Fact):
             found.append(("value", self.value))
         if self.n is not None:
             found.append(("n", Decimal(self.n)))
-        if self.p is not None:
-            found.append(("p", self.p_parts()[1]))
-        if self.timepoint:
-            found.append(("timepoint", Decimal(TIMEPOINT.match(self.timepoint)["num"])))
+        p_number = self.p_parts()[1]
+        if p_number is not None:
+            found.append(("p", p_number))
+        timepoint = TIMEPOINT.match(self.timepoint) if self.timepoint else None
+        if timepoint:
+            found.append(("timepoint", Decimal(timepoint["num"])))
         for name, interval in (("ci", self.ci), ("range", self.range)):
             if interval:
                 if interval.level is not None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 _SPACE = re.compile(r"\s+")
 # Digits with an optional decimal part; a leading '.5' is read as 0.5.
@@ -39,6 +40,11 @@ class Span:
     exact: str
     prefix: str
     suffix: str
+
+
+# Where each fact's quotes were found, by (file name, the fact's path in its YAML): what the quote
+# check returns and the converter annotates the facts with.
+Spans = dict[tuple[str, tuple[Any, ...]], list[Span]]
 
 
 class SourceText:

@@ -1,4 +1,12 @@
-"""Where the converter writes the graph during a build: in memory, or streamed to an N-Quads file.
+"""Where the converted graph goes: kept in memory, or streamed to the build's N-Quads file.
+
+Two engines do not scale with the corpus: pyshacl (about 7 s at 120k triples, minutes at 1M) and
+HermiT (3 s on the curated 8k triples, 15 minutes on a 16k-triple synthetic corpus). So the
+:class:`Sink` keeps every publication graph while the total stays within ``FULL_CHECK_TRIPLES``
+(then SHACL checks the whole graph and the reasoner may run: *full mode*); past it, it *streams*:
+each graph goes to the N-Quads writer and is dropped, except the first ``SHACL_SAMPLE_TRIPLES``
+worth, kept with their origins for SHACL (*scale mode*). Memory then holds the parsed sources and
+one graph at a time, not the whole graph three times over (rdflib, N-Quads, store).
 
 Only the build uses it; :mod:`graph.store` keeps to the build folders and the Oxigraph store
 that the server and its query workers open.
@@ -6,94 +14,90 @@ that the server and its query workers open.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib import BNode, Dataset, Literal, URIRef
+from rdflib import BNode, Literal, URIRef
+from rdflib.namespace import RDF
+
+from .convert import PublicationGraph, Triple
+
+# Sizes in triples converted from the sources (the ontology not counted); see the docstring.
+FULL_CHECK_TRIPLES = 150_000
+SHACL_SAMPLE_TRIPLES = 30_000
+_RDF_TYPE = str(RDF.type)
 
 
-class GraphSink:
-    """One named graph as the converter writes it: a plain list of rdflib triples.
-
-    The converter only ever adds, so a list does: no indexes are maintained while converting,
-    which is most of what an rdflib ``Graph.add`` costs (a 1M-triple corpus converts in a fraction
-    of the time). Duplicates are harmless: the store is a set of quads.
-    """
-
-    __slots__ = ("identifier", "triples")
-
-    def __init__(self, identifier: URIRef):
-        self.identifier = identifier
-        self.triples: list[tuple] = []
-
-    def add(self, triple: tuple) -> None:
-        self.triples.append(triple)
-
-    def __len__(self) -> int:
-        return len(self.triples)
+def keep_up_to(reason: bool | None, shacl: str) -> int | None:
+    """How many triples the sink keeps before it streams: all of them when the whole graph is asked
+    for (``--shacl full``, ``--reasoning``), none with ``--shacl sample``, else FULL_CHECK_TRIPLES."""
+    if shacl == "full" or reason is True:
+        return None
+    return 0 if shacl == "sample" else FULL_CHECK_TRIPLES
 
 
-GraphHandler = Callable[[URIRef, list], None]
+@dataclass(frozen=True)
+class Sunk:
+    """What the sink holds once every publication graph has passed it."""
+
+    kept: list[PublicationGraph]  # every graph in full mode; none once streamed
+    streamed: bool  # scale mode: the graphs went to the N-Quads writer (or, validating, nowhere)
+    sample: list[PublicationGraph]  # scale mode: the graphs SHACL checks, with their origins
+    types: dict[URIRef, list[Triple]]  # scale mode: the rdf:type triples of what the sample points at
+    triples: int  # converted from the sources
+    graphs: int
 
 
-class QuadCollector:
-    """Stands in for the rdflib ``Dataset`` the converter writes to: ``graph(iri)`` gives a sink.
+class Sink:
+    """Takes the converter's publication graphs; see the module docstring. ``writer`` is the
+    build's N-Quads spool, or None when validating (streamed graphs are then only dropped)."""
 
-    It keeps every graph while the total stays within ``keep_up_to`` triples (the caller then
-    builds an rdflib Dataset from them, see :meth:`to_dataset`). Past that it *streams*: each
-    graph, once complete, goes to ``on_graph`` and is dropped, so a large corpus never holds more
-    than one publication's graph at a time. The converter asks for each file's graph once, when it
-    starts the file, so a new request means the previous graph is complete.
-    """
-
-    def __init__(self, keep_up_to: int | None = None, on_graph: GraphHandler | None = None) -> None:
-        self.graphs: dict[URIRef, GraphSink] = {}
-        self.bind_namespaces = "core"
-        self.keep_up_to, self.on_graph = keep_up_to, on_graph
+    def __init__(
+        self, writer: NQuadsSpool | None, keep_up_to: int | None, sample_budget: int = SHACL_SAMPLE_TRIPLES
+    ) -> None:
+        self.writer, self.keep_up_to, self.sample_budget = writer, keep_up_to, sample_budget
+        self.kept: list[PublicationGraph] = []
+        self.sample: list[PublicationGraph] = []
+        self.sampled = self.triples = self.graphs = 0
         self.streaming = False
-        self.count = 0
-        self.graph_count = 0
-        self._open: GraphSink | None = None
+        self.types: dict[URIRef, list[Triple]] = {}
 
-    def graph(self, identifier: URIRef) -> GraphSink:
-        if self._open is not None and self._open.identifier == identifier:
-            return self._open
-        self._complete()
-        self._open = GraphSink(identifier)
-        return self._open
-
-    def finish(self) -> QuadCollector:
-        self._complete()
-        return self
-
-    def _complete(self) -> None:
-        sink, self._open = self._open, None
-        if sink is None:
-            return
-        self.count += len(sink)
-        self.graph_count += 1
+    def add(self, graph: PublicationGraph) -> None:
+        self.triples += len(graph)
+        self.graphs += 1
+        if self.sampled < self.sample_budget:
+            self.sample.append(graph)
+            self.sampled += len(graph)
         if self.streaming:
-            self.on_graph(sink.identifier, sink.triples)
+            self._stream(graph)
             return
-        if sink.identifier in self.graphs:  # not done by the converter; kept correct all the same
-            self.graphs[sink.identifier].triples.extend(sink.triples)
-        else:
-            self.graphs[sink.identifier] = sink
-        if self.keep_up_to is not None and self.on_graph is not None and self.count > self.keep_up_to:
+        self.kept.append(graph)
+        if self.keep_up_to is not None and self.triples > self.keep_up_to:
             self.streaming = True
-            for kept in self.graphs.values():
-                self.on_graph(kept.identifier, kept.triples)
-            self.graphs.clear()
+            for kept in self.kept:
+                self._stream(kept)
+            self.kept = []
 
-    def to_dataset(self) -> Dataset:
-        """The kept quads as an rdflib Dataset (for SHACL and the reasoner on graphs they can handle)."""
-        dataset = Dataset(default_union=False)
-        dataset.bind_namespaces = "core"
-        for identifier, sink in self.graphs.items():
-            graph = dataset.graph(identifier)
-            for triple in sink.triples:
-                graph.add(triple)
-        return dataset
+    def _stream(self, graph: PublicationGraph) -> None:
+        # Entity types, for the sample's references. str's own equality: rdflib's URIRef.__eq__
+        # is Python, and this runs once per triple.
+        types = self.types
+        for triple in graph.triples:
+            s = triple[0]
+            if str.__eq__(triple[1], _RDF_TYPE) and "#" not in s:
+                types.setdefault(s, []).append(triple)
+        if self.writer is not None:
+            self.writer.write(graph.iri, graph.triples)
+
+    def finish(self) -> Sunk:
+        """What passed, for the checks after conversion; in scale mode only the types the sample
+        points at are kept, the rest let go before the database load takes its memory."""
+        if not self.streaming:
+            return Sunk(self.kept, False, [], {}, self.triples, self.graphs)
+        pointed_at = {o for graph in self.sample for _s, _p, o in graph.triples}
+        types = {node: typed for node, typed in self.types.items() if node in pointed_at}
+        return Sunk([], True, self.sample, types, self.triples, self.graphs)
 
 
 _ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
@@ -109,14 +113,17 @@ class NQuadsSpool:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._file = None  # opened on the first write: a build that fails validation leaves nothing
+        self.started = False  # the file is made by the first write: a failed build leaves nothing
         self._iris: dict[object, str] = {}
         self.quads = 0
+        self.graphs: set[URIRef] = set()  # the named graphs written, each with at least one quad
 
     def write(self, graph: URIRef, triples: Iterable[tuple]) -> None:
-        if self._file is None:
+        """Append one graph's triples (a list, or an rdflib Graph: the ontology, the reasoner's)."""
+        if not self.started:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._file = open(self.path, "w", encoding="utf-8")
+            self.path.write_text("", encoding="utf-8")
+            self.started = True
         iris, lines = self._iris, []
         tail = f" <{graph}> .\n"
         for s, p, o in triples:
@@ -134,7 +141,10 @@ class NQuadsSpool:
                 obj = iris.get(o) or self._term(o)
             lines.append(f"{subject} {predicate} {obj}{tail}")
         self.quads += len(lines)
-        self._file.write("".join(lines))
+        if lines:
+            self.graphs.add(graph)
+        with self.path.open("a", encoding="utf-8") as file:  # one graph at a time: a few hundred opens at 1M
+            file.write("".join(lines))
 
     def _term(self, term: object) -> str:
         if isinstance(term, URIRef):
@@ -146,10 +156,5 @@ class NQuadsSpool:
             raise TypeError(f"literal in subject or predicate position: {term!r}")
         raise TypeError(f"not an RDF term: {term!r}")
 
-    def close(self) -> None:
-        if self._file is not None and not self._file.closed:
-            self._file.close()
-
     def discard(self) -> None:
-        self.close()
         self.path.unlink(missing_ok=True)

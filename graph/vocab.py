@@ -39,6 +39,18 @@ FIELD_SCHEMES: dict[tuple[str, str], str] = {
     ("citations", "intent"): "CitationIntents",
 }
 
+# Prefixes a curator may write a code with (``code: NCIT:C123``), and the IRI each stands for.
+CURIE_PREFIXES = {
+    "NCIT": "http://purl.obolibrary.org/obo/NCIT_",
+    "DOID": "http://purl.obolibrary.org/obo/DOID_",
+}
+
+
+def expand_curie(curie: str) -> str:
+    prefix, _, local = curie.partition(":")
+    return CURIE_PREFIXES[prefix] + local if prefix in CURIE_PREFIXES else curie
+
+
 _W3C_NAMESPACES = (
     "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
     "http://www.w3.org/2000/01/rdf-schema#",
@@ -70,7 +82,7 @@ class Vocabulary:
         for term, scheme in ontology.subject_objects(SKOS.inScheme):
             name = str(scheme).removeprefix(str(RKG))
             for notation in ontology.objects(term, SKOS.notation):
-                schemes.setdefault(name, {})[str(notation)] = URIRef(term)
+                schemes.setdefault(name, {})[str(notation)] = URIRef(str(term))
         return cls(schemes)
 
     def resolve(self, section: str, field_name: str, key: str) -> URIRef | None:

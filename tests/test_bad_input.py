@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from swapped import triples
 
-from graph.build import build
 from graph.engine import LocalEngine
+from graph.pipeline import build
 
 HOGAN = "references/ref-11-hogan-2023.yaml"
 JACOBY = "references/ref-27-jacoby-2022.yaml"
@@ -176,7 +176,7 @@ def test_a_build_that_fails_while_loading_leaves_the_previous_graph(
     the two fails, in the full mode or the scale mode (``--shacl sample``, which streams the
     graph to a spool file moved into the build), the previous graph keeps answering, the
     half-made build is removed and no spool file is left behind."""
-    import graph.build
+    import graph.kept_answers
     import graph.store
 
     def fail(*_args: object) -> None:
@@ -185,7 +185,7 @@ def test_a_build_that_fails_while_loading_leaves_the_previous_graph(
     target = (
         (graph.store, "load_placed_nquads")
         if failing == "the database load"
-        else (graph.build, "_keep_answers")
+        else (graph.kept_answers, "keep")
     )
     monkeypatch.setattr(*target, fail)
     before = (live_store / "current").resolve()

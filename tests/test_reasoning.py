@@ -19,12 +19,12 @@ from graph import paths
 from graph.engine import LocalEngine
 from graph.named import NamedQueries
 from graph.namespaces import ID, INFERRED_GRAPH, RKG
+from graph.pipeline import validate
 from graph.quotes import SourceText, numbers_in
 from graph.reasoning import DERIVED_GRAPH, reason
 from graph.reasoning.hermit import HermitAnswer, ReasonerUnavailable, java_executable, require_java
 from graph.reasoning.pipeline import materialize
 from graph.reasoning.rules import SNAPSHOT, read_rules, rules_turtle
-from graph.validate import validate_sources
 from graph.vocab import default_allow_list
 
 ARTICLE = SourceText(paths.texts_dir() / "murphy-aldoss-2024-tp-23-521.txt")
@@ -144,7 +144,7 @@ def test_the_significance_level_agrees_with_every_verdict_of_the_text(engine: Lo
 
 
 def test_the_risk_rule_ontology_is_reproducible() -> None:
-    validation = validate_sources(reason=False)
+    validation = validate(reason=False)
     rules, errors = read_rules(validation.dataset)
     assert not errors
     assert SNAPSHOT.read_text(encoding="utf-8") == rules_turtle(rules), (
@@ -196,7 +196,7 @@ def test_a_rule_the_ontology_cannot_translate_is_reported(sources_copy: Path) ->
         "'All patients aged 1–30 years old with B-ALL in first relapse'",
     )
     edit(sources_copy, ARTICLE_YAML, "\nfindings:\n", rule + "\nfindings:\n")
-    problems = [str(p) for p in validate_sources(sources_copy).problems]
+    problems = [str(p) for p in validate(sources_copy).problems]
     assert any("test-early-marrow-relapse" in p or "cannot be translated" in p for p in problems), problems
     [p] = [p for p in problems if "cannot be translated" in p]
     assert "murphy-aldoss-2024.yaml:" in p and "factor/age" in p and "rkg:measuresFactor" in p
@@ -210,7 +210,7 @@ def test_overlapping_rules_of_different_risk_groups_are_reported(sources_copy: P
         "        - {factor: mrd, operator: '>=', threshold: 0.1, unit: '%'}",
         "        - {factor: mrd, operator: '<=', threshold: 0.1, unit: '%'}",
     )
-    problems = [str(p) for p in validate_sources(sources_copy).problems]
+    problems = [str(p) for p in validate(sources_copy).problems]
     overlap = [p for p in problems if "overlap" in p]
     assert overlap, problems
     assert any("aall1331-intermediate-risk" in p and "low-risk" in p for p in overlap), overlap
@@ -230,7 +230,7 @@ def test_a_rule_that_can_never_apply_is_reported(sources_copy: Path) -> None:
         )
     )
     edit(sources_copy, ARTICLE_YAML, "\nfindings:\n", rule + "\nfindings:\n")
-    problems = [str(p) for p in validate_sources(sources_copy).problems]
+    problems = [str(p) for p in validate(sources_copy).problems]
     assert any("test-early-marrow-relapse can never apply" in p for p in problems), problems
 
 
@@ -341,11 +341,13 @@ def test_relapse_site_and_cns_classes_of_the_cohorts(engine: LocalEngine) -> Non
 
 
 def test_the_reasoner_finds_what_the_rules_imply_about_each_other(engine: LocalEngine) -> None:
-    ask = lambda a, rel, b: bool(
-        engine.query(
-            f"ASK {{ GRAPH <{INFERRED_GRAPH}> {{ {{ rkg:{a} {rel} rkg:{b} }} UNION {{ rkg:{b} {rel} rkg:{a} }} }} }}"
+    def ask(a: str, rel: str, b: str) -> bool:
+        return bool(
+            engine.query(
+                f"ASK {{ GRAPH <{INFERRED_GRAPH}> {{ {{ rkg:{a} {rel} rkg:{b} }} UNION {{ rkg:{b} {rel} rkg:{a} }} }} }}"
+            )
         )
-    )
+
     assert ask(
         "MeetsRule-aall1331-low-risk", "owl:equivalentClass", "MeetsRule-cog-low-risk-first-relapse"
     ), "the article's COG low-risk definition and AALL1331's stratification are the same rule"
@@ -426,7 +428,7 @@ def test_a_cohort_both_isolated_bm_and_isolated_em_is_reported_with_the_entities
         "    parent: aall1331-iem\n    site: icns\n",
         "    parent: aall1331-iem\n    site: isolated-bm\n",
     )
-    problems = [str(p) for p in validate_sources(sources_copy).problems]
+    problems = [str(p) for p in validate(sources_copy).problems]
     owl = [p for p in problems if "OWL inconsistency" in p]
     assert owl, problems
     assert any("cohort/aall1331-icns" in p and "cohort/aall1331-iem>" in p for p in owl), owl
@@ -439,7 +441,7 @@ def test_a_cohort_both_isolated_bm_and_isolated_em_is_reported_with_the_entities
 def test_a_p_value_above_one_is_an_inconsistency_with_its_entities() -> None:
     from rdflib.namespace import XSD
 
-    validation = validate_sources(reason=False)
+    validation = validate(reason=False)
     dataset = validation.dataset
     node = ID["result/aall1331-lr-dfs-blin/p-value"]
     for g in dataset.graphs():

@@ -14,7 +14,8 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDFS, XSD
 
 from graph.namespaces import CITO, ID, OA, RKG
-from graph.validate import load_shapes, shacl_problems, validate_sources
+from graph.pipeline import validate
+from graph.validate import load_shapes, shacl_problems
 
 RESULT = ID["result/aall1331-ibm-dfs-blin"]
 COHORT = ID["cohort/aall1331-ibm-blin"]
@@ -26,7 +27,7 @@ PUBLICATION = ID["publication/ref-11-hogan-2023"]
 
 @pytest.fixture(scope="module")
 def curated() -> Dataset:
-    validation = validate_sources()
+    validation = validate()
     assert validation.ok, validation.problems
     return validation.dataset
 

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from graph.build import build
 from graph.engine import LocalEngine
 from graph.named import NamedQueries
+from graph.pipeline import build
 from graph.synth import PRESETS, TRIPLES_PER_STUDY, generate, studies_for_triples
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"

@@ -19,8 +19,8 @@ def _short(iri: str) -> str:
 def citations(net: EvidenceNetwork) -> list[dict]:
     """Each reference with the intents the article cites it with, and how many facts derive from it."""
     cites = net.citation_graph()
-    derived = defaultdict(int)
-    for source, target, data in net.graph.edges(data=True):
+    derived: defaultdict[str, int] = defaultdict(int)
+    for _source, target, data in net.graph.edges(data=True):
         if data["relation"] == "wasDerivedFrom":
             derived[target] += 1
     rows = []

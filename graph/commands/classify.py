@@ -69,13 +69,15 @@ def classify(
 
 
 def _write_ontology(sources: Path | None) -> None:
+    from ..pipeline import validate
     from ..reasoning.rules import SNAPSHOT, read_rules, rules_turtle, write_snapshot
-    from ..validate import validate_sources
 
-    validation = validate_sources(sources, reason=False)
+    validation = validate(sources, reason=False)
     if not validation.ok:
         _report_problems(validation.problems)
         raise typer.Exit(1)
+    if validation.dataset is None:
+        _fail("the curated sources are too large to keep as one graph (scale mode): no ontology written")
     rules, errors = read_rules(validation.dataset)
     if errors:
         _fail("; ".join(str(e) for e in errors))
@@ -140,7 +142,7 @@ def _classify_patients(
         if items is not None:
             group = [parse_patient(items, vocabulary)]
         else:
-            if not csv_path.is_file():
+            if csv_path is None or not csv_path.is_file():
                 _fail(f"{csv_path}: no such file", 2)
             group = read_csv(csv_path, vocabulary)
         results = classify(group, tbox)

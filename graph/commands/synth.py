@@ -36,7 +36,7 @@ def synth(
             except ValueError:
                 _fail(f"--triples needs a number or one of {', '.join(PRESETS)}, got {triples!r}", 2)
         studies = studies_for_triples(target)
-    if studies < 1:
+    if studies is None or studies < 1:
         _fail("--studies must be at least 1", 2)
     try:
         result = generate(output, studies, seed, force=force)

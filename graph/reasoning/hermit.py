@@ -20,6 +20,7 @@ from pathlib import Path
 
 from rdflib import BNode, Graph, Literal
 from rdflib.namespace import OWL, RDF, RDFS, XSD
+from rdflib.term import Node
 
 # The datatypes of the OWL 2 datatype map that the graph uses; literals of any other datatype
 # (xsd:gYear, xsd:duration) are left out of the reasoner's input, as OWL 2 DL has no meaning for them.
@@ -181,7 +182,7 @@ def run_hermit(graph: Graph) -> HermitAnswer:
     return answer
 
 
-def copy_expression(source: Graph, node, target: Graph):
+def copy_expression(source: Graph, node: Node, target: Graph) -> Node:
     """Copy a class expression (a blank-node structure, RDF lists included) into ``target``.
 
     OWL 2 DL lets a blank-node expression be used once only, so an expression that is reused
@@ -195,7 +196,7 @@ def copy_expression(source: Graph, node, target: Graph):
     return fresh
 
 
-def intersection(target: Graph, members: list) -> object:
+def intersection(target: Graph, members: list[Node]) -> Node:
     """A class expression for the intersection of ``members`` (owl:Thing if empty)."""
     if not members:
         return OWL.Thing
@@ -207,8 +208,8 @@ def intersection(target: Graph, members: list) -> object:
     return node
 
 
-def rdf_list(target: Graph, items: list) -> object:
-    head = RDF.nil
+def rdf_list(target: Graph, items: list[Node]) -> Node:
+    head: Node = RDF.nil
     for item in reversed(items):
         cell = BNode()
         target.add((cell, RDF.first, item))

@@ -21,15 +21,18 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from itertools import combinations
+from typing import TypeVar
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
+from rdflib.term import Node
 
 from ..namespaces import ID
 from .hermit import copy_expression, intersection, inverse, restriction, run_hermit
 from .names import short
 
 PROBE = "urn:relapsekg:probe:"
+T = TypeVar("T")
 VOCABULARY_DEPTH = 2
 
 
@@ -61,7 +64,7 @@ class _Facts:
             }
         )
         members = set(self.individuals)
-        self.incoming: dict[URIRef, list[tuple[URIRef, URIRef]]] = defaultdict(list)
+        self.incoming: dict[Node, list[tuple[Node, Node]]] = defaultdict(list)
         for s, p, o in abox:
             if p in self.object_props and s in members and o in members:
                 self.incoming[o].append((p, s))
@@ -93,7 +96,7 @@ class _Facts:
 
     def vocabulary(self, v, target: Graph, depth: int = VOCABULARY_DEPTH):
         """A vocabulary individual rolled up from the ontology's facts about it (no nominal)."""
-        parts = [t for t in self.types(v, self.tbox) if isinstance(t, URIRef)]
+        parts: list[Node] = [t for t in self.types(v, self.tbox) if isinstance(t, URIRef)]
         parts += [
             restriction(target, p, hasValue=o)
             for p, o in self.tbox.predicate_objects(v)
@@ -107,7 +110,7 @@ class _Facts:
             ]
         return intersection(target, parts)
 
-    def conjuncts(self, x, target: Graph) -> list[tuple[str, object]]:
+    def conjuncts(self, x, target: Graph) -> list[tuple[str, Node]]:
         """x's own facts as (description, class expression) pairs."""
         out = [
             (
@@ -132,7 +135,7 @@ class _Facts:
         return described + [f"{short(p)} {short(o)}" for p, o in self.links(x)[0]]
 
 
-def _unsatisfiable(tbox: Graph, probes: Graph, meaning: dict) -> list:
+def _unsatisfiable(tbox: Graph, probes: Graph, meaning: dict[URIRef, T]) -> list[T]:
     """Which probes are unsatisfiable. A probe is a primitive class (``probe ⊑ expression``):
     unsatisfiable exactly when its expression is, and, unlike a defined class, it gives HermiT no
     subsumptions to test between probes, so hundreds of them classify in a second or two."""
@@ -148,17 +151,17 @@ def localize(tbox: Graph, abox: Graph) -> list[Conflict]:
     """The smallest groups of ``abox`` individuals that contradict ``tbox`` (which must be consistent)."""
     facts = _Facts(tbox, abox)
     # 1. each individual alone
-    probes, meaning = Graph(), {}
+    probes, by_node = Graph(), {}
     for i, x in enumerate(facts.individuals):
         iri = URIRef(f"{PROBE}node:{i}")
         probes.add((iri, RDFS.subClassOf, facts.node(x, probes)))
-        meaning[iri] = x
-    alone = _unsatisfiable(tbox, probes, meaning)
+        by_node[iri] = x
+    alone = _unsatisfiable(tbox, probes, by_node)
     if alone:
         cores = minimal_facts(tbox, facts, alone)
         return [Conflict([x], cores.get(x) or facts.describe(x), "node") for x in alone]
     # 2. each individual with one it links to
-    probes, meaning = Graph(), {}
+    probes, by_edge = Graph(), {}
     for i, x in enumerate(facts.individuals):
         for j, (p, y) in enumerate(facts.links(x)[0]):
             iri = URIRef(f"{PROBE}edge:{i}:{j}")
@@ -172,8 +175,8 @@ def localize(tbox: Graph, abox: Graph) -> list[Conflict]:
                     ),
                 )
             )
-            meaning[iri] = (x, p, y)
-    pairs = _unsatisfiable(tbox, probes, meaning)
+            by_edge[iri] = (x, p, y)
+    pairs = _unsatisfiable(tbox, probes, by_edge)
     if pairs:
         cores = minimal_pair_facts(tbox, facts, pairs)
         return [
@@ -185,7 +188,7 @@ def localize(tbox: Graph, abox: Graph) -> list[Conflict]:
             for x, p, y in pairs
         ]
     # 3. each individual with all its neighbours
-    probes, meaning = Graph(), {}
+    probes, by_star = Graph(), {}
     for i, x in enumerate(facts.individuals):
         out = facts.links(x)[0]
         neighbours = out + [(inverse(probes, p), z) for p, z in facts.incoming.get(x, [])]
@@ -196,9 +199,9 @@ def localize(tbox: Graph, abox: Graph) -> list[Conflict]:
             restriction(probes, p, someValuesFrom=facts.node(y, probes)) for p, y in neighbours
         ]
         probes.add((iri, RDFS.subClassOf, intersection(probes, parts)))
-        meaning[iri] = (x, [y for _, y in neighbours])
+        by_star[iri] = (x, [y for _, y in neighbours])
     return [
-        Conflict([x, *group], facts.describe(x), "star") for x, group in _unsatisfiable(tbox, probes, meaning)
+        Conflict([x, *group], facts.describe(x), "star") for x, group in _unsatisfiable(tbox, probes, by_star)
     ]
 
 

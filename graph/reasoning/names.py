@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from rdflib import Literal, URIRef
+from rdflib import Graph, Literal
+from rdflib.term import Node
 
 from ..namespaces import ID, PREFIXES, RKG
 
@@ -22,6 +23,13 @@ def short(term) -> str:
     return f"<{text}>"
 
 
-def slug(term: URIRef) -> str:
+def slug(term: object) -> str:
     """The last path segment of an entity IRI: ``aall1331-icns``."""
     return str(term).rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+
+
+def graph_name(g: object) -> Node | None:
+    """The name of the graph ``Dataset.quads`` gives a quad in (a Graph, or its name)."""
+    if isinstance(g, Graph):
+        return g.identifier
+    return g if isinstance(g, Node) else None

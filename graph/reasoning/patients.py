@@ -23,6 +23,7 @@ from pathlib import Path
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS, XSD
+from rdflib.term import Node
 
 from ..namespaces import ID, ONTOLOGY_GRAPH, RKG
 from .hermit import InconsistentOntology, rdf_list, restriction, run_hermit
@@ -64,7 +65,7 @@ KEYS = {
     "mrd": "mrd",
     "cns": "cns",
 }
-GROUP_KEYS = {RKG.LowRisk: "low", RKG.IntermediateRisk: "intermediate", RKG.HighRisk: "high"}
+GROUP_KEYS: dict[Node, str] = {RKG.LowRisk: "low", RKG.IntermediateRisk: "intermediate", RKG.HighRisk: "high"}
 
 
 class PatientError(ValueError):
@@ -165,7 +166,7 @@ class Vocabulary:
             for g, c in tbox.subject_objects(RKG.membersClass)
             if (g, RDF.type, RKG.RiskGroup) in tbox
         }
-        self.rules: dict[URIRef, FiredRule] = {}
+        self.rules: dict[Node, FiredRule] = {}
         for cls, rule in tbox.subject_objects(RKG.formalizes):
             label = str(tbox.value(cls, RDFS.label) or slug(rule)).removeprefix("meets risk rule: ")
             self.rules[cls] = FiredRule(slug(rule), label, None, self._quotes(cls), self._conditions(cls))
@@ -181,14 +182,14 @@ class Vocabulary:
             for n in self.tbox.objects(s, SKOS.notation)
         ]
 
-    def _quotes(self, cls: URIRef) -> list[str]:
+    def _quotes(self, cls: Node) -> list[str]:
         for axiom in self.tbox.subjects(OWL.annotatedSource, cls):
             if self.tbox.value(axiom, OWL.annotatedProperty) == OWL.equivalentClass:
                 quotes = [str(q) for q in self.tbox.objects(axiom, RKG.sourceQuote)]
                 return sorted(quotes, key=_text_position)
         return []
 
-    def _conditions(self, cls: URIRef) -> int:
+    def _conditions(self, cls: Node) -> int:
         """Size of the rule's largest condition set: more conditions, more specific."""
         expr = self.tbox.value(cls, OWL.equivalentClass)
         sets = self._union_members(expr) if self.tbox.value(expr, OWL.unionOf) is not None else [expr]
@@ -363,7 +364,7 @@ def classify(patients: list[Patient], tbox: Graph) -> list[Classification]:
     try:
         answer = run_hermit(tbox + abox)
     except InconsistentOntology:
-        bad = {}
+        bad: dict[URIRef, str] = {}
         for conflict in localize(tbox, abox):
             for entity in conflict.entities:
                 bad.setdefault(entity, " or ".join(dict.fromkeys(conflict.facts)))
@@ -439,14 +440,19 @@ def load_tbox(store_root: Path | None = None, sources_dir: Path | None = None) -
                 return g, f"the graph built in {store_root}"
         except (StoreMissing, OSError):
             pass
-    from ..validate import validate_sources
+    from ..pipeline import validate
     from .rules import read_rules, rules_graph, rules_turtle
 
-    validation = validate_sources(sources_dir, reason=False)
+    validation = validate(sources_dir, reason=False)
     if not validation.ok:
         raise PatientError(
             "the curated sources have problems, run `relapsekg validate`:\n"
             + "\n".join(str(p) for p in validation.problems[:10])
+        )
+    if validation.dataset is None:
+        raise PatientError(
+            "the curated sources are too large to keep as one graph; build them with reasoning "
+            "(`relapsekg build --reasoning`) and classify against the store"
         )
     rules, errors = read_rules(validation.dataset)
     if errors:

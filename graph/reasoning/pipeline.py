@@ -33,6 +33,7 @@ from rdflib.namespace import OWL, PROV, RDF, RDFS, XSD
 
 from ..corpus import Problem
 from ..namespaces import GRAPH, ID, INFERRED_GRAPH, ONTOLOGY_GRAPH, RKG
+from ..origins import NOWHERE, Origins, origin_of
 from .hermit import (
     InconsistentOntology,
     ReasonerUnavailable,
@@ -42,7 +43,7 @@ from .hermit import (
     run_hermit,
 )
 from .localize import PROBE, localize
-from .names import short, slug
+from .names import graph_name, short, slug
 from .rules import overlap_probes, read_rules, rules_graph, rules_turtle
 
 DERIVED_GRAPH = GRAPH["derived"]
@@ -73,16 +74,10 @@ class Reasoning:
     def ran(self) -> bool:
         return self.skipped is None and self.consistent is not None
 
-    def add_to(self, dataset: Dataset) -> None:
-        """Put the rule axioms in the ontology graph, derived and inferred facts in their own graphs."""
-        for graph_iri, triples in (
-            (ONTOLOGY_GRAPH, self.rules),
-            (DERIVED_GRAPH, self.derived),
-            (INFERRED_GRAPH, self.inferred),
-        ):
-            target = dataset.graph(graph_iri)
-            for triple in triples:
-                target.add(triple)
+    def graphs(self) -> list[tuple[URIRef, Graph]]:
+        """Where what reasoning produced goes in the store: the rule axioms join the ontology graph,
+        derived and inferred facts have graphs of their own."""
+        return [(ONTOLOGY_GRAPH, self.rules), (DERIVED_GRAPH, self.derived), (INFERRED_GRAPH, self.inferred)]
 
     def manifest(self) -> dict:
         if self.skipped:
@@ -99,7 +94,7 @@ class Reasoning:
         }
 
 
-def reason(dataset: Dataset, origins: dict | None = None) -> Reasoning:
+def reason(dataset: Dataset, origins: Origins | None = None) -> Reasoning:
     """Generate the rule axioms, derive comparisons, run HermiT; see the module docstring."""
     started = time.perf_counter()
     origins = origins or {}
@@ -186,15 +181,16 @@ def split(dataset: Dataset) -> tuple[Graph, Graph]:
     """(ontology graph, union of the curated source graphs)."""
     ontology, data = Graph(), Graph()
     for s, p, o, g in dataset.quads((None, None, None, None)):
-        (ontology if getattr(g, "identifier", g) == ONTOLOGY_GRAPH else data).add((s, p, o))
+        (ontology if graph_name(g) == ONTOLOGY_GRAPH else data).add((s, p, o))
     return ontology, data
 
 
 def _source_graphs(dataset: Dataset) -> set[URIRef]:
+    names = {graph_name(g) for *_, g in dataset.quads((None, None, None, None))}
     return {
-        getattr(g, "identifier", g)
-        for *_, g in dataset.quads((None, None, None, None))
-        if getattr(g, "identifier", g) not in (ONTOLOGY_GRAPH, INFERRED_GRAPH, DERIVED_GRAPH)
+        name
+        for name in names
+        if isinstance(name, URIRef) and name not in (ONTOLOGY_GRAPH, INFERRED_GRAPH, DERIVED_GRAPH)
     }
 
 
@@ -224,7 +220,10 @@ def derive_comparisons(data: Graph) -> Graph:
     store = ox.Store()
     store.load(data.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
     derived = Graph()
-    for triple in store.query(COMPARISONS.read_text(encoding="utf-8")):
+    constructed = store.query(COMPARISONS.read_text(encoding="utf-8"))
+    if not isinstance(constructed, ox.QueryTriples):
+        raise TypeError(f"{COMPARISONS.name} must be a CONSTRUCT query")
+    for triple in constructed:
         derived.add((_rdflib(triple.subject), _rdflib(triple.predicate), _rdflib(triple.object)))
     return derived
 
@@ -385,7 +384,7 @@ def _provenance(inferred: Graph, reasoner: str, sources: list[URIRef]) -> None:
     )
 
 
-def inconsistency_problems(tbox: Graph, abox: Graph, origins: dict) -> list[Problem]:
+def inconsistency_problems(tbox: Graph, abox: Graph, origins: Origins) -> list[Problem]:
     """Name the entities that make the graph inconsistent (one more HermiT run, see localize.py)."""
     try:
         conflicts = localize(tbox, abox)
@@ -460,11 +459,10 @@ def _schema_and_individuals(tbox: Graph) -> tuple[Graph, Graph]:
     return schema, facts
 
 
-def _problem(node, message: str, origins: dict) -> Problem:
-    from ..validate import _origin_of
-
-    origin = _origin_of(node, origins)
-    file = origin.file if origin.file != "(graph)" or not str(node).startswith(str(RKG)) else "ontology/"
+def _problem(node: object, message: str, origins: Origins) -> Problem:
+    """A problem named by the file and line that wrote ``node``; an ontology term's is the ontology."""
+    origin = origin_of(node, origins)
+    file = origin.file if origin is not NOWHERE or not str(node).startswith(str(RKG)) else "ontology/"
     return Problem(file, origin.line, message)
 
 

@@ -27,10 +27,12 @@ from pathlib import Path
 
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, XSD
+from rdflib.term import Node
 
 from .. import paths
 from ..namespaces import OA, ONTOLOGY_GRAPH, RKG
 from .hermit import copy_expression, intersection
+from .names import graph_name
 
 SNAPSHOT = paths.ONTOLOGY_DIR / "generated" / "risk-rules.ttl"
 RULES_ONTOLOGY = "https://w3id.org/relapsekg/ontology/risk-rules"
@@ -44,11 +46,10 @@ _PREFIXES = {
     "xsd": str(XSD),
     "prov": "http://www.w3.org/ns/prov#",
 }
-PROV_DERIVED = URIRef("http://www.w3.org/ns/prov#wasDerivedFrom")
 
 
 class RuleError(ValueError):
-    def __init__(self, rule: URIRef, message: str):
+    def __init__(self, rule: Node, message: str):
         super().__init__(message)
         self.rule = rule
 
@@ -57,21 +58,21 @@ class RuleError(ValueError):
 class Atom:
     """One conjunct: a named class, or a datatype restriction on a property."""
 
-    cls: URIRef | None = None
-    prop: URIRef | None = None
+    cls: Node | None = None
+    prop: Node | None = None
     facet: str | None = None
     value: Literal | None = None
-    sites: list[URIRef] = field(default_factory=list)
+    sites: list[Node] = field(default_factory=list)
 
 
 @dataclass
 class Rule:
-    iri: URIRef
+    iri: Node
     slug: str
     label: str
-    group: URIRef | None
-    group_class: URIRef | None
-    graph: URIRef | None
+    group: Node | None
+    group_class: Node | None
+    graph: Node | None
     quotes: list[str]
     sets: list[list[Atom]]
 
@@ -80,11 +81,11 @@ class Rule:
         return RKG[f"MeetsRule-{self.slug}"]
 
 
-def _natural(iri: URIRef) -> list:
+def _natural(iri: object) -> list[int | str]:
     return [int(t) if t.isdigit() else t for t in re.split(r"(\d+)", str(iri))]
 
 
-def _quotes(data: Graph, node: URIRef) -> list[str]:
+def _quotes(data: Graph, node: Node) -> list[str]:
     """The node's quotes in curated order (its annotation targets are numbered #quote-1, -2, ...)."""
     found = []
     for target in data.objects(URIRef(f"{node}#quote"), OA.hasTarget):
@@ -100,12 +101,12 @@ def read_rules(dataset: Dataset) -> tuple[list[Rule], list[RuleError]]:
     """The risk rules of the curated graphs, translated to atoms; problems as RuleErrors."""
     ontology = dataset.graph(ONTOLOGY_GRAPH)
     data = Graph()
-    graph_of: dict[URIRef, URIRef] = {}
+    graph_of: dict[Node, Node | None] = {}
     for s, p, o, g in dataset.quads((None, None, None, None)):
-        if getattr(g, "identifier", g) != ONTOLOGY_GRAPH:
+        if graph_name(g) != ONTOLOGY_GRAPH:
             data.add((s, p, o))
             if p == RDF.type and o == RKG.RiskRule:
-                graph_of[s] = getattr(g, "identifier", g)
+                graph_of[s] = graph_name(g)
     factor_property = {f: p for p, f in ontology.subject_objects(RKG.measuresFactor)}
     rules, errors = [], []
     for iri in sorted(data.subjects(RDF.type, RKG.RiskRule), key=_natural):
@@ -130,7 +131,9 @@ def read_rules(dataset: Dataset) -> tuple[list[Rule], list[RuleError]]:
     return rules, errors
 
 
-def _atoms(data: Graph, ontology: Graph, factor_property: dict, rule: URIRef, cond: URIRef) -> list[Atom]:
+def _atoms(
+    data: Graph, ontology: Graph, factor_property: dict[Node, Node], rule: Node, cond: Node
+) -> list[Atom]:
     atoms = []
     factor = data.value(cond, RKG.factor)
     sites = sorted(data.objects(cond, RKG.siteIn), key=str)
@@ -155,7 +158,7 @@ def _atoms(data: Graph, ontology: Graph, factor_property: dict, rule: URIRef, co
             raise RuleError(
                 rule, f"condition <{cond}>: operator {operator!r} is not one of {', '.join(FACETS)}"
             )
-        prop = factor_property.get(factor)
+        prop = factor_property.get(factor) if factor is not None else None
         if prop is None:
             raise RuleError(
                 rule,
@@ -182,7 +185,7 @@ def _atoms(data: Graph, ontology: Graph, factor_property: dict, rule: URIRef, co
 # -- Turtle ------------------------------------------------------------------------------------
 
 
-def _curie(iri: URIRef) -> str:
+def _curie(iri: Node) -> str:
     text = str(iri)
     for prefix, ns in _PREFIXES.items():
         if text.startswith(ns):
@@ -203,6 +206,8 @@ def _atom(atom: Atom, indent: str) -> str:
         return _curie(atom.cls)
     if atom.sites:
         return f"[ a owl:Class ; owl:unionOf ( {' '.join(_curie(c) for c in atom.sites)} ) ]"
+    if atom.prop is None or atom.value is None:
+        raise ValueError(f"an atom is a class, a union of sites or a restriction with a value: {atom}")
     return (
         f"[ a owl:Restriction ; owl:onProperty {_curie(atom.prop)} ;\n{indent}  owl:someValuesFrom [ a rdfs:Datatype ; "
         f"owl:onDatatype xsd:decimal ; owl:withRestrictions ( [ xsd:{atom.facet} {_lit(atom.value)} ] ) ] ]"
@@ -217,7 +222,7 @@ def _conjunction(atoms: list[Atom], indent: str) -> str:
     return f"[ a owl:Class ; owl:intersectionOf (\n{inner}{body} ) ]"
 
 
-def _annotation(source: str, prop: str, target: str, quotes: list[str], derived: list[URIRef]) -> str:
+def _annotation(source: str, prop: str, target: str, quotes: list[str], derived: list[Node]) -> str:
     lines = [
         f"[] a owl:Axiom ; owl:annotatedSource {source} ; owl:annotatedProperty {prop} ; owl:annotatedTarget {target} ;"
     ]
@@ -268,7 +273,7 @@ def rules_turtle(rules: list[Rule]) -> str:
             out.append(f"{target} {expression[1:-1].strip()} .")
         out.append(_annotation(_curie(rule.cls), "owl:equivalentClass", target, rule.quotes, [rule.iri]))
         out.append("")
-    groups: dict[URIRef, list[Rule]] = {}
+    groups: dict[Node, list[Rule]] = {}
     for rule in rules:
         if rule.group_class is not None:
             groups.setdefault(rule.group_class, []).append(rule)
@@ -280,7 +285,7 @@ def rules_turtle(rules: list[Rule]) -> str:
             target = _curie(members[0].cls)
             out.append(f"{name} owl:equivalentClass {target} .")
         else:
-            target = f"_:{group_class.split('#')[-1]}-rules"
+            target = f"_:{str(group_class).split('#')[-1]}-rules"
             out.append(f"{name} owl:equivalentClass {target} .")
             out.append(f"{target} a owl:Class ; owl:unionOf ( {' '.join(_curie(r.cls) for r in members)} ) .")
         quotes = list(dict.fromkeys(q for r in members for q in r.quotes))
@@ -317,7 +322,14 @@ def overlap_probes(rules: list[Rule], generated: Graph, target: Graph) -> list[O
     copying both definitions into a probe class. A satisfiable probe means the rules overlap.
     """
     probes = []
-    definition = {r.cls: generated.value(r.cls, OWL.equivalentClass) for r in rules}
+    definition: dict[Node, Node] = {}
+    for r in rules:
+        defined = generated.value(r.cls, OWL.equivalentClass)
+        if defined is None:
+            raise ValueError(
+                f"risk rule {r.slug}: its class {r.cls} has no definition in the generated axioms"
+            )
+        definition[r.cls] = defined
     for a, b in combinations([r for r in rules if r.group is not None], 2):
         if a.group == b.group:
             continue

@@ -79,11 +79,11 @@ def summarize(store_root: Path) -> Summary:
     build = stores.current_build(store_root)
     db = ox.Store.read_only(str(build.db))
     summary = Summary(build.manifest)
-    for row in db.query(_CLASSES):
+    for row in _solutions(db, _CLASSES):
         members = sorted(short(URIRef(m)) for m in row["members"].value.split())
         label = row["label"].value if row["label"] is not None else short(URIRef(row["class"].value))
         summary.classes.append(InferredClass(row["class"].value, label, members))
-    counts = next(iter(db.query(_COUNTS)))
+    counts = next(iter(_solutions(db, _COUNTS)))
     summary.inferred_types, summary.inferred_triples, summary.derived_triples = (
         int(counts[k].value) if counts[k] is not None else 0 for k in ("types", "inferred", "derived")
     )
@@ -91,18 +91,28 @@ def summarize(store_root: Path) -> Summary:
         "http://www.w3.org/2000/01/rdf-schema#subClassOf": "⊑",
         "http://www.w3.org/2002/07/owl#equivalentClass": "≡",
     }
-    for row in db.query(_AXIOMS):
+    for row in _solutions(db, _AXIOMS):
         summary.axioms.append(
             (short(URIRef(row["a"].value)), symbol[row["relation"].value], short(URIRef(row["b"].value)))
         )
     return summary
 
 
+def _solutions(db: ox.Store, sparql: str) -> ox.QuerySolutions:
+    answer = db.query(sparql)
+    if not isinstance(answer, ox.QuerySolutions):
+        raise TypeError(f"a SELECT query answered with {type(answer).__name__}: {sparql[:60]}")
+    return answer
+
+
 def ontology_graph(store_root: Path) -> Graph:
     """The store's ontology graph (with the generated risk-rule axioms), as rdflib."""
     db = stores.open_read_only(store_root)
     g = Graph()
-    for triple in db.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?s ?p ?o }} }}"):
+    constructed = db.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?s ?p ?o }} }}")
+    if not isinstance(constructed, ox.QueryTriples):
+        raise TypeError("a CONSTRUCT query answered with solutions")
+    for triple in constructed:
         g.add((_rdflib(triple.subject), _rdflib(triple.predicate), _rdflib(triple.object)))
     return g
 

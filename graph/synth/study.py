@@ -249,14 +249,12 @@ class ReportWriter:
         """Survival rates of both arms in one group: a group sentence, the arm cohorts, four results."""
         rng, sid = self.rng, self.sid
         effect = rng.gauss(6.0, 9.0)
-        rates = {}
+        rates: dict[str, tuple[float, float]] = {}  # per endpoint: experimental arm, control arm
+        p_values: dict[str, str] = {}
         for endpoint in ("dfs", "os"):
             control = _rate(rng, 30.0, 85.0)
-            rates[endpoint] = (
-                round(min(99.0, max(1.0, control + effect)), 1),
-                control,
-                _p(rng, effect, exp_n + ctl_n),
-            )
+            rates[endpoint] = (round(min(99.0, max(1.0, control + effect)), 1), control)
+            p_values[endpoint] = _p(rng, effect, exp_n + ctl_n)
         with_ci = rng.random() < 0.5
         n_total = exp_n + ctl_n
         unit = timepoint.split()[1].rstrip("s")
@@ -273,7 +271,7 @@ class ReportWriter:
             f"In the {label} subgroup (n={n_total})" if site else f"Among all {n_total} randomized patients"
         )
         sentence = self.text.say(
-            f"{where}, the {when} DFS (P={rates['dfs'][2]}) and OS (P={rates['os'][2]}) were "
+            f"{where}, the {when} DFS (P={p_values['dfs']}) and OS (P={p_values['os']}) were "
             f"{arm_text('dfs', 0, exp_n)} and {arm_text('os', 0, exp_n)} for {self.agent} (n={exp_n}) versus "
             f"{arm_text('dfs', 1, ctl_n)} and {arm_text('os', 1, ctl_n)} for chemotherapy (n={ctl_n})."
         )
@@ -336,7 +334,7 @@ class ReportWriter:
                 }
                 if site:
                     row["n"] = n
-                row["p"] = rates[endpoint][2]
+                row["p"] = p_values[endpoint]
                 if with_ci:
                     low, high = _ci(value, n)
                     row["ci"] = {"level": 95, "low": {"value": low}, "high": {"value": high}}
@@ -352,7 +350,7 @@ class ReportWriter:
                 "each": rows,
             }
         )
-        return effect, rates["dfs"][2]
+        return effect, p_values["dfs"]
 
     def hazard_ratio(self, effect: float, n: int) -> None:
         rng, sid = self.rng, self.sid
