@@ -25,15 +25,19 @@ def start_server(store: Path, *extra: str, env: dict | None = None) -> tuple[sub
     temporary file, not a pipe nobody reads (a chatty server would block on a full pipe)."""
     port = free_port()
     cmd = [sys.executable, "-m", "graph.cli", "serve", "--store", str(store), "--port", str(port), *extra]
-    log = tempfile.TemporaryFile()
-    proc = subprocess.Popen(
-        cmd, env={**os.environ, **(env or {})}, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
-    )
+    handle, name = tempfile.mkstemp(prefix="relapsekg-serve-", suffix=".log")
+    with os.fdopen(handle, "wb") as log:  # the child keeps its own copy of the descriptor
+        proc = subprocess.Popen(
+            cmd,
+            env={**os.environ, **(env or {})},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+        )
     url = f"http://127.0.0.1:{port}"
 
     def output() -> str:
-        log.seek(0)
-        return log.read().decode(errors="replace")
+        return Path(name).read_text(errors="replace")
 
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:

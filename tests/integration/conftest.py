@@ -13,6 +13,7 @@ measure what Virtuoso 7.2 makes of it (it keeps the backslash of escaped prefixe
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -182,10 +183,8 @@ class Virtuoso:
     def stop(self) -> None:
         """Shut down cleanly (checkpoint), killing the process if it does not exit."""
         if self.process.poll() is None:
-            try:
+            with contextlib.suppress(RuntimeError, subprocess.TimeoutExpired):
                 self.isql("shutdown;", timeout=30)
-            except (RuntimeError, subprocess.TimeoutExpired):
-                pass
             try:
                 self.process.wait(timeout=30)
             except subprocess.TimeoutExpired:

@@ -298,11 +298,14 @@ def test_serve_with_endpoint_gives_entity_rdf_from_virtuoso(endpoint_server: str
     served = httpx.get(endpoint_server + path, headers={"Accept": "text/turtle"}, timeout=60)
     embedded = client.get(path, headers={"Accept": "text/turtle"})
     assert served.status_code == embedded.status_code == 200, served.text
-    graph = lambda body: {
-        (t.subject, t.predicate, t.object)
-        for t in ox.parse(body, format=ox.RdfFormat.TURTLE)
-        if not isinstance(t.subject, ox.BlankNode) and not isinstance(t.object, ox.BlankNode)
-    }
+
+    def graph(body: bytes) -> set:
+        return {
+            (t.subject, t.predicate, t.object)
+            for t in ox.parse(body, format=ox.RdfFormat.TURTLE)
+            if not isinstance(t.subject, ox.BlankNode) and not isinstance(t.object, ox.BlankNode)
+        }
+
     assert graph(served.content) == graph(embedded.content) != set()
 
 
@@ -310,10 +313,11 @@ def test_serve_with_endpoint_answers_the_json_api_from_virtuoso(endpoint_server:
     served = httpx.get(f"{endpoint_server}/api/studies", timeout=60)
     assert served.status_code == 200, served.text
     studies = served.json()
+
     # design and references are GROUP_CONCATs, whose order SPARQL leaves open: compared as sets.
-    as_sets = lambda rows: [
-        {**r, "design": sorted(r["design"]), "references": sorted(r["references"])} for r in rows
-    ]
+    def as_sets(rows: list[dict]) -> list[dict]:
+        return [{**r, "design": sorted(r["design"]), "references": sorted(r["references"])} for r in rows]
+
     assert as_sets(studies) == as_sets(client.get("/api/studies").json())
     assert len(studies) >= 18 and any(s.get("acronym") == "AALL1331" for s in studies)
     one = httpx.get(f"{endpoint_server}/api/studies/aall1331", timeout=60)
