@@ -10,7 +10,6 @@ the file and the line.
 from __future__ import annotations
 
 import re
-
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
