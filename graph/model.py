@@ -339,7 +339,7 @@ class Predictor(Strict):
     """One factor of an analysis: which level of it goes with a better or worse outcome."""
 
     factor: Slug
-    direction: Literal["favorable", "unfavorable"]
+    direction: Literal["favorable", "unfavorable", "no-difference"]
     level: str
     operator: Literal["<", "<=", ">", ">="] | None = None
     threshold: Number | None = None

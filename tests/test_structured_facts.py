@@ -120,6 +120,12 @@ def test_intermediate_and_high_risk_patients_proceed_to_hsct(engine: LocalEngine
                                      rkg:givenTo/rdfs:label ?cohort }""",
     )
     assert [r["cohort"] for r in rows] == ["AALL1331 intermediate- and high-risk patients"]
+    after = select(
+        engine,
+        """SELECT ?before WHERE { ?p rkg:phaseType rkg:TransplantPhase ; rkg:aboutStudy id:study/aall1331 ;
+                                     rkg:precededBy/rkg:phaseComponent/rdfs:label ?before }""",
+    )
+    assert {r["before"] for r in after} == {"blinatumomab", "consolidation chemotherapy"}
 
 
 # -- multivariable analyses: each predictor a factor with direction and cut-off ------------------
@@ -157,7 +163,7 @@ def test_every_factor_of_an_analysis_is_a_prognostic_factor_with_a_direction(eng
     )
     counts = {r["analysis"]: int(r["predictors"]) for r in rows}
     assert counts["multivariable analysis of DFS for BM ± EM relapse on AALL1331"] == 3
-    assert len(counts) == 6
+    assert len(counts) == 8
 
 
 # -- adverse events: type, arms compared, direction, rate, grade, reversibility ------------------
@@ -285,6 +291,8 @@ def test_named_queries_of_the_new_structures(engine: LocalEngine) -> None:
         "consolidation",
         "maintenance",
         "hematopoietic stem cell transplant",
+        "CNS-directed therapy",
+        "local therapy of a persisting extramedullary site",
     }
     multivariable = ask(engine, "analysis-predictors", kind="multivariable")
     assert sorted(r["level"] for r in multivariable) == ["MRD < 0.01%", "relapsed later", "younger patients"]
@@ -370,7 +378,7 @@ SHAPE_RULES = {
     ),
     "a predictor without direction": (
         lambda g: g.remove((URIRef(f"{ANALYSIS}/predictor-3"), RKG.effectDirection, None)),
-        "exactly one direction (favorable, unfavorable)",
+        "exactly one direction (favorable, unfavorable, no difference)",
         (HOGAN, "- id: aall1331-dfs-multivariable-analysis"),
     ),
     "a cut-off as text": (
