@@ -88,7 +88,8 @@ def test_the_blinatumomab_arm_adds_three_4_week_blinatumomab_blocks_to_consolida
         engine,
         """SELECT ?arm ?component ?blocks ?duration WHERE {
              ?phase rkg:phaseType rkg:Consolidation ; rkg:aboutStudy id:study/aall1331 ;
-                    rkg:givenTo/rdfs:label ?arm ; rkg:phaseComponent/rdfs:label ?component .
+                    rkg:givenTo ?a ; rkg:phaseComponent/rdfs:label ?component .
+             ?a a rkg:Arm ; rdfs:label ?arm .
              OPTIONAL { ?phase rkg:blocks ?blocks ; rkg:durationText ?duration } }""",
     )
     by_arm: dict[str, set[str]] = {}
