@@ -8,6 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from pyoxigraph import QuerySolutions
 
 from graph.engine import LocalEngine
 from graph.exports import get_export
@@ -63,12 +64,8 @@ def test_every_cohort_size_of_the_second_extraction_is_in_the_graph(engine: Loca
 
 
 def test_both_extractions_have_the_same_29_references(engine: LocalEngine) -> None:
-    from graph.results import term_text, to_table
-
-    rows = to_table(
-        engine.query("SELECT ?n ?title WHERE { ?p rkg:referenceNumber ?n ; dcterms:title ?title }")
-    ).rows
-    ours = {int(term_text(r["n"])): term_text(r["title"]) for r in rows}
+    rows = rows_of(engine, "SELECT ?n ?title WHERE { ?p rkg:referenceNumber ?n ; dcterms:title ?title }")
+    ours = {int(r["n"]): r["title"] for r in rows}
     theirs = {int(r["number"]): r["title"] for r in second("references.csv")}
     assert set(ours) == set(theirs) == set(range(1, 30))
     for number, title in theirs.items():
@@ -89,7 +86,9 @@ def ids(cell: str) -> set[str]:
 def rows_of(engine: LocalEngine, sparql: str) -> list[dict[str, str]]:
     from graph.results import term_text, to_table
 
-    return [{k: term_text(v) for k, v in row.items()} for row in to_table(engine.query(sparql)).rows]
+    solutions = engine.query(sparql)
+    assert isinstance(solutions, QuerySolutions)
+    return [{k: term_text(v) for k, v in row.items()} for row in to_table(solutions).rows]
 
 
 def local(iri: str) -> str:

@@ -15,6 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from pyoxigraph import QuerySolutions
 from rdflib import Dataset, Graph, Literal, URIRef
 
 from graph.engine import LocalEngine
@@ -31,7 +32,9 @@ def select(engine: LocalEngine, sparql: str) -> list[dict[str, str]]:
     """Rows of a query whose entities are written ``id:KIND/ID`` (a short id, made a full IRI here:
     SPARQL's prefixed names may not contain '/')."""
     sparql = _SHORT_ID.sub(lambda m: f"<{ID}{m[1]}>", sparql)
-    return [{k: term_text(v) for k, v in row.items()} for row in to_table(engine.query(sparql)).rows]
+    solutions = engine.query(sparql)
+    assert isinstance(solutions, QuerySolutions)
+    return [{k: term_text(v) for k, v in row.items()} for row in to_table(solutions).rows]
 
 
 def ask(engine: LocalEngine, name: str, **params: str) -> list[dict[str, str]]:
