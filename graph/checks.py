@@ -45,6 +45,7 @@ ENTITY_REFS: dict[tuple[str, str], tuple[str, ...]] = {
     ("analyses", "study"): ("studies",),
     ("analyses", "cohort"): ("cohorts",),
     ("analyses", "endpoints"): ("endpoints",),
+    ("analyses", "finding"): ("findings",),
     ("adverse_events", "intervention"): ("interventions",),
     ("adverse_events", "study"): ("studies",),
     ("adverse_events", "cohort"): ("cohorts",),

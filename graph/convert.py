@@ -469,6 +469,8 @@ class Converter:
             g.add((node, RKG.cohort, self.entity(["cohorts"], a.cohort)))
         for endpoint in a.endpoints:
             g.add((node, RKG.endpoint, self.entity(["endpoints"], endpoint)))
+        if a.finding:
+            g.add((node, RKG.detailsFinding, self.entity(["findings"], a.finding)))
         for i, p in enumerate(a.predictors, start=1):
             predictor = URIRef(f"{node}/predictor-{i}")
             g.add((node, RKG.predictor, predictor))

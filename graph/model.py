@@ -355,6 +355,7 @@ class Analysis(Fact):
     study: Slug | None = None
     cohort: Slug | None = None
     endpoints: list[Slug] = Field(default_factory=list)
+    finding: Slug | None = None
     predictors: list[Predictor] = Field(min_length=1)
     references: list[int] = Field(default_factory=list)
 

@@ -168,6 +168,10 @@ def test_every_factor_of_an_analysis_is_a_prognostic_factor_with_a_direction(eng
     counts = {r["analysis"]: int(r["predictors"]) for r in rows}
     assert counts["multivariable analysis of DFS for BM ± EM relapse on AALL1331"] == 3
     assert len(counts) == 8
+    details = select(
+        engine, "SELECT ?f WHERE { ?a rkg:analysisKind rkg:MultivariableAnalysis ; rkg:detailsFinding ?f }"
+    )
+    assert [r["f"] for r in details] == [str(ID["finding/aall1331-multivariable-dfs"])]
 
 
 # -- adverse events: type, arms compared, direction, rate, grade, reversibility ------------------
@@ -268,6 +272,24 @@ def test_blinatumomab_targets_cd19_and_cd3_one_link_each(engine: LocalEngine) ->
         engine, "SELECT ?target WHERE { id:intervention/blinatumomab rkg:targets/rdfs:label ?target }"
     )
     assert sorted(r["target"] for r in rows) == ["CD19", "CD3"]
+
+
+def test_findings_on_combinations_credit_the_combined_regimens(engine: LocalEngine) -> None:
+    rows = select(
+        engine,
+        """SELECT ?finding ?treatment WHERE { ?f rkg:attributedTo ?t .
+             BIND(STRAFTER(STR(?f), "/finding/") AS ?finding) BIND(STRAFTER(STR(?t), "/intervention/") AS ?treatment) }""",
+    )
+    credited: dict[str, set[str]] = {}
+    for r in rows:
+        credited.setdefault(r["finding"], set()).add(r["treatment"])
+    assert credited["aall1331-no-overall-benefit"] == {"blinatumomab-chemotherapy"}
+    assert credited["blinatumomab-standard-of-care-lr-bm"] == {"blinatumomab-chemotherapy"}
+    assert credited["blinatumomab-frontline-adults"] == {
+        "frontline-blinatumomab-consolidation",
+        "sequential-blinatumomab-reduced-intensity",
+        "hyper-cvad-sequential-blinatumomab",
+    }
 
 
 def test_the_icns_finding_credits_every_component_of_cns_directed_therapy(engine: LocalEngine) -> None:
