@@ -332,6 +332,16 @@ def test_named_queries_of_the_new_structures(engine: LocalEngine) -> None:
     assert {r["item"] for r in listed if r["about"] == "blinatumomab"} == {"CD19", "CD3"}
 
 
+def test_the_new_entities_resolve_as_linked_data(client) -> None:
+    for path in (
+        "/id/phase/aall1331-reinduction",
+        "/id/analysis/aall1331-dfs-multivariable-analysis",
+        "/id/adverse-event/aall1331-crs",
+    ):
+        response = client.get(path, headers={"accept": "text/turtle"})
+        assert response.status_code == 200 and "quote" in response.text, path
+
+
 # -- the shapes reject a broken fact, naming file and line ----------------------------------------
 
 
