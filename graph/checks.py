@@ -36,6 +36,22 @@ ENTITY_REFS: dict[tuple[str, str], tuple[str, ...]] = {
     ("findings", "endpoint"): ("endpoints",),
     ("definitions", "study"): ("studies",),
     ("risk_rules", "study"): ("studies",),
+    ("findings", "attributed_to"): ("interventions",),
+    ("phases", "study"): ("studies",),
+    ("phases", "cohorts"): ("cohorts",),
+    ("phases", "regimens"): ("interventions",),
+    ("phases", "follows_regimen"): ("interventions",),
+    ("phases", "components"): ("interventions",),
+    ("phases", "after"): ("phases",),
+    ("analyses", "study"): ("studies",),
+    ("analyses", "cohort"): ("cohorts",),
+    ("analyses", "endpoints"): ("endpoints",),
+    ("analyses", "finding"): ("findings",),
+    ("adverse_events", "intervention"): ("interventions",),
+    ("adverse_events", "study"): ("studies",),
+    ("adverse_events", "cohort"): ("cohorts",),
+    ("adverse_events", "comparator"): ("cohorts",),
+    ("adverse_events", "finding"): ("findings",),
 }
 
 
@@ -115,6 +131,16 @@ def check_entity_refs(corpus: Corpus) -> list[Problem]:
                                 f"{section}[{i}].{field_name}: unknown {kinds} id {value!r}",
                             )
                         )
+        for i, analysis in enumerate(f.source.analyses):
+            for predictor in analysis.predictors:
+                if predictor.factor not in factors:
+                    corpus.problems.append(
+                        Problem(
+                            f.name,
+                            f.line_of("analyses", i, "predictors"),
+                            f"analyses[{i}]: unknown prognostic factor {predictor.factor!r}",
+                        )
+                    )
         for i, rule in enumerate(f.source.risk_rules):
             for condition in _conditions(rule.any_of):
                 if condition.factor not in factors:

@@ -281,6 +281,7 @@ class Converter:
             g.add((node, RKG.partOf, self.entity(["studies"], s.part_of)))
         for number in s.references:
             g.add((node, RKG.reportedIn, self.by_number[number]))
+        self.study_population(g, node, s)
 
     def cohorts(self, g: PublicationGraph, node: URIRef, c: Any) -> None:
         g.add((node, RDF.type, self.key("cohorts", "kind", c.kind)))
@@ -305,7 +306,7 @@ class Converter:
             g.add((node, SKOS.exactMatch, URIRef(expand_curie(i.code))))
         for c in i.components:
             g.add((node, RKG.hasComponent, self.entity(["interventions"], c)))
-        add_literals(g, node, ((RKG.targets, i.targets),))
+        self.intervention_targets(g, node, i)
 
     def endpoints(self, g: PublicationGraph, node: URIRef, e: Any) -> None:
         g.add((node, RDF.type, RKG.Endpoint))
@@ -399,6 +400,7 @@ class Converter:
         ):
             if value:
                 g.add((node, prop, self.entity([section], value)))
+        self.finding_attributions(g, node, x)
 
     def definitions(self, g: PublicationGraph, node: URIRef, d: Any) -> None:
         g.add((node, RDF.type, RKG.Definition))
@@ -434,6 +436,90 @@ class Converter:
                     g.add((cond, RKG.siteIn, self.key("risk_rules", "site", site)))
                 add_literals(g, cond, ((RKG.operator, c.operator), (RKG.unit, c.unit)))
                 add_literals(g, cond, ((RKG.threshold, c.threshold),), XSD.decimal)
+
+    # -- structured populations, targets and attributions (fields of existing sections) ----------
+    def study_population(self, g: PublicationGraph, node: URIRef, s: Any) -> None:
+        if s.age_group:
+            g.add((node, RKG.ageGroup, self.key("studies", "age_group", s.age_group)))
+        for setting in s.settings:
+            g.add((node, RKG.diseaseSetting, self.key("studies", "settings", setting)))
+
+    def intervention_targets(self, g: PublicationGraph, node: URIRef, i: Any) -> None:
+        for target in i.targets:
+            g.add((node, RKG.targets, self.key("interventions", "targets", target)))
+
+    def finding_attributions(self, g: PublicationGraph, node: URIRef, x: Any) -> None:
+        for treatment in x.attributed_to:
+            g.add((node, RKG.attributedTo, self.entity(["interventions"], treatment)))
+
+    # -- treatment phases, analyses with their predictors, adverse events -----------------------
+    def phases(self, g: PublicationGraph, node: URIRef, p: Any) -> None:
+        g.add((node, RDF.type, RKG.TreatmentPhase))
+        g.add((node, RDFS.label, Literal(p.label)))
+        g.add((node, RKG.phaseType, self.key("phases", "phase", p.phase)))
+        if p.study:
+            g.add((node, RKG.aboutStudy, self.entity(["studies"], p.study)))
+        for cohort in p.cohorts:
+            g.add((node, RKG.givenTo, self.entity(["cohorts"], cohort)))
+        for regimen in p.regimens:
+            g.add((node, RKG.phaseOf, self.entity(["interventions"], regimen)))
+        if p.follows_regimen:
+            g.add((node, RKG.followsRegimen, self.entity(["interventions"], p.follows_regimen)))
+        for component in p.components:
+            g.add((node, RKG.phaseComponent, self.entity(["interventions"], component)))
+        if p.duration:
+            g.add((node, RKG.duration, Literal(iso_duration(p.duration), datatype=XSD.duration)))
+            g.add((node, RKG.durationText, Literal(p.duration)))
+        add_literals(g, node, ((RKG.blocks, p.blocks),))
+        if p.after:
+            g.add((node, RKG.precededBy, self.entity(["phases"], p.after)))
+
+    def analyses(self, g: PublicationGraph, node: URIRef, a: Any) -> None:
+        g.add((node, RDF.type, RKG.Analysis))
+        g.add((node, RDFS.label, Literal(a.label)))
+        g.add((node, RKG.analysisKind, self.key("analyses", "kind", a.kind)))
+        if a.study:
+            g.add((node, RKG.aboutStudy, self.entity(["studies"], a.study)))
+        if a.cohort:
+            g.add((node, RKG.cohort, self.entity(["cohorts"], a.cohort)))
+        for endpoint in a.endpoints:
+            g.add((node, RKG.endpoint, self.entity(["endpoints"], endpoint)))
+        if a.finding:
+            g.add((node, RKG.detailsFinding, self.entity(["findings"], a.finding)))
+        for i, p in enumerate(a.predictors, start=1):
+            predictor = URIRef(f"{node}/predictor-{i}")
+            g.add((node, RKG.predictor, predictor))
+            g.add((predictor, RDF.type, RKG.Predictor))
+            g.add((predictor, RKG.predictorFactor, self.entity(["prognostic_factors"], p.factor)))
+            g.add((predictor, RKG.effectDirection, self.key("analyses", "direction", p.direction)))
+            g.add((predictor, RKG.factorLevel, Literal(p.level)))
+            add_literals(g, predictor, ((RKG.operator, p.operator), (RKG.unit, p.unit)))
+            add_literals(g, predictor, ((RKG.threshold, p.threshold),), XSD.decimal)
+
+    def adverse_events(self, g: PublicationGraph, node: URIRef, e: Any) -> None:
+        g.add((node, RDF.type, RKG.AdverseEventFinding))
+        g.add((node, RDFS.label, Literal(e.statement)))
+        g.add((node, RKG.statement, Literal(e.statement)))
+        g.add((node, RKG.eventType, self.key("adverse_events", "event", e.event)))
+        for prop, section, value in (
+            (RKG.intervention, "interventions", e.intervention),
+            (RKG.aboutStudy, "studies", e.study),
+            (RKG.cohort, "cohorts", e.cohort),
+            (RKG.comparedWith, "cohorts", e.comparator),
+            (RKG.detailsFinding, "findings", e.finding),
+        ):
+            if value:
+                g.add((node, prop, self.entity([section], value)))
+        for prop, field_name in (
+            (RKG.eventDirection, "direction"),
+            (RKG.eventRate, "rate"),
+            (RKG.eventGrade, "grade"),
+            (RKG.reversibility, "reversibility"),
+        ):
+            value = getattr(e, field_name)
+            if value:
+                g.add((node, prop, self.key("adverse_events", field_name, value)))
+        add_literals(g, node, ((RKG.significant, e.significant), (RKG.gradeExtent, e.grade_extent)))
 
     def citation(self, g: PublicationGraph, f: CuratedFile, index: int, c: Any) -> None:
         citing = self.node("publication", f.source.publication.id)
@@ -487,6 +573,9 @@ SECTION_WRITERS: dict[str, SectionWriter] = {
     "definitions": Converter.definitions,
     "prognostic_factors": Converter.prognostic_factors,
     "risk_rules": Converter.risk_rules,
+    "phases": Converter.phases,
+    "analyses": Converter.analyses,
+    "adverse_events": Converter.adverse_events,
 }
 
 

@@ -101,6 +101,9 @@ class Study(Fact):
     comparators: list[Slug] = Field(default_factory=list)
     part_of: Slug | None = None
     references: list[int] = Field(default_factory=list)
+    # Who was studied, as controlled keys a query can match (the free-text population stays).
+    age_group: str | None = None
+    settings: list[str] = Field(default_factory=list)
 
     def numbers(self) -> list[tuple[str, Decimal]]:
         return [(k, v) for k, v in (("age_min", self.age_min), ("age_max", self.age_max)) if v is not None]
@@ -129,7 +132,7 @@ class Intervention(Fact):
     kind: str
     code: str | None = None
     components: list[Slug] = Field(default_factory=list)
-    targets: str | None = None
+    targets: list[str] = Field(default_factory=list)
     references: list[int] = Field(default_factory=list)
 
 
@@ -250,6 +253,8 @@ class Finding(Fact):
     study: Slug | None = None
     cohort: Slug | None = None
     endpoint: Slug | None = None
+    # Every treatment the quote credits with the outcome, one link each (the subject is the main one).
+    attributed_to: list[Slug] = Field(default_factory=list)
     references: list[int] = Field(default_factory=list)
 
 
@@ -296,6 +301,103 @@ class PrognosticFactor(Fact):
     references: list[int] = Field(default_factory=list)
 
 
+class TreatmentPhase(Fact):
+    """One phase of a treatment (reinduction, consolidation, maintenance, HSCT): what it gives, to
+    whom, for how long, the regimen it follows and the phase before it. A study's treatment is the
+    chain of its phases, so "what did the arms receive before randomization" is a graph walk."""
+
+    id: Slug
+    label: str
+    phase: str
+    study: Slug | None = None
+    cohorts: list[Slug] = Field(default_factory=list)
+    regimens: list[Slug] = Field(default_factory=list)
+    follows_regimen: Slug | None = None
+    components: list[Slug] = Field(min_length=1)
+    duration: str | None = None
+    blocks: int | None = Field(default=None, ge=1)
+    after: Slug | None = None
+    references: list[int] = Field(default_factory=list)
+
+    @field_validator("duration")
+    @classmethod
+    def _duration_form(cls, v: str | None) -> str | None:
+        if v is not None and not TIMEPOINT.match(v):
+            raise ValueError(f"duration {v!r} must read like '4 weeks' or '12 months'")
+        return v
+
+    def numbers(self) -> list[tuple[str, Decimal]]:
+        found: list[tuple[str, Decimal]] = []
+        if self.duration:
+            m = TIMEPOINT.match(self.duration)
+            assert m
+            found.append(("duration", Decimal(m["num"])))
+        if self.blocks is not None:
+            found.append(("blocks", Decimal(self.blocks)))
+        return found
+
+
+class Predictor(Strict):
+    """One factor of an analysis: which level of it goes with a better or worse outcome."""
+
+    factor: Slug
+    direction: Literal["favorable", "unfavorable", "no-difference"]
+    level: str
+    operator: Literal["<", "<=", ">", ">="] | None = None
+    threshold: Number | None = None
+    unit: str | None = None
+
+
+class Analysis(Fact):
+    """An analysis that names predictors of an endpoint (e.g. a multivariable analysis of DFS)."""
+
+    id: Slug
+    label: str
+    kind: str
+    study: Slug | None = None
+    cohort: Slug | None = None
+    endpoints: list[Slug] = Field(default_factory=list)
+    finding: Slug | None = None
+    predictors: list[Predictor] = Field(min_length=1)
+    references: list[int] = Field(default_factory=list)
+
+    def numbers(self) -> list[tuple[str, Decimal]]:
+        return [
+            (f"predictors.{i}.threshold", p.threshold)
+            for i, p in enumerate(self.predictors)
+            if p.threshold is not None
+        ]
+
+
+class AdverseEvent(Fact):
+    """What the text says of one kind of adverse event: compared between arms (direction), or its
+    rate, grade and reversibility under one treatment."""
+
+    id: Slug
+    statement: str
+    event: str
+    intervention: Slug | None = None
+    study: Slug | None = None
+    cohort: Slug | None = None
+    comparator: Slug | None = None
+    direction: str | None = None
+    significant: bool | None = None
+    rate: str | None = None
+    grade: str | None = None
+    grade_extent: Literal["most", "all"] | None = None
+    reversibility: str | None = None
+    finding: Slug | None = None
+    references: list[int] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _says_something(self) -> AdverseEvent:
+        if not (self.direction or self.rate or self.grade or self.reversibility):
+            raise ValueError("an adverse event states a direction, rate, grade or reversibility")
+        if self.comparator and not self.direction:
+            raise ValueError("an adverse event compared with another cohort needs a direction")
+        return self
+
+
 class Citation(Fact):
     refs: list[int] = Field(min_length=1)
     intent: list[str] = Field(min_length=1)
@@ -317,6 +419,9 @@ class SourceFile(Strict):
     risk_rules: list[RiskRule] = Field(default_factory=list)
     prognostic_factors: list[PrognosticFactor] = Field(default_factory=list)
     citations: list[Citation] = Field(default_factory=list)
+    phases: list[TreatmentPhase] = Field(default_factory=list)
+    analyses: list[Analysis] = Field(default_factory=list)
+    adverse_events: list[AdverseEvent] = Field(default_factory=list)
 
 
 # Sections whose items are entities with an ``id``, with the IRI path segment of each.
@@ -330,4 +435,7 @@ ENTITY_SECTIONS: dict[str, str] = {
     "definitions": "definition",
     "risk_rules": "risk-rule",
     "prognostic_factors": "factor",
+    "phases": "phase",
+    "analyses": "analysis",
+    "adverse_events": "adverse-event",
 }

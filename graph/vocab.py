@@ -37,6 +37,17 @@ FIELD_SCHEMES: dict[tuple[str, str], str] = {
     ("findings", "topic"): "Topics",
     ("findings", "direction"): "Directions",
     ("citations", "intent"): "CitationIntents",
+    ("studies", "age_group"): "AgeGroups",
+    ("studies", "settings"): "DiseaseSettings",
+    ("interventions", "targets"): "TargetAntigens",
+    ("phases", "phase"): "TreatmentPhases",
+    ("analyses", "kind"): "AnalysisKinds",
+    ("analyses", "direction"): "EffectDirections",  # of each predictor; pydantic allows two keys
+    ("adverse_events", "event"): "AdverseEventTypes",
+    ("adverse_events", "direction"): "AdverseEventDirections",
+    ("adverse_events", "rate"): "AdverseEventRates",
+    ("adverse_events", "grade"): "AdverseEventGrades",
+    ("adverse_events", "reversibility"): "Reversibility",
 }
 
 # Prefixes a curator may write a code with (``code: NCIT:C123``), and the IRI each stands for.

@@ -154,6 +154,9 @@ class ReportWriter:
                 "condition": "b-all",
                 "age_min": age_min,
                 "age_max": age_max,
+                # The keys issue 22 gives every study: what the population sentence says.
+                "age_group": "pediatric" if age_max < 18 else "adult" if age_min >= 18 else "mixed",
+                "settings": ["first-relapse"],
                 "interventions": [self._experimental()] if self.randomized else [self.agent_id],
             }
         )
