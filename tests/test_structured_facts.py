@@ -21,8 +21,9 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from graph.engine import LocalEngine
 from graph.named import NamedQueries
 from graph.namespaces import ID, RKG
+from graph.pipeline import validate
 from graph.results import term_text, to_table
-from graph.validate import load_shapes, shacl_problems, validate_sources
+from graph.validate import load_shapes, shacl_problems
 
 HOGAN = "graph/sources/references/ref-11-hogan-2023.yaml"
 _SHORT_ID = re.compile(r"\bid:([a-z-]+/[A-Za-z0-9._-]*[A-Za-z0-9_-])")
@@ -347,7 +348,7 @@ def test_the_new_entities_resolve_as_linked_data(client) -> None:
 
 @pytest.fixture(scope="module")
 def curated():
-    validation = validate_sources()
+    validation = validate()
     assert validation.ok, validation.problems
     return validation
 
@@ -461,7 +462,7 @@ def test_a_study_without_age_group_is_named_by_file_and_line(sources_copy: Path)
     hogan.write_text(
         hogan.read_text(encoding="utf-8").replace("    age_group: mixed\n", ""), encoding="utf-8"
     )
-    problems = [str(p) for p in validate_sources(sources_copy, reason=False).problems]
+    problems = [str(p) for p in validate(sources_copy, reason=False).problems]
     study_line = line_of(HOGAN, "- id: aall1331")
     assert any(
         p.startswith(f"ref-11-hogan-2023.yaml:{study_line}:") or f"ref-11-hogan-2023.yaml:{study_line}:" in p
@@ -474,7 +475,7 @@ def test_an_adverse_event_that_states_nothing_is_refused_at_its_line(sources_cop
     hogan = sources_copy / "references" / "ref-11-hogan-2023.yaml"
     text = hogan.read_text(encoding="utf-8")
     hogan.write_text(text.replace("    direction: lower\n", "", 1), encoding="utf-8")
-    problems = [str(p) for p in validate_sources(sources_copy, reason=False).problems]
+    problems = [str(p) for p in validate(sources_copy, reason=False).problems]
     line = line_of(HOGAN, "- {id: aall1331-toxicity-lower") - 1  # the item loses the line removed above it
     assert any(
         f"ref-11-hogan-2023.yaml:{line}: adverse_events.0" in p
