@@ -173,6 +173,7 @@ def _keep_answers(new: store.Build) -> tuple[int, int, list[str]]:
     (graph/kept_answers.py); returns how many were kept, the quads they were asked on, and a note
     for each that was not. Asked on a copy in memory parsed from the build's N-Quads (3 s per
     million quads), which the queries' lookups repay several times over against the disk store."""
+    from .ask import write_for_build
     from .engine import parse_nquads
     from .kept_answers import keep
     from .named import NamedQueries
@@ -180,6 +181,7 @@ def _keep_answers(new: store.Build) -> tuple[int, int, list[str]]:
 
     copy = parse_nquads(new)
     index, notes = keep(new, copy, NamedQueries().files(), DEFAULT_MAX_ROWS)
+    write_for_build(new, copy)  # the ask index, from the same copy (graph/ask/source.py)
     return len(index["answers"]), len(copy), notes
 
 

@@ -1,0 +1,237 @@
+"""A question against the ask index: link its words to the graph's entities, select and rank facts.
+
+1. The question is cut into terms by the index's tokenizer (:mod:`.text`).
+2. Linking: its longest runs of terms that are a name of something in the graph (a label, an
+   acronym, a synonym of ``ontology/synonyms.ttl``, "Jacoby 2022") become *concepts*, each a set
+   of IRIs.
+3. Candidates: the facts FTS5 ranks best by BM25 over their quotes and the names of what they
+   point at, and the facts that point at the rarer concepts.
+4. Each candidate is scored by how much of the question it covers: the question's terms found in
+   its text or in a concept it points at (weighted by rarity), the concepts it points at, and its
+   BM25 score. A best fact that covers too little of the question is not claimed as the answer:
+   the question is *unanswered*, and the closest facts are given apart.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import sqlite3
+import threading
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from .index import FILE, idf
+from .text import Tokenizer, is_number, phrase
+
+HERE = Path(__file__).parent
+MAX_QUESTION = 500  # characters
+MAX_TOP = 50
+CANDIDATES = 100  # by BM25
+LINKED_CANDIDATES = 400  # facts of one concept, for concepts rarer than this
+MAX_LINKED = 20000  # facts read per concept (a concept in more facts says little)
+# A best fact covering less of the question than this (rarity-weighted share of its terms) does
+# not answer it.
+ANSWERED_COVERAGE = 0.7
+WEIGHTS = {"coverage": 0.5, "links": 0.3, "bm25": 0.2}
+
+
+class BadQuestion(ValueError):
+    """Empty, too long, or a ``top`` out of range: the caller's mistake, said plainly."""
+
+
+@dataclass
+class Concept:
+    words: str  # the question's words that named it
+    terms: tuple[str, ...]
+    iris: tuple[str, ...]
+    weight: float = 0.0
+
+
+@dataclass
+class Hit:
+    id: int
+    record: dict[str, Any]
+    score: float
+    coverage: float
+    parts: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
+class Search:
+    question: str
+    terms: list[str]
+    content: list[str]
+    concepts: list[Concept]
+    hits: list[Hit]
+    unanswered: bool
+
+
+@cache
+def _word_list(name: str) -> tuple[str, ...]:
+    lines = (HERE / name).read_text(encoding="utf-8").splitlines()
+    return tuple(line for line in lines if line.strip() and not line.startswith("#"))
+
+
+def check_question(question: str | None, top: int) -> str:
+    if question is None or not question.strip():
+        raise BadQuestion("the question is empty")
+    if len(question) > MAX_QUESTION:
+        raise BadQuestion(f"the question is {len(question)} characters long; at most {MAX_QUESTION}")
+    if not 1 <= top <= MAX_TOP:
+        raise BadQuestion(f"top must be between 1 and {MAX_TOP}, got {top}")
+    return question.strip()
+
+
+class AskIndex:
+    """One index file, opened read-only; safe to share between threads (one question at a time)."""
+
+    def __init__(self, folder: Path) -> None:
+        path = folder / FILE
+        if not path.is_file():
+            raise FileNotFoundError(f"no ask index at {path}")
+        self.path = path
+        self._db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+        self._lock = threading.Lock()
+        self.tokenizer = Tokenizer()
+        self.total = self._db.execute("SELECT COUNT(*) FROM facts").fetchone()[0]
+        self.stop = {t for terms in self.tokenizer.many(_word_list("stopwords.txt")) for t in terms}
+        variants = [line.split("\t") for line in _word_list("words.tsv")]
+        keys = self.tokenizer.many([v for v, _w in variants])
+        words = self.tokenizer.many([w for _v, w in variants])
+        self._variants = {phrase(k): tuple(w) for k, w in zip(keys, words) if k}
+        self._lexicon: dict[str, tuple[str, ...]] = {}
+        for key, iris in self._db.execute("SELECT key, group_concat(iri, ' ') FROM lexicon GROUP BY key"):
+            self._lexicon[key] = tuple(sorted(set(iris.split(" "))))
+        self._max_span = max((key.count(" ") + 1 for key in self._lexicon), default=1)
+
+    def close(self) -> None:
+        self._db.close()
+
+    def search(self, question: str, top: int = 5) -> Search:
+        question = check_question(question, top)
+        with self._lock:
+            return self._search(question, top)
+
+    # -- the steps -------------------------------------------------------------------------------
+
+    def _terms(self, question: str) -> list[str]:
+        terms: list[str] = []
+        for term in self.tokenizer.terms(question):
+            terms.extend(self._variants.get(term, (term,)))
+        return terms
+
+    def _link(self, terms: list[str]) -> list[Concept]:
+        concepts: list[Concept] = []
+        covered = 0
+        for start in range(len(terms)):
+            for size in range(min(self._max_span, len(terms) - start), 0, -1):
+                if start + size <= covered:
+                    break
+                span = terms[start : start + size]
+                if all(t in self.stop for t in span):
+                    continue
+                iris = self._lexicon.get(phrase(span))
+                if iris:
+                    concepts.append(Concept(" ".join(span), tuple(span), iris))
+                    covered = start + size
+                    break
+        for concept in concepts:
+            marks = ",".join("?" * len(concept.iris))
+            counts = self._db.execute(f"SELECT n FROM df WHERE iri IN ({marks})", concept.iris).fetchall()
+            concept.weight = max((idf(n, self.total) for (n,) in counts), default=0.0)
+        return [c for c in concepts if c.weight > 0]
+
+    def _term_idf(self, terms: list[str]) -> dict[str, float]:
+        marks = ",".join("?" * len(terms))
+        found = dict(self._db.execute(f"SELECT term, doc FROM docs_terms WHERE term IN ({marks})", terms))
+        return {t: idf(found.get(t, 0), self.total) for t in terms}
+
+    def _search(self, question: str, top: int) -> Search:
+        terms = self._terms(question)
+        content = list(dict.fromkeys(t for t in terms if t not in self.stop))
+        concepts = self._link(terms)
+        if not content:
+            return Search(question, terms, content, concepts, [], True)
+        weights = self._term_idf(content)
+        for t in content:  # numbers (time points, values, years) decide between facts alike in words
+            if is_number(t):
+                weights[t] *= 1.5
+        match = " OR ".join(f'"{t}"' for t in content)
+        bm25 = {
+            rowid: -score
+            for rowid, score in self._db.execute(
+                "SELECT rowid, bm25(docs, 1.0, 0.5, 0.2) FROM docs WHERE docs MATCH ? "
+                "ORDER BY bm25(docs, 1.0, 0.5, 0.2) LIMIT ?",
+                (match, CANDIDATES),
+            )
+        }
+        candidates = set(bm25)
+        # The facts that point at each concept (IRI index, the closest link when several match).
+        linked: dict[int, dict[int, float]] = {}
+        for index, concept in enumerate(concepts):
+            marks = ",".join("?" * len(concept.iris))
+            rows = self._db.execute(
+                f"SELECT fact, MAX(weight) FROM links WHERE iri IN ({marks}) GROUP BY fact LIMIT ?",
+                (*concept.iris, MAX_LINKED + 1),
+            ).fetchall()
+            for fact, weight in rows:
+                linked.setdefault(fact, {})[index] = weight
+            if len(rows) <= LINKED_CANDIDATES:
+                candidates.update(fact for fact, _w in rows)
+        if not candidates:
+            return Search(question, terms, content, concepts, [], True)
+        ids = sorted(candidates)
+        rows = self._db.execute(
+            f"SELECT id, terms FROM facts WHERE id IN ({','.join('?' * len(ids))})", ids
+        ).fetchall()
+        total_weight = sum(weights.values())
+        concept_weight = sum(c.weight for c in concepts) or 1.0
+        best_bm25 = max(bm25.values(), default=1.0) or 1.0
+        hits = []
+        for fact, fact_terms in rows:
+            held = set((fact_terms or "").split())
+            links = linked.get(fact, {})
+            found = {t for t in content if t in held}
+            for index in links:
+                found.update(t for t in concepts[index].terms if t in weights)
+            coverage = sum(weights[t] for t in found) / total_weight
+            link_score = sum(concepts[i].weight * w for i, w in links.items()) / concept_weight
+            text_score = bm25.get(fact, 0.0) / best_bm25
+            parts = {"coverage": coverage, "links": link_score, "bm25": text_score}
+            score = sum(WEIGHTS[k] * v for k, v in parts.items())
+            hits.append(Hit(fact, {}, score, coverage, parts))
+        hits.sort(key=lambda h: (-h.score, h.id))
+        hits = hits[:top]
+        records = dict(
+            self._db.execute(
+                f"SELECT id, record FROM facts WHERE id IN ({','.join('?' * len(hits))})", [h.id for h in hits]
+            )
+        )
+        for hit in hits:
+            hit.record = json.loads(records[hit.id])
+        unanswered = not hits or hits[0].coverage < ANSWERED_COVERAGE
+        return Search(question, terms, content, concepts, hits, unanswered)
+
+    def reference_numbers(self, iris: list[str]) -> list[int]:
+        """The reference numbers of those of ``iris`` that are publications of the graph."""
+        if not iris:
+            return []
+        with self._lock:
+            rows = self._db.execute(
+                f"SELECT record FROM facts WHERE kind = 'reference' AND iri IN ({','.join('?' * len(iris))})", iris
+            ).fetchall()
+        return sorted({n for (record,) in rows for n in json.loads(record).get("reference_numbers", [])})
+
+    def best_quote(self, quotes: list[str], terms: list[str]) -> str:
+        """The fact's quote that holds most of the question's terms (the first when none does)."""
+        if len(quotes) <= 1:
+            return quotes[0] if quotes else ""
+        wanted = set(terms)
+        with self._lock:
+            tokenized = self.tokenizer.many(quotes)
+        return max(zip(quotes, tokenized), key=lambda q: (len(wanted & set(q[1])), -len(q[1])))[0]
+
+
