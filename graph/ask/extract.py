@@ -79,6 +79,9 @@ FIELDS: dict[str, str] = {
 # Not links a question selects by: every fact has them, or they are the annotation machinery.
 NOT_LINKS = {DCTERMS + "source", RKG + "quote"}
 KIND_NAMES = {"publication": "reference", "risk-rule": "rule", "factor": "prognostic-factor"}
+# Kinds that are not facts of their own: a citation record restates the sentence of the facts it
+# supports (their quotes are the same), and would stand in their place.
+NOT_ANSWERS = {"citation", "text"}
 
 
 def term_value(term: Any) -> str:
@@ -146,10 +149,26 @@ def _all_names(graph: Graph, iri: str) -> list[str]:
     return [label for _p, label in graph.names.get(iri, ())]
 
 
+# A thing pointed at by at most this many facts is linked back to them (a publication to the
+# study reported in it, a cohort to its study's...): a question naming it then finds them too.
+# Pointed at by more (an article every result derives from), the link would say nothing.
+REVERSE_MAX = 12
+
+
+def _reverse(graph: Graph) -> dict[str, list[str]]:
+    incoming: dict[str, list[str]] = defaultdict(list)
+    for iri, triples in graph.triples.items():
+        for p, o, literal in triples:
+            if not literal and p not in NOT_LINKS and p != RDF_TYPE and o in graph.triples and o != iri:
+                incoming[o].append(iri)
+    return {o: sorted(set(s)) for o, s in incoming.items() if len(set(s)) <= REVERSE_MAX}
+
+
 def facts(graph: Graph) -> list[Fact]:
     out = []
+    reverse = _reverse(graph)
     for iri, triples in graph.triples.items():
-        if not iri.startswith(str(ID)):
+        if not iri.startswith(str(ID)) or kind_of(iri) in NOT_ANSWERS:
             continue
         record: dict[str, Any] = {}
         quotes: list[str] = []
@@ -176,6 +195,10 @@ def facts(graph: Graph) -> list[Fact]:
                 links.setdefault(o2, 0.5)
                 if p2 != RDF_TYPE:
                     around.extend(_all_names(graph, o2))
+        for source in reverse.get(iri, ()):
+            if source not in links:
+                links[source] = 0.5
+                around.extend(_all_names(graph, source))
         for p, node in graph.nested.get(iri, {}).items():
             local = p.rsplit("#", 1)[-1]
             if local == "pValue":
@@ -211,16 +234,18 @@ def _bibliographic_names(graph: Graph, iri: str) -> list[str]:
         for p, author, _l in triples:
             if p == DCTERMS + "creator":
                 surname = author.rsplit(" ", 1)[0] if " " in author else author
-                names += [f"{surname} {year}", f"{surname} et al {year}"]
+                names += [surname, f"{surname} {year}", f"{surname} et al {year}"]
     return names
 
 
-def lexicon(graph: Graph, linked: set[str]) -> list[tuple[str, str]]:
-    """(surface form, IRI) for everything some fact links to: labels, acronyms, synonyms."""
+def lexicon(graph: Graph, linked: set[str]) -> list[tuple[str, str, bool]]:
+    """(surface form, IRI, soft) for everything some fact links to: labels, acronyms, synonyms.
+    A hidden label (skos:hiddenLabel) is soft: a word a question may use for the thing, not its
+    name, so a fact need not point at it to answer the question."""
     forms = []
     for iri in linked:
-        for _p, label in graph.names.get(iri, ()):
-            forms.append((label, iri))
+        for p, label in graph.names.get(iri, ()):
+            forms.append((label, iri, p == SKOS + "hiddenLabel"))
         for name in _bibliographic_names(graph, iri):
-            forms.append((name, iri))
+            forms.append((name, iri, False))
     return forms

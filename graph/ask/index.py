@@ -32,7 +32,7 @@ def write_index(select: extract.Select, folder: Path) -> dict:
     linked = {iri for fact in facts for iri in fact.links}
     forms = extract.lexicon(graph, linked)
     tokenizer = Tokenizer()
-    keys = tokenizer.many([form for form, _iri in forms])
+    keys = tokenizer.many([form for form, _iri, _soft in forms])
     folder.mkdir(parents=True, exist_ok=True)
     partial = folder / f".{FILE}.{os.getpid()}"
     partial.unlink(missing_ok=True)
@@ -41,10 +41,10 @@ def write_index(select: extract.Select, folder: Path) -> dict:
         f"""
         CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);
         CREATE TABLE facts(id INTEGER PRIMARY KEY, iri TEXT NOT NULL, kind TEXT NOT NULL, record TEXT NOT NULL,
-                            terms TEXT);
+                            terms TEXT, quote_terms TEXT);
         CREATE VIRTUAL TABLE docs USING fts5(quote, context, around, tokenize = '{TOKENIZER}');
         CREATE TABLE links(iri TEXT NOT NULL, fact INTEGER NOT NULL, weight REAL NOT NULL);
-        CREATE TABLE lexicon(key TEXT NOT NULL, iri TEXT NOT NULL, size INTEGER NOT NULL);
+        CREATE TABLE lexicon(key TEXT NOT NULL, iri TEXT NOT NULL, size INTEGER NOT NULL, soft INTEGER NOT NULL);
         CREATE TABLE df(iri TEXT PRIMARY KEY, n INTEGER NOT NULL);
         """
     )
@@ -76,8 +76,8 @@ def write_index(select: extract.Select, folder: Path) -> dict:
     db.executemany("INSERT INTO links VALUES (?, ?, ?)", rows)
     db.executemany("INSERT INTO df VALUES (?, ?)", df.items())
     db.executemany(
-        "INSERT INTO lexicon VALUES (?, ?, ?)",
-        {(phrase(k), iri, len(k)) for k, (_form, iri) in zip(keys, forms) if 0 < len(k) <= MAX_NAME_TERMS},
+        "INSERT INTO lexicon VALUES (?, ?, ?, ?)",
+        {(phrase(k), iri, len(k), soft) for k, (_f, iri, soft) in zip(keys, forms) if 0 < len(k) <= MAX_NAME_TERMS},
     )
     db.executescript(
         """
@@ -95,6 +95,11 @@ def write_index(select: extract.Select, folder: Path) -> dict:
         "SELECT doc, group_concat(term, ' ') FROM (SELECT DISTINCT doc, term FROM temp.docs_instances) GROUP BY doc"
     ).fetchall()
     db.executemany("UPDATE facts SET terms = ? WHERE id = ?", ((t, doc) for doc, t in terms))
+    quote_terms = db.execute(
+        "SELECT doc, group_concat(term, ' ') FROM "
+        "(SELECT DISTINCT doc, term FROM temp.docs_instances WHERE col = 'quote') GROUP BY doc"
+    ).fetchall()
+    db.executemany("UPDATE facts SET quote_terms = ? WHERE id = ?", ((t, doc) for doc, t in quote_terms))
     seconds = round(time.perf_counter() - started, 3)
     meta = {"version": VERSION, "facts": len(facts), "names": len(forms), "seconds": seconds}
     db.executemany("INSERT INTO meta VALUES (?, ?)", ((k, json.dumps(v)) for k, v in meta.items()))

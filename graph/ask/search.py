@@ -14,8 +14,9 @@
 
 from __future__ import annotations
 
+import difflib
 import json
-import math
+import re
 import sqlite3
 import threading
 from dataclasses import dataclass, field
@@ -34,7 +35,9 @@ LINKED_CANDIDATES = 400  # facts of one concept, for concepts rarer than this
 MAX_LINKED = 20000  # facts read per concept (a concept in more facts says little)
 # A best fact covering less of the question than this (rarity-weighted share of its terms) does
 # not answer it.
-ANSWERED_COVERAGE = 0.7
+ANSWERED_COVERAGE = 0.4
+TYPO_CUTOFF = 0.75  # difflib ratio for a word the graph does not have to be read as one it has
+_WORD = re.compile(r"[^\s,;:?!()\[\]\"']+")
 WEIGHTS = {"coverage": 0.5, "links": 0.3, "bm25": 0.2}
 
 
@@ -47,6 +50,7 @@ class Concept:
     words: str  # the question's words that named it
     terms: tuple[str, ...]
     iris: tuple[str, ...]
+    soft: bool = False  # named by hidden labels only: a word of the question, not a thing it names
     weight: float = 0.0
 
 
@@ -57,6 +61,12 @@ class Hit:
     score: float
     coverage: float
     parts: dict[str, float] = field(default_factory=dict)
+    missing: set[str] = field(default_factory=set)  # the question's terms it does not hold
+    unlinked: list[str] = field(default_factory=list)  # the things the question names it is not about
+
+    @property
+    def complete(self) -> bool:
+        return not self.unlinked and not any(is_number(t) for t in self.missing)
 
 
 @dataclass
@@ -67,6 +77,7 @@ class Search:
     concepts: list[Concept]
     hits: list[Hit]
     unanswered: bool
+    unknown: list[str] = field(default_factory=list)  # names in the question the graph does not know
 
 
 @cache
@@ -102,9 +113,20 @@ class AskIndex:
         keys = self.tokenizer.many([v for v, _w in variants])
         words = self.tokenizer.many([w for _v, w in variants])
         self._variants = {phrase(k): tuple(w) for k, w in zip(keys, words) if k}
-        self._lexicon: dict[str, tuple[str, ...]] = {}
-        for key, iris in self._db.execute("SELECT key, group_concat(iri, ' ') FROM lexicon GROUP BY key"):
-            self._lexicon[key] = tuple(sorted(set(iris.split(" "))))
+        self._df: dict[str, int] = dict(self._db.execute("SELECT term, doc FROM docs_terms"))
+        self._by_initial: dict[str, list[str]] = {}
+        for term in self._df:
+            if len(term) >= 4 and not is_number(term):
+                self._by_initial.setdefault(term[0], []).append(term)
+        self._lexicon: dict[str, tuple[tuple[str, ...], bool]] = {}
+        for key, iris, soft in self._db.execute(
+            "SELECT key, group_concat(iri, ' '), MIN(soft) FROM lexicon GROUP BY key"
+        ):
+            self._lexicon[key] = (tuple(sorted(set(iris.split(" ")))), bool(soft))
+        self._names: dict[str, list[set[str]]] = {}  # IRI -> the terms of each of its names
+        for key, (iris, soft) in self._lexicon.items():
+            for iri in iris if not soft else ():
+                self._names.setdefault(iri, []).append(set(key.split(" ")))
         self._max_span = max((key.count(" ") + 1 for key in self._lexicon), default=1)
 
     def close(self) -> None:
@@ -117,11 +139,26 @@ class AskIndex:
 
     # -- the steps -------------------------------------------------------------------------------
 
-    def _terms(self, question: str) -> list[str]:
+    def _terms(self, question: str) -> tuple[list[str], list[str]]:
+        """The question's terms (variants replaced, misspellings of the graph's words corrected),
+        and the names in it the graph does not know: unknown words written as names are (capitals
+        after the first word, letters with digits) or long enough to be one."""
+        words = _WORD.findall(question)
         terms: list[str] = []
-        for term in self.tokenizer.terms(question):
-            terms.extend(self._variants.get(term, (term,)))
-        return terms
+        unknown: list[str] = []
+        for position, (word, word_terms) in enumerate(zip(words, self.tokenizer.many(words))):
+            for term in word_terms:
+                for t in self._variants.get(term, (term,)):
+                    if t not in self._df and t not in self.stop and not is_number(t):
+                        close = difflib.get_close_matches(t, self._by_initial.get(t[0], ()), 1, TYPO_CUTOFF)
+                        if close and len(t) >= 5:
+                            t = close[0]
+                        elif (position > 0 and any(c.isupper() for c in word)) or (
+                            any(c.isdigit() for c in word) and any(c.isalpha() for c in word)
+                        ) or len(t) >= 10:
+                            unknown.append(word)
+                    terms.append(t)
+        return terms, unknown
 
     def _link(self, terms: list[str]) -> list[Concept]:
         concepts: list[Concept] = []
@@ -131,11 +168,11 @@ class AskIndex:
                 if start + size <= covered:
                     break
                 span = terms[start : start + size]
-                if all(t in self.stop for t in span):
+                if size == 1 and span[0] in self.stop:
                     continue
-                iris = self._lexicon.get(phrase(span))
-                if iris:
-                    concepts.append(Concept(" ".join(span), tuple(span), iris))
+                found = self._lexicon.get(phrase(span))
+                if found:
+                    concepts.append(Concept(" ".join(span), tuple(span), found[0], found[1]))
                     covered = start + size
                     break
         for concept in concepts:
@@ -145,16 +182,14 @@ class AskIndex:
         return [c for c in concepts if c.weight > 0]
 
     def _term_idf(self, terms: list[str]) -> dict[str, float]:
-        marks = ",".join("?" * len(terms))
-        found = dict(self._db.execute(f"SELECT term, doc FROM docs_terms WHERE term IN ({marks})", terms))
-        return {t: idf(found.get(t, 0), self.total) for t in terms}
+        return {t: idf(self._df.get(t, 0), self.total) for t in terms}
 
     def _search(self, question: str, top: int) -> Search:
-        terms = self._terms(question)
+        terms, unknown = self._terms(question)
         content = list(dict.fromkeys(t for t in terms if t not in self.stop))
         concepts = self._link(terms)
         if not content:
-            return Search(question, terms, content, concepts, [], True)
+            return Search(question, terms, content, concepts, [], True, unknown)
         weights = self._term_idf(content)
         for t in content:  # numbers (time points, values, years) decide between facts alike in words
             if is_number(t):
@@ -182,17 +217,18 @@ class AskIndex:
             if len(rows) <= LINKED_CANDIDATES:
                 candidates.update(fact for fact, _w in rows)
         if not candidates:
-            return Search(question, terms, content, concepts, [], True)
+            return Search(question, terms, content, concepts, [], True, unknown)
         ids = sorted(candidates)
         rows = self._db.execute(
-            f"SELECT id, terms FROM facts WHERE id IN ({','.join('?' * len(ids))})", ids
+            f"SELECT id, terms, quote_terms FROM facts WHERE id IN ({','.join('?' * len(ids))})", ids
         ).fetchall()
         total_weight = sum(weights.values())
         concept_weight = sum(c.weight for c in concepts) or 1.0
         best_bm25 = max(bm25.values(), default=1.0) or 1.0
         hits = []
-        for fact, fact_terms in rows:
+        for fact, fact_terms, fact_quote_terms in rows:
             held = set((fact_terms or "").split())
+            quoted = set((fact_quote_terms or "").split())
             links = linked.get(fact, {})
             found = {t for t in content if t in held}
             for index in links:
@@ -202,8 +238,15 @@ class AskIndex:
             text_score = bm25.get(fact, 0.0) / best_bm25
             parts = {"coverage": coverage, "links": link_score, "bm25": text_score}
             score = sum(WEIGHTS[k] * v for k, v in parts.items())
-            hits.append(Hit(fact, {}, score, coverage, parts))
-        hits.sort(key=lambda h: (-h.score, h.id))
+            hit = Hit(fact, {}, score, coverage, parts, set(content) - found)
+            hit.unlinked = [
+                c.words
+                for i, c in enumerate(concepts)
+                if not c.soft and links.get(i, 0.0) < 1.0 and not any(n <= quoted for iri in c.iris for n in self._names.get(iri, ()))
+            ]
+            hits.append(hit)
+        # Facts about every thing the question names, and holding its numbers, come first.
+        hits.sort(key=lambda h: (not h.complete, -h.score, h.id))
         hits = hits[:top]
         records = dict(
             self._db.execute(
@@ -212,8 +255,16 @@ class AskIndex:
         )
         for hit in hits:
             hit.record = json.loads(records[hit.id])
-        unanswered = not hits or hits[0].coverage < ANSWERED_COVERAGE
-        return Search(question, terms, content, concepts, hits, unanswered)
+        # Not answered: the best fact covers too little of the question, lacks a number the question
+        # asks about (a time point, a value, a year), is not about a thing the question names, or
+        # the question names what the graph does not know.
+        unanswered = (
+            not hits
+            or hits[0].coverage < ANSWERED_COVERAGE
+            or not hits[0].complete
+            or bool(unknown)
+        )
+        return Search(question, terms, content, concepts, hits, unanswered, unknown)
 
     def reference_numbers(self, iris: list[str]) -> list[int]:
         """The reference numbers of those of ``iris`` that are publications of the graph."""
