@@ -99,17 +99,19 @@ class Asker:
         search = self.index.search(question, top)
         answers = [self._answer(rank, hit.record, hit.score, search) for rank, hit in enumerate(search.hits, 1)]
         choice = None
-        if not search.unanswered:
+        if search.content:
             iris = [iri for concept in search.concepts for iri in concept.iris]
             numbers = self.index.reference_numbers(iris)
-            choice = self.matcher.choose(search.content, iris, numbers)
+            concepts = [(c.terms, c.iris) for c in search.concepts]
+            choice = self.matcher.choose(search.content, concepts, numbers)
         fields = sorted({f for a in answers for f in a if f in ANSWER_FIELDS})
         response = {
             "question": question,
             "answers": answers,
             "query": None,
             "sparql": reproducing_sparql([a["iri"] for a in answers], fields) if answers else None,
-            "unanswered": search.unanswered,
+            # A named query that answers the question answers it, whatever the facts found.
+            "unanswered": search.unanswered and choice is None,
             "linked": [{"words": c.words, "iris": list(c.iris)} for c in search.concepts],
         }
         return Asked(response, choice)

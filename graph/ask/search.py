@@ -39,6 +39,7 @@ ANSWERED_COVERAGE = 0.4
 TYPO_CUTOFF = 0.75  # difflib ratio for a word the graph does not have to be read as one it has
 _WORD = re.compile(r"[^\s,;:?!()\[\]\"']+")
 WEIGHTS = {"coverage": 0.5, "links": 0.3, "bm25": 0.2}
+INCOMPLETE = 0.5
 
 
 class BadQuestion(ValueError):
@@ -245,8 +246,11 @@ class AskIndex:
                 if not c.soft and links.get(i, 0.0) < 1.0 and not any(n <= quoted for iri in c.iris for n in self._names.get(iri, ()))
             ]
             hits.append(hit)
-        # Facts about every thing the question names, and holding its numbers, come first.
-        hits.sort(key=lambda h: (not h.complete, -h.score, h.id))
+        # A fact not about every thing the question names, or without its numbers, counts half.
+        for hit in hits:
+            if not hit.complete:
+                hit.score *= INCOMPLETE
+        hits.sort(key=lambda h: (-h.score, h.id))
         hits = hits[:top]
         records = dict(
             self._db.execute(
