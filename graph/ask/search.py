@@ -30,8 +30,8 @@ from .text import Tokenizer, is_number, phrase
 HERE = Path(__file__).parent
 MAX_QUESTION = 500  # characters
 MAX_TOP = 50
-CANDIDATES = 100  # by BM25
-LINKED_CANDIDATES = 400  # facts of one concept, for concepts rarer than this
+CANDIDATES = 60  # by BM25
+LINKED_CANDIDATES = 150  # facts of one concept, for concepts rarer than this
 MAX_LINKED = 20000  # facts read per concept (a concept in more facts says little)
 # A best fact covering less of the question than this (rarity-weighted share of its terms) does
 # not answer it.
@@ -115,19 +115,19 @@ class AskIndex:
         words = self.tokenizer.many([w for _v, w in variants])
         self._variants = {phrase(k): tuple(w) for k, w in zip(keys, words) if k}
         self._df: dict[str, int] = dict(self._db.execute("SELECT term, doc FROM docs_terms"))
-        self._by_initial: dict[str, list[str]] = {}
+        self._by_shape: dict[tuple[str, int], list[str]] = {}  # (initial, length) -> terms
         for term in self._df:
             if len(term) >= 4 and not is_number(term):
-                self._by_initial.setdefault(term[0], []).append(term)
+                self._by_shape.setdefault((term[0], len(term)), []).append(term)
         self._lexicon: dict[str, tuple[tuple[str, ...], bool]] = {}
         for key, iris, soft in self._db.execute(
             "SELECT key, group_concat(iri, ' '), MIN(soft) FROM lexicon GROUP BY key"
         ):
             self._lexicon[key] = (tuple(sorted(set(iris.split(" ")))), bool(soft))
-        self._names: dict[str, list[set[str]]] = {}  # IRI -> the terms of each of its names
+        self._names: dict[str, list[list[str]]] = {}  # IRI -> the terms of each of its names
         for key, (iris, soft) in self._lexicon.items():
             for iri in iris if not soft else ():
-                self._names.setdefault(iri, []).append(set(key.split(" ")))
+                self._names.setdefault(iri, []).append(key.split(" "))
         self._max_span = max((key.count(" ") + 1 for key in self._lexicon), default=1)
 
     def close(self) -> None:
@@ -151,7 +151,8 @@ class AskIndex:
             for term in word_terms:
                 for t in self._variants.get(term, (term,)):
                     if t not in self._df and t not in self.stop and not is_number(t):
-                        close = difflib.get_close_matches(t, self._by_initial.get(t[0], ()), 1, TYPO_CUTOFF)
+                        near = [w for n in range(len(t) - 2, len(t) + 3) for w in self._by_shape.get((t[0], n), ())]
+                        close = difflib.get_close_matches(t, near, 1, TYPO_CUTOFF)
                         if close and len(t) >= 5:
                             t = close[0]
                         elif (position > 0 and any(c.isupper() for c in word)) or (
@@ -223,15 +224,17 @@ class AskIndex:
         rows = self._db.execute(
             f"SELECT id, terms, quote_terms FROM facts WHERE id IN ({','.join('?' * len(ids))})", ids
         ).fetchall()
+        # A fact is about a thing the question names if it points at it, or its quote names it.
+        names = [{tuple(n) for iri in c.iris for n in self._names.get(iri, ())} for c in concepts]
         total_weight = sum(weights.values())
         concept_weight = sum(c.weight for c in concepts) or 1.0
         best_bm25 = max(bm25.values(), default=1.0) or 1.0
         hits = []
         for fact, fact_terms, fact_quote_terms in rows:
-            held = set((fact_terms or "").split())
-            quoted = set((fact_quote_terms or "").split())
+            held = f" {fact_terms or ''} "  # terms between spaces: a membership test is a substring test
+            quoted = f" {fact_quote_terms or ''} "
             links = linked.get(fact, {})
-            found = {t for t in content if t in held}
+            found = {t for t in content if f" {t} " in held}
             for index in links:
                 found.update(t for t in concepts[index].terms if t in weights)
             coverage = sum(weights[t] for t in found) / total_weight
@@ -243,7 +246,9 @@ class AskIndex:
             hit.unlinked = [
                 c.words
                 for i, c in enumerate(concepts)
-                if not c.soft and links.get(i, 0.0) < 1.0 and not any(n <= quoted for iri in c.iris for n in self._names.get(iri, ()))
+                if not c.soft
+                and links.get(i, 0.0) < 1.0
+                and not any(all(f" {t} " in quoted for t in name) for name in names[i])
             ]
             hits.append(hit)
         # A fact not about every thing the question names, or without its numbers, counts half.
