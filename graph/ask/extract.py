@@ -133,7 +133,7 @@ class Fact:
     quotes: list[str]
     context: list[str]  # names of what the fact points at (and their synonyms)
     around: list[str]  # names of what those point at, one step further
-    links: dict[str, float]  # IRI -> 1.0 pointed at (or the fact itself), 0.5 one step further
+    links: dict[str, float]  # IRI -> 1.0 pointed at (or the fact itself), FAR one step further, BACK pointing at it
 
 
 def _reference_numbers(graph: Graph, targets: Iterable[str]) -> list[int]:
@@ -153,6 +153,7 @@ def _all_names(graph: Graph, iri: str) -> list[str]:
 # study reported in it, a cohort to its study's...): a question naming it then finds them too.
 # Pointed at by more (an article every result derives from), the link would say nothing.
 REVERSE_MAX = 12
+FAR, BACK = 0.5, 0.4  # link weights: one step further; pointed at by (the fact itself and what it points at: 1)
 
 
 def _reverse(graph: Graph) -> dict[str, list[str]]:
@@ -192,12 +193,12 @@ def facts(graph: Graph) -> list[Fact]:
             for p2, o2, literal2 in graph.triples.get(o, ()):
                 if literal2 or p2 in NOT_LINKS or o2.startswith("_:") or o2 in links:
                     continue
-                links.setdefault(o2, 0.5)
+                links.setdefault(o2, FAR)
                 if p2 != RDF_TYPE:
                     around.extend(_all_names(graph, o2))
         for source in reverse.get(iri, ()):
             if source not in links:
-                links[source] = 0.5
+                links[source] = BACK
                 around.extend(_all_names(graph, source))
         for p, node in graph.nested.get(iri, {}).items():
             local = p.rsplit("#", 1)[-1]

@@ -40,6 +40,7 @@ TYPO_CUTOFF = 0.75  # difflib ratio for a word the graph does not have to be rea
 _WORD = re.compile(r"[^\s,;:?!()\[\]\"']+")
 WEIGHTS = {"coverage": 0.5, "links": 0.3, "bm25": 0.2}
 INCOMPLETE = 0.5
+ABOUT = 1.0  # a fact is about what it points at itself (or what its quote names; see below)
 
 
 class BadQuestion(ValueError):
@@ -247,7 +248,7 @@ class AskIndex:
                 c.words
                 for i, c in enumerate(concepts)
                 if not c.soft
-                and links.get(i, 0.0) < 1.0
+                and links.get(i, 0.0) < ABOUT
                 and not any(all(f" {t} " in quoted for t in name) for name in names[i])
             ]
             hits.append(hit)
