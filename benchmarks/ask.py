@@ -107,7 +107,9 @@ def main() -> None:
     print(f"# load before: {load()}\n")
     store = args.store or build_store()
     q = quality(store, items)
-    print(f"quality on {args.questions.name} ({q['answerable']} answerable, {q['unanswerable']} unanswerable):")
+    print(
+        f"quality on {args.questions.name} ({q['answerable']} answerable, {q['unanswerable']} unanswerable):"
+    )
     print(
         f"  recall@1 {q['recall@1']:.1%}  recall@3 {q['recall@3']:.1%}  recall@5 {q['recall@5']:.1%}  "
         f"MRR {q['mrr']:.3f}   (target: recall@3 >= 95%)"

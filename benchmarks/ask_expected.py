@@ -52,7 +52,10 @@ def main() -> None:
     parser.add_argument("--store", type=Path, default=paths.default_store())
     args = parser.parse_args()
     db = sqlite3.connect(current_build(args.store).path / FOLDER / FILE)
-    facts = [(iri, kind, json.loads(r)["quotes"]) for iri, kind, r in db.execute("SELECT iri, kind, record FROM facts")]
+    facts = [
+        (iri, kind, json.loads(r)["quotes"])
+        for iri, kind, r in db.execute("SELECT iri, kind, record FROM facts")
+    ]
     items = yaml.safe_load(args.questions.read_text(encoding="utf-8"))
     missing = 0
     for item in items:

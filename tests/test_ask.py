@@ -56,7 +56,12 @@ def test_a_result_comes_with_its_numbers_arm_comparator_study_and_verbatim_quote
 
 
 def test_every_answer_keeps_the_contract_and_quotes_the_text_verbatim(client) -> None:
-    for question in (IBM_DFS, "Which therapies show CNS efficacy?", "What does IEM stand for?", "Jacoby 2022"):
+    for question in (
+        IBM_DFS,
+        "Which therapies show CNS efficacy?",
+        "What does IEM stand for?",
+        "Jacoby 2022",
+    ):
         response = client.get("/api/ask", params={"q": question, "top": 5})
         assert response.status_code == 200
         body = response.json()
@@ -65,7 +70,7 @@ def test_every_answer_keeps_the_contract_and_quotes_the_text_verbatim(client) ->
         scores = [a["score"] for a in body["answers"]]
         assert scores == sorted(scores, reverse=True), "best first"
         for a in body["answers"]:
-            assert CONTRACT <= set(a), a
+            assert set(a) >= CONTRACT, a
             assert a["iri"].startswith(str(ID)) and a["quote"] in TEXT
 
 
@@ -100,7 +105,10 @@ def test_a_named_query_gets_the_entity_the_question_names_as_parameter(store: Pa
 @pytest.mark.parametrize(
     ("question", "expected"),
     [
-        ("Who should get a transplant after an early marrow relapse?", "risk-rule/hsct-indication-first-relapse"),
+        (
+            "Who should get a transplant after an early marrow relapse?",
+            "risk-rule/hsct-indication-first-relapse",
+        ),
         ("Jacoby 2022", "publication/ref-27-jacoby-2022"),
         ("What does IEM stand for?", "definition/iem"),
         ("median OS first salvage vs later salvage blinatumomab", "result/tower-first-salvage-median-os"),
@@ -141,7 +149,14 @@ def test_the_table_shows_the_fact_and_its_quote(store: Path) -> None:
 
 @pytest.mark.parametrize(
     "args",
-    [("",), ("   ",), ("x" * 501,), ("CNS", "--top", "0"), ("CNS", "--top", "51"), ("CNS", "--format", "xml")],
+    [
+        ("",),
+        ("   ",),
+        ("x" * 501,),
+        ("CNS", "--top", "0"),
+        ("CNS", "--top", "51"),
+        ("CNS", "--format", "xml"),
+    ],
 )
 def test_the_command_refuses_bad_input_with_exit_status_2(store: Path, args: tuple[str, ...]) -> None:
     result = ask_cli(store, *args)
@@ -168,7 +183,9 @@ def test_a_question_never_reaches_sparql(client) -> None:
     assert "UNION { ?s ?p ?o }" not in (body["sparql"] or "") and "DROP" not in (body["sparql"] or "")
     page = client.get("/ask", params={"q": question})
     assert page.status_code == 200
-    assert "<script>alert(1)</script>" not in page.text and "&lt;script&gt;alert(1)&lt;/script&gt;" in page.text
+    assert (
+        "<script>alert(1)</script>" not in page.text and "&lt;script&gt;alert(1)&lt;/script&gt;" in page.text
+    )
 
 
 def test_the_page_shows_cards_with_quotes_and_links(client) -> None:

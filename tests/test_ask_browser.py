@@ -15,15 +15,24 @@ class Watched:
         self.errors: list[str] = []
         self.foreign: list[str] = []
         self.dialogs: list[str] = []
-        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        self.page.on("console", self._console)
         self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-        self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
-        self.page.on(
-            "request",
-            lambda r: None
-            if urlparse(r.url).hostname in ("127.0.0.1", "localhost") or r.url.startswith("data:")
-            else self.foreign.append(r.url),
-        )
+        self.page.on("dialog", self._dialog)
+        self.page.on("request", self._request)
+
+    def _console(self, message) -> None:
+        if message.type == "error":
+            self.errors.append(message.text)
+
+    def _dialog(self, dialog) -> None:
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    def _request(self, request) -> None:
+        if urlparse(request.url).hostname not in ("127.0.0.1", "localhost") and not request.url.startswith(
+            "data:"
+        ):
+            self.foreign.append(request.url)
 
     def clean(self) -> None:
         assert self.errors == [], self.errors

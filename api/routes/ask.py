@@ -27,7 +27,9 @@ def _source(request: Request) -> AskerSource:
     source = getattr(state, "ask_source", None)
     if source is None:
         settings = state.settings
-        source = state.ask_source = AskerSource(None if settings.endpoint else settings.store, settings.endpoint)
+        source = state.ask_source = AskerSource(
+            None if settings.endpoint else settings.store, settings.endpoint
+        )
     return source
 
 
@@ -45,7 +47,9 @@ async def answer(request: Request, question: str, top: int) -> dict[str, Any]:
     return asked.with_rows(await select_rows(request, sparql) if sparql else None)
 
 
-@router.get("/api/ask", summary="A question in plain words, answered with facts of the graph and their quotes")
+@router.get(
+    "/api/ask", summary="A question in plain words, answered with facts of the graph and their quotes"
+)
 async def api_ask(
     request: Request,
     q: str = Query(..., max_length=MAX_QUESTION, description="the question, in plain words"),

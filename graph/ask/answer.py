@@ -97,7 +97,9 @@ class Asker:
 
     def ask(self, question: str, top: int = 5) -> Asked:
         search = self.index.search(question, top)
-        answers = [self._answer(rank, hit.record, hit.score, search) for rank, hit in enumerate(search.hits, 1)]
+        answers = [
+            self._answer(rank, hit.record, hit.score, search) for rank, hit in enumerate(search.hits, 1)
+        ]
         choice = None
         if search.content:
             iris = [iri for concept in search.concepts for iri in concept.iris]

@@ -30,7 +30,7 @@ DCTERMS = "http://purl.org/dc/terms/"
 PROV_DERIVED = "http://www.w3.org/ns/prov#wasDerivedFrom"
 CITO_CITED = "http://purl.org/spar/cito/hasCitedEntity"
 
-Select = Callable[[str], Iterable[Any]]  # a SPARQL SELECT -> rows of pyoxigraph terms
+Select = Callable[[str], Any]  # a SPARQL SELECT -> its rows of pyoxigraph terms (QuerySolutions)
 
 _QUOTED = "{ SELECT DISTINCT ?s WHERE { ?s rkg:quote ?quote } }"
 TRIPLES = f"SELECT ?s ?p ?o WHERE {{ {_QUOTED} ?s ?p ?o }}"
@@ -133,7 +133,9 @@ class Fact:
     quotes: list[str]
     context: list[str]  # names of what the fact points at (and their synonyms)
     around: list[str]  # names of what those point at, one step further
-    links: dict[str, float]  # IRI -> 1.0 pointed at (or the fact itself), FAR one step further, BACK pointing at it
+    links: dict[
+        str, float
+    ]  # IRI -> 1.0 pointed at (or the fact itself), FAR one step further, BACK pointing at it
 
 
 def _reference_numbers(graph: Graph, targets: Iterable[str]) -> list[int]:
@@ -153,7 +155,10 @@ def _all_names(graph: Graph, iri: str) -> list[str]:
 # study reported in it, a cohort to its study's...): a question naming it then finds them too.
 # Pointed at by more (an article every result derives from), the link would say nothing.
 REVERSE_MAX = 12
-FAR, BACK = 0.5, 0.4  # link weights: one step further; pointed at by (the fact itself and what it points at: 1)
+FAR, BACK = (
+    0.5,
+    0.4,
+)  # link weights: one step further; pointed at by (the fact itself and what it points at: 1)
 
 
 def _reverse(graph: Graph) -> dict[str, list[str]]:
@@ -181,7 +186,7 @@ def facts(graph: Graph) -> list[Fact]:
             if p == RKG + "quote":
                 quotes.append(o)
                 continue
-            if p == PROV_DERIVED or p == CITO_CITED:
+            if p in (PROV_DERIVED, CITO_CITED):
                 derived.append(o)
             name = p in FIELDS and (o if literal else name_of(graph, o))
             if name and FIELDS[p] not in record:
@@ -206,7 +211,9 @@ def facts(graph: Graph) -> list[Fact]:
                 record["p_value"] = node.get(RKG + "printed")
             elif local in ("confidenceInterval", "range"):
                 record["ci_low"] = node.get(RKG + "printed", node.get(RKG + "low"))
-                record["ci_high"] = node.get(RKG + "printedHigh", node.get(RKG + "highText", node.get(RKG + "high")))
+                record["ci_high"] = node.get(
+                    RKG + "printedHigh", node.get(RKG + "highText", node.get(RKG + "high"))
+                )
         printed = next((o for p, o, _l in triples if p == RKG + "printed"), None)
         value = printed or next((o for p, o, _l in triples if p == RKG + "value"), None)
         if value is not None:

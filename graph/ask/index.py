@@ -77,7 +77,11 @@ def write_index(select: extract.Select, folder: Path) -> dict:
     db.executemany("INSERT INTO df VALUES (?, ?)", df.items())
     db.executemany(
         "INSERT INTO lexicon VALUES (?, ?, ?, ?)",
-        {(phrase(k), iri, len(k), soft) for k, (_f, iri, soft) in zip(keys, forms) if 0 < len(k) <= MAX_NAME_TERMS},
+        {
+            (phrase(k), iri, len(k), soft)
+            for k, (_f, iri, soft) in zip(keys, forms, strict=True)
+            if 0 < len(k) <= MAX_NAME_TERMS
+        },
     )
     db.executescript(
         """

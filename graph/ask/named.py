@@ -19,8 +19,14 @@ from .text import Tokenizer
 TITLE_COVERED = 0.6  # share of the title's words the question must hold
 QUESTION_COVERED = 0.6  # share of the question's words the title and description must hold
 # A parameter named like this takes the id of an entity of that kind.
-PARAM_KINDS = {"therapy": "intervention", "intervention": "intervention", "study": "study",
-               "endpoint": "endpoint", "cohort": "cohort", "number": "publication"}
+PARAM_KINDS = {
+    "therapy": "intervention",
+    "intervention": "intervention",
+    "study": "study",
+    "endpoint": "endpoint",
+    "cohort": "cohort",
+    "number": "publication",
+}
 
 
 @dataclass
@@ -32,13 +38,20 @@ class Choice:
 
 class NamedQueryMatcher:
     def __init__(self, tokenizer: Tokenizer, stop: set[str], queries: NamedQueries | None = None) -> None:
-        self._queries = [q for q in (queries or NamedQueries()).all().values() if not any(p.type == "iri" for p in q.params)]
+        self._queries = [
+            q
+            for q in (queries or NamedQueries()).all().values()
+            if not any(p.type == "iri" for p in q.params)
+        ]
         titles = tokenizer.many([q.title for q in self._queries])
         texts = tokenizer.many([f"{q.title} {q.description}" for q in self._queries])
         self._titles = [{t for t in terms if t not in stop} for terms in titles]
         self._texts = [set(terms) for terms in texts]
         self._param_terms = [
-            {p.name: set(terms) for p, terms in zip(q.params, tokenizer.many([p.name for p in q.params]))}
+            {
+                p.name: set(terms)
+                for p, terms in zip(q.params, tokenizer.many([p.name for p in q.params]), strict=True)
+            }
             for q in self._queries
         ]
         df: dict[str, int] = {}
@@ -49,7 +62,10 @@ class NamedQueryMatcher:
         self._idf = {t: math.log(1 + n / c) for t, c in df.items()}
 
     def choose(
-        self, content: list[str], concepts: list[tuple[tuple[str, ...], tuple[str, ...]]], reference_numbers: list[int]
+        self,
+        content: list[str],
+        concepts: list[tuple[tuple[str, ...], tuple[str, ...]]],
+        reference_numbers: list[int],
     ) -> Choice | None:
         """The query for a question's terms and its concepts ((terms, IRIs) of each thing it names).
         A parameter the question fills stands for its words: "evidence for and against CAR T cells"
@@ -57,7 +73,9 @@ class NamedQueryMatcher:
         iris = [iri for _terms, concept_iris in concepts for iri in concept_iris]
         weight = lambda terms: sum(self._idf.get(t, 1.0) for t in terms)  # noqa: E731
         best: Choice | None = None
-        for query, title, text, names in zip(self._queries, self._titles, self._texts, self._param_terms):
+        for query, title, text, names in zip(
+            self._queries, self._titles, self._texts, self._param_terms, strict=True
+        ):
             if not title:
                 continue
             params = self._params(query, iris, reference_numbers)
@@ -65,7 +83,12 @@ class NamedQueryMatcher:
             said = set(text)
             for name, value in params.items():
                 asked |= names[name]
-                said |= {t for terms, c_iris in concepts if any(i.endswith("/" + value) for i in c_iris) for t in terms}
+                said |= {
+                    t
+                    for terms, c_iris in concepts
+                    if any(i.endswith("/" + value) for i in c_iris)
+                    for t in terms
+                }
             title_share = weight(title & asked) / weight(title)
             question_share = weight(set(content) & said) / (weight(set(content)) or 1.0)
             if title_share < TITLE_COVERED or question_share < QUESTION_COVERED:

@@ -114,7 +114,7 @@ class AskIndex:
         variants = [line.split("\t") for line in _word_list("words.tsv")]
         keys = self.tokenizer.many([v for v, _w in variants])
         words = self.tokenizer.many([w for _v, w in variants])
-        self._variants = {phrase(k): tuple(w) for k, w in zip(keys, words) if k}
+        self._variants = {phrase(k): tuple(w) for k, w in zip(keys, words, strict=True) if k}
         self._df: dict[str, int] = dict(self._db.execute("SELECT term, doc FROM docs_terms"))
         self._by_shape: dict[tuple[str, int], list[str]] = {}  # (initial, length) -> terms
         for term in self._df:
@@ -148,17 +148,23 @@ class AskIndex:
         words = _WORD.findall(question)
         terms: list[str] = []
         unknown: list[str] = []
-        for position, (word, word_terms) in enumerate(zip(words, self.tokenizer.many(words))):
+        for position, (word, word_terms) in enumerate(zip(words, self.tokenizer.many(words), strict=True)):
             for term in word_terms:
                 for t in self._variants.get(term, (term,)):
                     if t not in self._df and t not in self.stop and not is_number(t):
-                        near = [w for n in range(len(t) - 2, len(t) + 3) for w in self._by_shape.get((t[0], n), ())]
+                        near = [
+                            w
+                            for n in range(len(t) - 2, len(t) + 3)
+                            for w in self._by_shape.get((t[0], n), ())
+                        ]
                         close = difflib.get_close_matches(t, near, 1, TYPO_CUTOFF)
                         if close and len(t) >= 5:
                             t = close[0]
-                        elif (position > 0 and any(c.isupper() for c in word)) or (
-                            any(c.isdigit() for c in word) and any(c.isalpha() for c in word)
-                        ) or len(t) >= 10:
+                        elif (
+                            (position > 0 and any(c.isupper() for c in word))
+                            or (any(c.isdigit() for c in word) and any(c.isalpha() for c in word))
+                            or len(t) >= 10
+                        ):
                             unknown.append(word)
                     terms.append(t)
         return terms, unknown
@@ -260,7 +266,8 @@ class AskIndex:
         hits = hits[:top]
         records = dict(
             self._db.execute(
-                f"SELECT id, record FROM facts WHERE id IN ({','.join('?' * len(hits))})", [h.id for h in hits]
+                f"SELECT id, record FROM facts WHERE id IN ({','.join('?' * len(hits))})",
+                [h.id for h in hits],
             )
         )
         for hit in hits:
@@ -268,12 +275,7 @@ class AskIndex:
         # Not answered: the best fact covers too little of the question, lacks a number the question
         # asks about (a time point, a value, a year), is not about a thing the question names, or
         # the question names what the graph does not know.
-        unanswered = (
-            not hits
-            or hits[0].coverage < ANSWERED_COVERAGE
-            or not hits[0].complete
-            or bool(unknown)
-        )
+        unanswered = not hits or hits[0].coverage < ANSWERED_COVERAGE or not hits[0].complete or bool(unknown)
         return Search(question, terms, content, concepts, hits, unanswered, unknown)
 
     def reference_numbers(self, iris: list[str]) -> list[int]:
@@ -282,7 +284,8 @@ class AskIndex:
             return []
         with self._lock:
             rows = self._db.execute(
-                f"SELECT record FROM facts WHERE kind = 'reference' AND iri IN ({','.join('?' * len(iris))})", iris
+                f"SELECT record FROM facts WHERE kind = 'reference' AND iri IN ({','.join('?' * len(iris))})",
+                iris,
             ).fetchall()
         return sorted({n for (record,) in rows for n in json.loads(record).get("reference_numbers", [])})
 
@@ -293,6 +296,6 @@ class AskIndex:
         wanted = set(terms)
         with self._lock:
             tokenized = self.tokenizer.many(quotes)
-        return max(zip(quotes, tokenized), key=lambda q: (len(wanted & set(q[1])), -len(q[1])))[0]
-
-
+        return max(zip(quotes, tokenized, strict=True), key=lambda q: (len(wanted & set(q[1])), -len(q[1])))[
+            0
+        ]

@@ -42,7 +42,9 @@ class Tokenizer:
     def many(self, texts: Sequence[str]) -> list[list[str]]:
         """The terms of each string, in order; one insert and one read for the whole batch."""
         db = self._db
-        db.executemany("INSERT INTO probe(rowid, text) VALUES (?, ?)", enumerate((prepare(t) for t in texts), 1))
+        db.executemany(
+            "INSERT INTO probe(rowid, text) VALUES (?, ?)", enumerate((prepare(t) for t in texts), 1)
+        )
         out: list[list[str]] = [[] for _ in texts]
         for doc, term in db.execute("SELECT doc, term FROM probe_v ORDER BY doc, offset"):
             out[doc - 1].append(term)

@@ -49,7 +49,9 @@ def ask(
 def _print_table(response: dict) -> None:
     console = Console(width=max(120, Console().width), highlight=False)
     if response["unanswered"]:
-        console.print("[yellow]The graph does not answer this question.[/] The closest facts, not claimed as the answer:")
+        console.print(
+            "[yellow]The graph does not answer this question.[/] The closest facts, not claimed as the answer:"
+        )
     table = Table(show_lines=True)
     for column in ("#", "kind", "fact", "quote", "refs", "score"):
         table.add_column(column, overflow="fold")
