@@ -40,6 +40,7 @@ TYPO_CUTOFF = 0.75  # difflib ratio for a word the graph does not have to be rea
 _WORD = re.compile(r"[^\s,;:?!()\[\]\"']+")
 WEIGHTS = {"coverage": 0.5, "links": 0.3, "bm25": 0.2}
 INCOMPLETE = 0.5
+NAMED = 0.2  # the link of a fact to a thing its quote names (not a link of the graph's)
 ABOUT = 1.0  # a fact is about what it points at itself (or what its quote names; see below)
 
 
@@ -227,12 +228,12 @@ class AskIndex:
                 candidates.update(fact for fact, _w in rows)
         if not candidates:
             return Search(question, terms, content, concepts, [], True, unknown)
+        # A fact is about a thing the question names if it points at it, or its quote names it.
+        names = [{tuple(n) for iri in c.iris for n in self._names.get(iri, ())} for c in concepts]
         ids = sorted(candidates)
         rows = self._db.execute(
             f"SELECT id, terms, quote_terms FROM facts WHERE id IN ({','.join('?' * len(ids))})", ids
         ).fetchall()
-        # A fact is about a thing the question names if it points at it, or its quote names it.
-        names = [{tuple(n) for iri in c.iris for n in self._names.get(iri, ())} for c in concepts]
         total_weight = sum(weights.values())
         concept_weight = sum(c.weight for c in concepts) or 1.0
         best_bm25 = max(bm25.values(), default=1.0) or 1.0
@@ -240,10 +241,16 @@ class AskIndex:
         for fact, fact_terms, fact_quote_terms in rows:
             held = f" {fact_terms or ''} "  # terms between spaces: a membership test is a substring test
             quoted = f" {fact_quote_terms or ''} "
-            links = linked.get(fact, {})
+            links = dict(linked.get(fact, {}))
+            named = {
+                i for i in range(len(concepts)) if any(all(f" {t} " in quoted for t in n) for n in names[i])
+            }
+            for i in named:  # a quote that names a thing is about it, if less closely than a link
+                links[i] = max(links.get(i, 0.0), NAMED)
             found = {t for t in content if f" {t} " in held}
             for index in links:
-                found.update(t for t in concepts[index].terms if t in weights)
+                if not concepts[index].soft:
+                    found.update(t for t in concepts[index].terms if t in weights)
             coverage = sum(weights[t] for t in found) / total_weight
             link_score = sum(concepts[i].weight * w for i, w in links.items()) / concept_weight
             text_score = bm25.get(fact, 0.0) / best_bm25
@@ -253,9 +260,7 @@ class AskIndex:
             hit.unlinked = [
                 c.words
                 for i, c in enumerate(concepts)
-                if not c.soft
-                and links.get(i, 0.0) < ABOUT
-                and not any(all(f" {t} " in quoted for t in name) for name in names[i])
+                if not c.soft and links.get(i, 0.0) < ABOUT and i not in named
             ]
             hits.append(hit)
         # A fact not about every thing the question names, or without its numbers, counts half.
