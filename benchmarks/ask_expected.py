@@ -30,18 +30,21 @@ def _norm(text: str) -> str:
 
 
 def expected_for(quote: str, kind: str | None, facts: list[tuple[str, str, list[str]]]) -> list[str]:
+    """Facts whose quote holds the reader's quote (or is held by it); only when none does, those
+    sharing most of it (a reader may drop the article's LaTeX or reflow a sentence)."""
     wanted = _norm(quote)
-    found: list[tuple[str, str]] = []
+    exact: list[tuple[str, str]] = []
+    near: list[tuple[str, str]] = []
     for iri, fact_kind, quotes in facts:
-        for q in quotes:
-            have = _norm(q)
-            if wanted in have or (len(have) > 20 and have in wanted):
-                found.append((iri, fact_kind))
-                break
-            match = SequenceMatcher(None, wanted, have, autojunk=False).find_longest_match()
-            if match.size >= 0.6 * len(wanted):
-                found.append((iri, fact_kind))
-                break
+        haves = [_norm(q) for q in quotes]
+        if any(wanted in have or (len(have) > 20 and have in wanted) for have in haves):
+            exact.append((iri, fact_kind))
+        elif any(
+            SequenceMatcher(None, wanted, have, autojunk=False).find_longest_match().size >= 0.6 * len(wanted)
+            for have in haves
+        ):
+            near.append((iri, fact_kind))
+    found = exact or near
     of_kind = [iri for iri, k in found if k == kind]
     return sorted(of_kind or [iri for iri, _k in found])
 

@@ -103,6 +103,7 @@ class Graph:
     triples: dict[str, list[tuple[str, str, bool]]] = field(default_factory=lambda: defaultdict(list))
     nested: dict[str, dict[str, dict[str, str]]] = field(default_factory=lambda: defaultdict(dict))
     names: dict[str, list[tuple[str, str]]] = field(default_factory=lambda: defaultdict(list))
+    parts: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # IRIs a part points at
 
 
 def read_graph(select: Select) -> Graph:
@@ -111,6 +112,8 @@ def read_graph(select: Select) -> Graph:
         graph.triples[term_value(s)].append((p.value, term_value(o), isinstance(o, ox.Literal)))
     for s, p, xp, xo in select(NESTED):
         graph.nested[term_value(s)].setdefault(p.value, {})[xp.value] = term_value(xo)
+        if isinstance(xo, ox.NamedNode):
+            graph.parts[term_value(s)].add(xo.value)
     for x, p, label in select(LABELS):
         graph.names[x.value].append((p.value, label.value))
     return graph
@@ -201,6 +204,8 @@ def facts(graph: Graph) -> list[Fact]:
                 links.setdefault(o2, FAR)
                 if p2 != RDF_TYPE:
                     around.extend(_all_names(graph, o2))
+        for part in graph.parts.get(iri, ()):  # what its parts are (a p-value, a CI) is what it has
+            links.setdefault(part, 1.0)
         for source in reverse.get(iri, ()):
             if source not in links:
                 links[source] = BACK
