@@ -111,7 +111,10 @@ def test_a_named_query_gets_the_entity_the_question_names_as_parameter(store: Pa
         ),
         ("Jacoby 2022", "publication/ref-27-jacoby-2022"),
         ("What does IEM stand for?", "definition/iem"),
-        ("median OS first salvage vs later salvage blinatumomab", "result/tower-first-salvage-median-os"),
+        (
+            "median OS first salvage vs later salvage blinatumomab",
+            "result/tower-first-salvage-median-os result/topp-first-salvage-median-os",
+        ),
         ("CR rate of intensive chemo in adults with R/R B-ALL", "result/adult-rr-intensive-chemo-cr"),
         ("blinatumab dfs isolated extramedulary relapse", "result/aall1331-iem-dfs-blin"),
     ],
@@ -120,7 +123,8 @@ def test_abbreviations_synonyms_authors_and_misspellings_find_the_fact(
     store: Path, question: str, expected: str
 ) -> None:
     answer = ask_json(store, question, "--top", "3")
-    assert f"{ID}{expected}" in [a["iri"] for a in answer["answers"]], answer["answers"]
+    found = [a["iri"] for a in answer["answers"]]
+    assert any(f"{ID}{one}" in found for one in expected.split()), answer["answers"]
     assert answer["unanswered"] is False
 
 
