@@ -30,9 +30,10 @@ from .text import Tokenizer, is_number, phrase
 HERE = Path(__file__).parent
 MAX_QUESTION = 500  # characters
 MAX_TOP = 50
-CANDIDATES = 60  # by BM25
-LINKED_CANDIDATES = 150  # facts of one concept, for concepts rarer than this
-MAX_LINKED = 20000  # facts read per concept (a concept in more facts says little)
+CANDIDATES = 30  # by BM25
+LINKED_CANDIDATES = 60  # facts of one concept, for concepts rarer than this
+MAX_LINKED = 5000  # facts read per concept (a concept in more facts says little)
+LINKED_CACHE = 128  # concepts whose facts are remembered
 # A best fact covering less of the question than this (rarity-weighted share of its terms) does
 # not answer it.
 ANSWERED_COVERAGE = 0.4
@@ -121,6 +122,7 @@ class AskIndex:
         for term in self._df:
             if len(term) >= 4 and not is_number(term):
                 self._by_shape.setdefault((term[0], len(term)), []).append(term)
+        self._linked_cache: dict[tuple[str, ...], list[tuple[int, float]]] = {}
         self._lexicon: dict[str, tuple[tuple[str, ...], bool]] = {}
         for key, iris, soft in self._db.execute(
             "SELECT key, group_concat(iri, ' '), MIN(soft) FROM lexicon GROUP BY key"
@@ -191,6 +193,21 @@ class AskIndex:
             concept.weight = max((idf(n, self.total) for (n,) in counts), default=0.0)
         return [c for c in concepts if c.weight > 0]
 
+    def _pointing_at(self, iris: tuple[str, ...]) -> list[tuple[int, float]]:
+        """The facts that point at any of ``iris``, with the closest link's weight (remembered: the
+        same things come back question after question)."""
+        rows = self._linked_cache.get(iris)
+        if rows is None:
+            marks = ",".join("?" * len(iris))
+            rows = self._db.execute(
+                f"SELECT fact, MAX(weight) FROM links WHERE iri IN ({marks}) GROUP BY fact LIMIT ?",
+                (*iris, MAX_LINKED + 1),
+            ).fetchall()
+            if len(self._linked_cache) >= LINKED_CACHE:
+                self._linked_cache.pop(next(iter(self._linked_cache)))
+            self._linked_cache[iris] = rows
+        return rows
+
     def _term_idf(self, terms: list[str]) -> dict[str, float]:
         return {t: idf(self._df.get(t, 0), self.total) for t in terms}
 
@@ -217,11 +234,7 @@ class AskIndex:
         # The facts that point at each concept (IRI index, the closest link when several match).
         linked: dict[int, dict[int, float]] = {}
         for index, concept in enumerate(concepts):
-            marks = ",".join("?" * len(concept.iris))
-            rows = self._db.execute(
-                f"SELECT fact, MAX(weight) FROM links WHERE iri IN ({marks}) GROUP BY fact LIMIT ?",
-                (*concept.iris, MAX_LINKED + 1),
-            ).fetchall()
+            rows = self._pointing_at(concept.iris)
             for fact, weight in rows:
                 linked.setdefault(fact, {})[index] = weight
             if len(rows) <= LINKED_CANDIDATES:
