@@ -158,10 +158,9 @@ def _all_names(graph: Graph, iri: str) -> list[str]:
 # study reported in it, a cohort to its study's...): a question naming it then finds them too.
 # Pointed at by more (an article every result derives from), the link would say nothing.
 REVERSE_MAX = 12
-FAR, BACK = (
-    0.5,
-    0.4,
-)  # link weights: one step further; pointed at by (the fact itself and what it points at: 1)
+# Link weights: what a fact points at (and the fact itself) 1; one step further FAR; what points at it BACK.
+FAR = 0.65
+BACK = 0.4
 
 
 def _reverse(graph: Graph) -> dict[str, list[str]]:
