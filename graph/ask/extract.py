@@ -135,7 +135,6 @@ class Fact:
     record: dict[str, Any]
     quotes: list[str]
     context: list[str]  # names of what the fact points at (and their synonyms)
-    around: list[str]  # names of what those point at, one step further
     links: dict[
         str, float
     ]  # IRI -> 1.0 pointed at (or the fact itself), FAR one step further, BACK pointing at it
@@ -182,7 +181,6 @@ def facts(graph: Graph) -> list[Fact]:
         quotes: list[str] = []
         links: dict[str, float] = {iri: 1.0}
         context: list[str] = []
-        around: list[str] = []
         derived: list[str] = []
         for p, o, literal in triples:
             if p == RKG + "quote":
@@ -201,14 +199,10 @@ def facts(graph: Graph) -> list[Fact]:
                 if literal2 or p2 in NOT_LINKS or o2.startswith("_:") or o2 in links:
                     continue
                 links.setdefault(o2, FAR)
-                if p2 != RDF_TYPE:
-                    around.extend(_all_names(graph, o2))
         for part in graph.parts.get(iri, ()):  # what its parts are (a p-value, a CI) is what it has
             links.setdefault(part, 1.0)
         for source in reverse.get(iri, ()):
-            if source not in links:
-                links[source] = BACK
-                around.extend(_all_names(graph, source))
+            links.setdefault(source, BACK)
         for p, node in graph.nested.get(iri, {}).items():
             local = p.rsplit("#", 1)[-1]
             if local == "pValue":
@@ -232,7 +226,7 @@ def facts(graph: Graph) -> list[Fact]:
             **{k: v for k, v in record.items() if v not in (None, "")},
         }
         names = [*_all_names(graph, iri), *_bibliographic_names(graph, iri)]
-        out.append(Fact(iri, kind, record, sorted(quotes), names + context, around, links))
+        out.append(Fact(iri, kind, record, sorted(quotes), names + context, links))
     return out
 
 

@@ -1,9 +1,10 @@
 """The ask index: one SQLite file in a folder, written from the graph, read by every question.
 
-Tables: ``facts`` (each fact's record as JSON), ``docs`` (FTS5 over its quotes, the names of what
-it points at, and one step further), ``links`` (IRI -> facts that point at it, with a weight),
-``lexicon`` (a name's terms -> IRI) and ``df`` (in how many facts each linked IRI appears).
-Written to a temporary name and renamed, so a reader never opens half an index.
+Tables: ``facts`` (each fact's record as JSON, and its terms), ``docs`` (FTS5 over its quotes and
+the names of what it points at), ``links`` (IRI -> facts that point at it, directly, one step
+further, or back, with a weight), ``lexicon`` (a name's terms -> IRI) and ``df`` (in how many facts
+each linked IRI appears). Written to a temporary name and renamed, so a reader never opens half an
+index.
 """
 
 from __future__ import annotations
@@ -52,7 +53,7 @@ def write_index(select: extract.Select, folder: Path) -> dict:
         CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);
         CREATE TABLE facts(id INTEGER PRIMARY KEY, iri TEXT NOT NULL, kind TEXT NOT NULL, record TEXT NOT NULL,
                             terms TEXT, quote_terms TEXT);
-        CREATE VIRTUAL TABLE docs USING fts5(quote, context, around, tokenize = '{TOKENIZER}');
+        CREATE VIRTUAL TABLE docs USING fts5(quote, context, tokenize = '{TOKENIZER}');
         CREATE TABLE links(iri TEXT NOT NULL, fact INTEGER NOT NULL, weight REAL NOT NULL);
         CREATE TABLE lexicon(key TEXT NOT NULL, iri TEXT NOT NULL, size INTEGER NOT NULL, soft INTEGER NOT NULL);
         CREATE TABLE df(iri TEXT PRIMARY KEY, n INTEGER NOT NULL);
@@ -66,13 +67,12 @@ def write_index(select: extract.Select, folder: Path) -> dict:
         ),
     )
     db.executemany(
-        "INSERT INTO docs(rowid, quote, context, around) VALUES (?, ?, ?, ?)",
+        "INSERT INTO docs(rowid, quote, context) VALUES (?, ?, ?)",
         (
             (
                 i,
                 prepare(" \n".join([*f.quotes, f.record.get("statement", ""), f.record["label"]])),
                 prepare(" \n".join(dict.fromkeys(f.context))),
-                prepare(" \n".join(dict.fromkeys(f.around))),
             )
             for i, f in enumerate(facts, 1)
         ),

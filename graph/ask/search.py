@@ -225,8 +225,8 @@ class AskIndex:
         bm25 = {
             rowid: -score
             for rowid, score in self._db.execute(
-                "SELECT rowid, bm25(docs, 1.0, 0.5, 0.2) FROM docs WHERE docs MATCH ? "
-                "ORDER BY bm25(docs, 1.0, 0.5, 0.2) LIMIT ?",
+                "SELECT rowid, bm25(docs, 1.0, 0.5) FROM docs WHERE docs MATCH ? "
+                "ORDER BY bm25(docs, 1.0, 0.5) LIMIT ?",
                 (match, CANDIDATES),
             )
         }
