@@ -234,11 +234,11 @@ class AskIndex:
         # The facts that point at each concept (IRI index, the closest link when several match).
         linked: dict[int, dict[int, float]] = {}
         for index, concept in enumerate(concepts):
-            rows = self._pointing_at(concept.iris)
-            for fact, weight in rows:
+            pointing = self._pointing_at(concept.iris)
+            for fact, weight in pointing:
                 linked.setdefault(fact, {})[index] = weight
-            if len(rows) <= LINKED_CANDIDATES:
-                candidates.update(fact for fact, _w in rows)
+            if len(pointing) <= LINKED_CANDIDATES:
+                candidates.update(fact for fact, _w in pointing)
         if not candidates:
             return Search(question, terms, content, concepts, [], True, unknown)
         # A fact is about a thing the question names if it points at it, or its quote names it.
