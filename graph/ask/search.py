@@ -241,6 +241,16 @@ class AskIndex:
                 candidates.update(fact for fact, _w in pointing)
         if not candidates:
             return Search(question, terms, content, concepts, [], True, unknown)
+        unranked = [fact for fact in candidates if fact not in bm25]
+        if unranked:  # the facts found by their links, ranked by BM25 too
+            bm25.update(
+                (rowid, -score)
+                for rowid, score in self._db.execute(
+                    f"SELECT rowid, bm25(docs, 1.0, 0.5) FROM docs WHERE docs MATCH ? "
+                    f"AND rowid IN ({','.join('?' * len(unranked))})",
+                    (match, *unranked),
+                )
+            )
         # A fact is about a thing the question names if it points at it, or its quote names it.
         names = [{tuple(n) for iri in c.iris for n in self._names.get(iri, ())} for c in concepts]
         ids = sorted(candidates)
