@@ -199,6 +199,8 @@ def facts(graph: Graph) -> list[Fact]:
                 if literal2 or p2 in NOT_LINKS or o2.startswith("_:") or o2 in links:
                     continue
                 links.setdefault(o2, FAR)
+                if p2 != RDF_TYPE:  # the name (one) of what it points at one step further
+                    context.append(name_of(graph, o2))
         for part in graph.parts.get(iri, ()):  # what its parts are (a p-value, a CI) is what it has
             links.setdefault(part, 1.0)
         for source in reverse.get(iri, ()):
