@@ -41,6 +41,11 @@ TYPO_CUTOFF = 0.75  # difflib ratio for a word the graph does not have to be rea
 _WORD = re.compile(r"[^\s,;:?!()\[\]\"']+")
 WEIGHTS = {"coverage": 0.5, "links": 0.3, "bm25": 0.2}
 INCOMPLETE = 0.5
+# Kinds of facts that carry numbers: a question whose words name one by a hidden label ("how
+# many", "rate", "percentage") asks for a number.
+QUANTITY_KINDS = {"https://w3id.org/relapsekg/ontology#Result", "https://w3id.org/relapsekg/ontology#Cohort"}
+QUANTITY_KINDS_SHORT = {"result", "cohort"}  # the same, as the kinds of the index
+NO_NUMBER = 0.85
 NAMED = 0.2  # the link of a fact to a thing its quote names (not a link of the graph's)
 ABOUT = 1.0  # a fact is about what it points at itself (or what its quote names; see below)
 
@@ -255,13 +260,14 @@ class AskIndex:
         names = [{tuple(n) for iri in c.iris for n in self._names.get(iri, ())} for c in concepts]
         ids = sorted(candidates)
         rows = self._db.execute(
-            f"SELECT id, terms, quote_terms FROM facts WHERE id IN ({','.join('?' * len(ids))})", ids
+            f"SELECT id, terms, quote_terms, kind FROM facts WHERE id IN ({','.join('?' * len(ids))})", ids
         ).fetchall()
         total_weight = sum(weights.values())
         concept_weight = sum(c.weight for c in concepts) or 1.0
         best_bm25 = max(bm25.values(), default=1.0) or 1.0
         hits = []
-        for fact, fact_terms, fact_quote_terms in rows:
+        fact_kinds = {row[0]: row[3] for row in rows}
+        for fact, fact_terms, fact_quote_terms, _kind in rows:
             held = f" {fact_terms or ''} "  # terms between spaces: a membership test is a substring test
             quoted = f" {fact_quote_terms or ''} "
             links = dict(linked.get(fact, {}))
@@ -286,10 +292,14 @@ class AskIndex:
                 if not c.soft and links.get(i, 0.0) < ABOUT and i not in named
             ]
             hits.append(hit)
-        # A fact not about every thing the question names, or without its numbers, counts half.
+        # A fact not about every thing the question names, or without its numbers, counts half; one
+        # without a number, when the question asks for one, counts less.
+        asks_number = any(c.soft and set(c.iris) & QUANTITY_KINDS for c in concepts)
         for hit in hits:
             if not hit.complete:
                 hit.score *= INCOMPLETE
+            if asks_number and fact_kinds.get(hit.id) not in QUANTITY_KINDS_SHORT:
+                hit.score *= NO_NUMBER
         hits.sort(key=lambda h: (-h.score, h.id))
         hits = hits[:top]
         records = dict(
@@ -301,9 +311,16 @@ class AskIndex:
         for hit in hits:
             hit.record = json.loads(records[hit.id])
         # Not answered: the best fact covers too little of the question, lacks a number the question
-        # asks about (a time point, a value, a year), is not about a thing the question names, or
-        # the question names what the graph does not know.
-        unanswered = not hits or hits[0].coverage < ANSWERED_COVERAGE or not hits[0].complete or bool(unknown)
+        # asks about (a time point, a value, a year), is not about a thing the question names, has
+        # no number where the question asks for one ("how many", "what rate": a hidden label of a
+        # kind of fact that carries numbers), or the question names what the graph does not know.
+        unanswered = (
+            not hits
+            or hits[0].coverage < ANSWERED_COVERAGE
+            or not hits[0].complete
+            or bool(unknown)
+            or (asks_number and not {"value", "n", "p_value"} & set(hits[0].record))
+        )
         return Search(question, terms, content, concepts, hits, unanswered, unknown)
 
     def reference_numbers(self, iris: list[str]) -> list[int]:
