@@ -7,9 +7,13 @@
 3. Candidates: the facts FTS5 ranks best by BM25 over their quotes and the names of what they
    point at, and the facts that point at the rarer concepts.
 4. Each candidate is scored by how much of the question it covers: the question's terms found in
-   its text or in a concept it points at (weighted by rarity), the concepts it points at, and its
-   BM25 score. A best fact that covers too little of the question is not claimed as the answer:
-   the question is *unanswered*, and the closest facts are given apart.
+   its text or in a concept it points at (weighted by rarity), the concepts it points at (itself,
+   one step further, or named in its quote, each less), and its BM25 score. A fact that is not
+   about every thing the question names, or lacks a number of the question (a time point, a
+   year), counts half; one without a number when the question asks for one, less.
+5. The best fact answers the question only if it is complete in that sense, covers enough of
+   the question, has a number if one is asked for, and the question names nothing the graph does
+   not know; otherwise the question is *unanswered*, and the closest facts are given apart.
 """
 
 from __future__ import annotations
