@@ -106,3 +106,19 @@ def keep_answers(new: store.Build) -> Beside:
     copy = parse_nquads(new)
     index, notes = keep(new, copy, NamedQueries().files(), DEFAULT_MAX_ROWS)
     return Beside("keep_answers", {"kept_answers": len(index["answers"])}, notes, quads=len(copy))
+
+
+def write_question_index(new: store.Build) -> Beside:
+    """The index ``relapsekg ask`` answers plain-words questions from (graph/ask/), written into
+    the new build's folder so it is swapped in, and discarded, with the graph it indexes. It reads
+    its own memory copy: keep_answers' copy would tie the two tasks into one."""
+    from .ask.source import write_for_build
+    from .engine import parse_nquads
+
+    copy = parse_nquads(new)
+    meta = write_for_build(new, copy)
+    return Beside(
+        "question_index",
+        {"question_index": {"facts": meta["facts"], "names": meta["names"]}},
+        quads=len(copy),
+    )

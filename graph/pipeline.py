@@ -8,7 +8,7 @@ stopped after verify and reason. Each stage takes values and returns values:
     verify    graph/validate.py    the IRI allow-list on every triple; SHACL on all, or on a sample
     reason    graph/reasoning/     OWL 2 DL (HermiT): consistency, rule coherence, inferred graph
     write     graph/spool.py       the N-Quads the database is loaded from
-    load the database ∥ BESIDE_THE_LOAD   graph/install.py, graph/kept_answers.py
+    load the database ∥ BESIDE_THE_LOAD   graph/install.py: kept answers (graph/kept_answers.py), question index (graph/ask/)
     activate  graph/store.py       the ``current`` link moves; on any problem the previous graph stays
 
 docs/architecture.md says how to add a stage, a check or a section of the YAML.
@@ -33,7 +33,7 @@ from . import paths
 from .checks import run_all
 from .convert import convert
 from .corpus import Corpus, Problem, load_corpus
-from .install import Beside, BesideTask, install, keep_answers
+from .install import Beside, BesideTask, install, keep_answers, write_question_index
 from .namespaces import ONTOLOGY_GRAPH
 from .origins import Origin, merged
 from .quotes import Spans
@@ -49,7 +49,7 @@ REASONING_TRIPLES = 12_000  # converted triples up to which HermiT runs by defau
 
 # Work on the new build's N-Quads that runs while the database loads; a new one is a function
 # taking the build folder and returning a Beside (graph/install.py), added here.
-BESIDE_THE_LOAD: tuple[BesideTask, ...] = (keep_answers,)
+BESIDE_THE_LOAD: tuple[BesideTask, ...] = (keep_answers, write_question_index)
 
 T = TypeVar("T")
 

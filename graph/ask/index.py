@@ -1,0 +1,135 @@
+"""The ask index: one SQLite file in a folder, written from the graph, read by every question.
+
+Tables: ``facts`` (each fact's record as JSON, and its terms), ``docs`` (FTS5 over its quotes and
+the names of what it points at), ``links`` (IRI -> facts that point at it, directly, one step
+further, or back, with a weight), ``lexicon`` (a name's terms -> IRI) and ``df`` (in how many facts
+each linked IRI appears). Written to a temporary name and renamed, so a reader never opens half an
+index.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import sqlite3
+import time
+from pathlib import Path
+
+from . import extract
+from .text import TOKENIZER, Tokenizer, phrase, prepare
+
+FILE = "ask.sqlite"
+MAX_NAME_TERMS = 8  # longer names are never a question's words; BM25 finds them
+VERSION = 1
+
+
+def write_index(select: extract.Select, folder: Path) -> dict:
+    """Read the graph through ``select`` (a SPARQL SELECT function) and write its index to ``folder``;
+    returns counts and seconds for the build's manifest."""
+    started = time.perf_counter()
+    phases: dict[str, float] = {}
+
+    def phase(name: str) -> None:
+        phases[name] = round(time.perf_counter() - started - sum(phases.values()), 3)
+
+    graph = extract.read_graph(select)
+    phase("read")
+    facts = extract.facts(graph)
+    linked = {iri for fact in facts for iri in fact.links}
+    forms = extract.lexicon(graph, linked)
+    phase("facts")
+    tokenizer = Tokenizer()
+    keys = tokenizer.many([form for form, _iri, _soft in forms])
+    folder.mkdir(parents=True, exist_ok=True)
+    partial = folder / f".{FILE}.{os.getpid()}"
+    partial.unlink(missing_ok=True)
+    db = sqlite3.connect(partial)
+    # A file nobody reads until it is complete and renamed: no journal, no waiting for the disk.
+    db.execute("PRAGMA journal_mode = OFF")
+    db.execute("PRAGMA synchronous = OFF")
+    db.executescript(
+        f"""
+        CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);
+        CREATE TABLE facts(id INTEGER PRIMARY KEY, iri TEXT NOT NULL, kind TEXT NOT NULL, record TEXT NOT NULL,
+                            terms TEXT, quote_terms TEXT);
+        CREATE VIRTUAL TABLE docs USING fts5(quote, context, tokenize = '{TOKENIZER}');
+        CREATE TABLE links(iri TEXT NOT NULL, fact INTEGER NOT NULL, weight REAL NOT NULL);
+        CREATE TABLE lexicon(key TEXT NOT NULL, iri TEXT NOT NULL, size INTEGER NOT NULL, soft INTEGER NOT NULL);
+        CREATE TABLE df(iri TEXT PRIMARY KEY, n INTEGER NOT NULL);
+        """
+    )
+    db.executemany(
+        "INSERT INTO facts(id, iri, kind, record) VALUES (?, ?, ?, ?)",
+        (
+            (i, f.iri, f.kind, json.dumps({**f.record, "quotes": f.quotes}, ensure_ascii=False))
+            for i, f in enumerate(facts, 1)
+        ),
+    )
+    db.executemany(
+        "INSERT INTO docs(rowid, quote, context) VALUES (?, ?, ?)",
+        (
+            (
+                i,
+                prepare(" \n".join([*f.quotes, f.record.get("statement", ""), f.record["label"]])),
+                prepare(" \n".join(dict.fromkeys(f.context))),
+            )
+            for i, f in enumerate(facts, 1)
+        ),
+    )
+    df: dict[str, int] = {}
+    rows = []
+    for i, f in enumerate(facts, 1):
+        for iri, weight in f.links.items():
+            rows.append((iri, i, weight))
+            df[iri] = df.get(iri, 0) + 1
+    db.executemany("INSERT INTO links VALUES (?, ?, ?)", rows)
+    db.executemany("INSERT INTO df VALUES (?, ?)", df.items())
+    db.executemany(
+        "INSERT INTO lexicon VALUES (?, ?, ?, ?)",
+        {
+            (phrase(k), iri, len(k), soft)
+            for k, (_f, iri, soft) in zip(keys, forms, strict=True)
+            if 0 < len(k) <= MAX_NAME_TERMS
+        },
+    )
+    db.executescript(
+        """
+        CREATE INDEX links_iri ON links(iri, fact, weight);
+        CREATE INDEX lexicon_key ON lexicon(key);
+        CREATE INDEX facts_iri ON facts(iri);
+        CREATE VIRTUAL TABLE docs_terms USING fts5vocab(docs, row);
+        CREATE VIRTUAL TABLE temp.docs_instances USING fts5vocab(main, docs, instance);
+        INSERT INTO docs(docs) VALUES ('optimize');
+        """
+    )
+    # Each fact's distinct terms, kept beside it: whether a candidate holds a question's term is
+    # then a set lookup, not an FTS query per term.
+    phase("write")
+    terms = db.execute(
+        "SELECT doc, group_concat(DISTINCT term), group_concat(DISTINCT CASE WHEN col = 'quote' THEN term END) "
+        "FROM temp.docs_instances GROUP BY doc"
+    ).fetchall()
+    db.executemany(
+        "UPDATE facts SET terms = ?, quote_terms = ? WHERE id = ?",
+        ((all_.replace(",", " "), (quoted or "").replace(",", " "), doc) for doc, all_, quoted in terms),
+    )
+    phase("terms")
+    seconds = round(time.perf_counter() - started, 3)
+    meta = {
+        "version": VERSION,
+        "facts": len(facts),
+        "names": len(forms),
+        "seconds": seconds,
+        "phases": phases,
+    }
+    db.executemany("INSERT INTO meta VALUES (?, ?)", ((k, json.dumps(v)) for k, v in meta.items()))
+    db.commit()
+    db.close()
+    os.replace(partial, folder / FILE)
+    return meta
+
+
+def idf(n: int, total: int) -> float:
+    """BM25's inverse document frequency, floored at a small positive weight."""
+    return max(0.05, math.log(1 + (total - n + 0.5) / (n + 0.5)))

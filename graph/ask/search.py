@@ -1,0 +1,350 @@
+"""A question against the ask index: link its words to the graph's entities, select and rank facts.
+
+1. The question is cut into terms by the index's tokenizer (:mod:`.text`).
+2. Linking: its longest runs of terms that are a name of something in the graph (a label, an
+   acronym, a synonym of ``ontology/synonyms.ttl``, "Jacoby 2022") become *concepts*, each a set
+   of IRIs.
+3. Candidates: the facts FTS5 ranks best by BM25 over their quotes and the names of what they
+   point at, and the facts that point at the rarer concepts.
+4. Each candidate is scored by how much of the question it covers: the question's terms found in
+   its text or in a concept it points at (weighted by rarity), the concepts it points at (itself,
+   one step further, or named in its quote, each less), and its BM25 score. A fact that is not
+   about every thing the question names, or lacks a number of the question (a time point, a
+   year), counts half; one without a number when the question asks for one, less.
+5. The best fact answers the question only if it is complete in that sense, covers enough of
+   the question, has a number if one is asked for, and the question names nothing the graph does
+   not know; otherwise the question is *unanswered*, and the closest facts are given apart.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+import sqlite3
+import threading
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from .index import FILE, idf
+from .text import Tokenizer, is_number, phrase
+
+HERE = Path(__file__).parent
+MAX_QUESTION = 500  # characters
+MAX_TOP = 50
+CANDIDATES = 30  # by BM25
+LINKED_CANDIDATES = 60  # facts of one concept, for concepts rarer than this
+MAX_LINKED = 5000  # facts read per concept (a concept in more facts says little)
+LINKED_CACHE = 128  # concepts whose facts are remembered
+# A best fact covering less of the question than this (rarity-weighted share of its terms) does
+# not answer it.
+ANSWERED_COVERAGE = 0.4
+TYPO_CUTOFF = 0.75  # difflib ratio for a word the graph does not have to be read as one it has
+_WORD = re.compile(r"[^\s,;:?!()\[\]\"']+")
+WEIGHTS = {"coverage": 0.5, "links": 0.3, "bm25": 0.2}
+INCOMPLETE = 0.5
+# Kinds of facts that carry numbers: a question whose words name one by a hidden label ("how
+# many", "rate", "percentage") asks for a number.
+QUANTITY_KINDS = {"https://w3id.org/relapsekg/ontology#Result", "https://w3id.org/relapsekg/ontology#Cohort"}
+QUANTITY_KINDS_SHORT = {"result", "cohort"}  # the same, as the kinds of the index
+NO_NUMBER = 0.85
+NAMED = 0.2  # the link of a fact to a thing its quote names (not a link of the graph's)
+ABOUT = 1.0  # a fact is about what it points at itself (or what its quote names; see below)
+
+
+class BadQuestion(ValueError):
+    """Empty, too long, or a ``top`` out of range: the caller's mistake, said plainly."""
+
+
+@dataclass
+class Concept:
+    words: str  # the question's words that named it
+    terms: tuple[str, ...]
+    iris: tuple[str, ...]
+    soft: bool = False  # named by hidden labels only: a word of the question, not a thing it names
+    weight: float = 0.0
+
+
+@dataclass
+class Hit:
+    id: int
+    record: dict[str, Any]
+    score: float
+    coverage: float
+    parts: dict[str, float] = field(default_factory=dict)
+    missing: set[str] = field(default_factory=set)  # the question's terms it does not hold
+    unlinked: list[str] = field(default_factory=list)  # the things the question names it is not about
+
+    @property
+    def complete(self) -> bool:
+        return not self.unlinked and not any(is_number(t) for t in self.missing)
+
+
+@dataclass
+class Search:
+    question: str
+    terms: list[str]
+    content: list[str]
+    concepts: list[Concept]
+    hits: list[Hit]
+    unanswered: bool
+    unknown: list[str] = field(default_factory=list)  # names in the question the graph does not know
+
+
+@cache
+def _word_list(name: str) -> tuple[str, ...]:
+    lines = (HERE / name).read_text(encoding="utf-8").splitlines()
+    return tuple(line for line in lines if line.strip() and not line.startswith("#"))
+
+
+def check_question(question: str | None, top: int) -> str:
+    if question is None or not question.strip():
+        raise BadQuestion("the question is empty")
+    if len(question) > MAX_QUESTION:
+        raise BadQuestion(f"the question is {len(question)} characters long; at most {MAX_QUESTION}")
+    if not 1 <= top <= MAX_TOP:
+        raise BadQuestion(f"top must be between 1 and {MAX_TOP}, got {top}")
+    return question.strip()
+
+
+class AskIndex:
+    """One index file, opened read-only; safe to share between threads (one question at a time)."""
+
+    def __init__(self, folder: Path) -> None:
+        path = folder / FILE
+        if not path.is_file():
+            raise FileNotFoundError(f"no ask index at {path}")
+        self.path = path
+        self._db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+        self._lock = threading.Lock()
+        self.tokenizer = Tokenizer()
+        self.total = self._db.execute("SELECT COUNT(*) FROM facts").fetchone()[0]
+        self.stop = {t for terms in self.tokenizer.many(_word_list("stopwords.txt")) for t in terms}
+        variants = [line.split("\t") for line in _word_list("words.tsv")]
+        keys = self.tokenizer.many([v for v, _w in variants])
+        words = self.tokenizer.many([w for _v, w in variants])
+        self._variants = {phrase(k): tuple(w) for k, w in zip(keys, words, strict=True) if k}
+        self._df: dict[str, int] = dict(self._db.execute("SELECT term, doc FROM docs_terms"))
+        self._by_shape: dict[tuple[str, int], list[str]] = {}  # (initial, length) -> terms
+        for term in self._df:
+            if len(term) >= 4 and not is_number(term):
+                self._by_shape.setdefault((term[0], len(term)), []).append(term)
+        self._linked_cache: dict[tuple[str, ...], list[tuple[int, float]]] = {}
+        self._lexicon: dict[str, tuple[tuple[str, ...], bool]] = {}
+        for key, iris, soft in self._db.execute(
+            "SELECT key, group_concat(iri, ' '), MIN(soft) FROM lexicon GROUP BY key"
+        ):
+            self._lexicon[key] = (tuple(sorted(set(iris.split(" ")))), bool(soft))
+        self._names: dict[str, list[list[str]]] = {}  # IRI -> the terms of each of its names
+        for key, (iris, soft) in self._lexicon.items():
+            for iri in iris if not soft else ():
+                self._names.setdefault(iri, []).append(key.split(" "))
+        self._max_span = max((key.count(" ") + 1 for key in self._lexicon), default=1)
+
+    def close(self) -> None:
+        self._db.close()
+
+    def search(self, question: str, top: int = 5) -> Search:
+        question = check_question(question, top)
+        with self._lock:
+            return self._search(question, top)
+
+    # -- the steps -------------------------------------------------------------------------------
+
+    def _terms(self, question: str) -> tuple[list[str], list[str]]:
+        """The question's terms (variants replaced, misspellings of the graph's words corrected),
+        and the names in it the graph does not know: unknown words written as names are (capitals
+        after the first word, letters with digits) or long enough to be one."""
+        words = _WORD.findall(question)
+        terms: list[str] = []
+        unknown: list[str] = []
+        for position, (word, word_terms) in enumerate(zip(words, self.tokenizer.many(words), strict=True)):
+            for term in word_terms:
+                for t in self._variants.get(term, (term,)):
+                    if t not in self._df and t not in self.stop and not is_number(t):
+                        near = [
+                            w
+                            for n in range(len(t) - 2, len(t) + 3)
+                            for w in self._by_shape.get((t[0], n), ())
+                        ]
+                        close = difflib.get_close_matches(t, near, 1, TYPO_CUTOFF)
+                        if close and len(t) >= 5:
+                            t = close[0]
+                        elif (
+                            (position > 0 and any(c.isupper() for c in word))
+                            or (any(c.isdigit() for c in word) and any(c.isalpha() for c in word))
+                            or len(t) >= 10
+                        ):
+                            unknown.append(word)
+                    terms.append(t)
+        return terms, unknown
+
+    def _link(self, terms: list[str]) -> list[Concept]:
+        concepts: list[Concept] = []
+        covered = 0
+        for start in range(len(terms)):
+            for size in range(min(self._max_span, len(terms) - start), 0, -1):
+                if start + size <= covered:
+                    break
+                span = terms[start : start + size]
+                if size == 1 and span[0] in self.stop:
+                    continue
+                found = self._lexicon.get(phrase(span))
+                if found:
+                    concepts.append(Concept(" ".join(span), tuple(span), found[0], found[1]))
+                    covered = start + size
+                    break
+        for concept in concepts:
+            marks = ",".join("?" * len(concept.iris))
+            counts = self._db.execute(f"SELECT n FROM df WHERE iri IN ({marks})", concept.iris).fetchall()
+            concept.weight = max((idf(n, self.total) for (n,) in counts), default=0.0)
+        return [c for c in concepts if c.weight > 0]
+
+    def _pointing_at(self, iris: tuple[str, ...]) -> list[tuple[int, float]]:
+        """The facts that point at any of ``iris``, with the closest link's weight (remembered: the
+        same things come back question after question)."""
+        rows = self._linked_cache.get(iris)
+        if rows is None:
+            marks = ",".join("?" * len(iris))
+            rows = self._db.execute(
+                f"SELECT fact, MAX(weight) FROM links WHERE iri IN ({marks}) GROUP BY fact LIMIT ?",
+                (*iris, MAX_LINKED + 1),
+            ).fetchall()
+            if len(self._linked_cache) >= LINKED_CACHE:
+                self._linked_cache.pop(next(iter(self._linked_cache)))
+            self._linked_cache[iris] = rows
+        return rows
+
+    def _term_idf(self, terms: list[str]) -> dict[str, float]:
+        return {t: idf(self._df.get(t, 0), self.total) for t in terms}
+
+    def _search(self, question: str, top: int) -> Search:
+        terms, unknown = self._terms(question)
+        content = list(dict.fromkeys(t for t in terms if t not in self.stop))
+        concepts = self._link(terms)
+        if not content:
+            return Search(question, terms, content, concepts, [], True, unknown)
+        weights = self._term_idf(content)
+        for t in content:  # numbers (time points, values, years) decide between facts alike in words
+            if is_number(t):
+                weights[t] *= 1.5
+        match = " OR ".join(f'"{t}"' for t in content)
+        bm25 = {
+            rowid: -score
+            for rowid, score in self._db.execute(
+                "SELECT rowid, bm25(docs, 1.0, 0.5) FROM docs WHERE docs MATCH ? "
+                "ORDER BY bm25(docs, 1.0, 0.5) LIMIT ?",
+                (match, CANDIDATES),
+            )
+        }
+        candidates = set(bm25)
+        # The facts that point at each concept (IRI index, the closest link when several match).
+        linked: dict[int, dict[int, float]] = {}
+        for index, concept in enumerate(concepts):
+            pointing = self._pointing_at(concept.iris)
+            for fact, weight in pointing:
+                linked.setdefault(fact, {})[index] = weight
+            if len(pointing) <= LINKED_CANDIDATES:
+                candidates.update(fact for fact, _w in pointing)
+        if not candidates:
+            return Search(question, terms, content, concepts, [], True, unknown)
+        unranked = [fact for fact in candidates if fact not in bm25]
+        if unranked:  # the facts found by their links, ranked by BM25 too
+            bm25.update(
+                (rowid, -score)
+                for rowid, score in self._db.execute(
+                    f"SELECT rowid, bm25(docs, 1.0, 0.5) FROM docs WHERE docs MATCH ? "
+                    f"AND rowid IN ({','.join('?' * len(unranked))})",
+                    (match, *unranked),
+                )
+            )
+        # A fact is about a thing the question names if it points at it, or its quote names it.
+        names = [{tuple(n) for iri in c.iris for n in self._names.get(iri, ())} for c in concepts]
+        ids = sorted(candidates)
+        rows = self._db.execute(
+            f"SELECT id, terms, quote_terms, kind FROM facts WHERE id IN ({','.join('?' * len(ids))})", ids
+        ).fetchall()
+        total_weight = sum(weights.values())
+        concept_weight = sum(c.weight for c in concepts) or 1.0
+        best_bm25 = max(bm25.values(), default=1.0) or 1.0
+        hits = []
+        fact_kinds = {row[0]: row[3] for row in rows}
+        for fact, fact_terms, fact_quote_terms, _kind in rows:
+            held = f" {fact_terms or ''} "  # terms between spaces: a membership test is a substring test
+            quoted = f" {fact_quote_terms or ''} "
+            links = dict(linked.get(fact, {}))
+            named = {
+                i for i in range(len(concepts)) if any(all(f" {t} " in quoted for t in n) for n in names[i])
+            }
+            for i in named:  # a quote that names a thing is about it, if less closely than a link
+                links[i] = max(links.get(i, 0.0), NAMED)
+            found = {t for t in content if f" {t} " in held}
+            for index in links:
+                if not concepts[index].soft:
+                    found.update(t for t in concepts[index].terms if t in weights)
+            coverage = sum(weights[t] for t in found) / total_weight
+            link_score = sum(concepts[i].weight * w for i, w in links.items()) / concept_weight
+            text_score = bm25.get(fact, 0.0) / best_bm25
+            parts = {"coverage": coverage, "links": link_score, "bm25": text_score}
+            score = sum(WEIGHTS[k] * v for k, v in parts.items())
+            hit = Hit(fact, {}, score, coverage, parts, set(content) - found)
+            hit.unlinked = [
+                c.words
+                for i, c in enumerate(concepts)
+                if not c.soft and links.get(i, 0.0) < ABOUT and i not in named
+            ]
+            hits.append(hit)
+        # A fact not about every thing the question names, or without its numbers, counts half; one
+        # without a number, when the question asks for one, counts less.
+        asks_number = any(c.soft and set(c.iris) & QUANTITY_KINDS for c in concepts)
+        for hit in hits:
+            if not hit.complete:
+                hit.score *= INCOMPLETE
+            if asks_number and fact_kinds.get(hit.id) not in QUANTITY_KINDS_SHORT:
+                hit.score *= NO_NUMBER
+        hits.sort(key=lambda h: (-h.score, h.id))
+        hits = hits[:top]
+        records = dict(
+            self._db.execute(
+                f"SELECT id, record FROM facts WHERE id IN ({','.join('?' * len(hits))})",
+                [h.id for h in hits],
+            )
+        )
+        for hit in hits:
+            hit.record = json.loads(records[hit.id])
+        # Not answered: the best fact covers too little of the question, lacks a number the question
+        # asks about (a time point, a value, a year), is not about a thing the question names, has
+        # no number where the question asks for one ("how many", "what rate": a hidden label of a
+        # kind of fact that carries numbers), or the question names what the graph does not know.
+        unanswered = (
+            not hits
+            or hits[0].coverage < ANSWERED_COVERAGE
+            or not hits[0].complete
+            or bool(unknown)
+            or (asks_number and not {"value", "n", "p_value"} & set(hits[0].record))
+        )
+        return Search(question, terms, content, concepts, hits, unanswered, unknown)
+
+    def reference_numbers(self, iris: list[str]) -> list[int]:
+        """The reference numbers of those of ``iris`` that are publications of the graph."""
+        if not iris:
+            return []
+        with self._lock:
+            rows = self._db.execute(
+                f"SELECT record FROM facts WHERE kind = 'reference' AND iri IN ({','.join('?' * len(iris))})",
+                iris,
+            ).fetchall()
+        return sorted({n for (record,) in rows for n in json.loads(record).get("reference_numbers", [])})
+
+    def best_quote(self, quotes: list[str], terms: list[str]) -> str:
+        """The fact's quote that holds most of the question's terms (the first when none does)."""
+        if len(quotes) <= 1:
+            return quotes[0] if quotes else ""
+        wanted = set(terms)
+        with self._lock:
+            tokenized = self.tokenizer.many(quotes)
+        return max(zip(quotes, tokenized, strict=True), key=lambda q: (len(wanted & set(q[1])), -len(q[1])))[
+            0
+        ]

@@ -1,0 +1,75 @@
+"""Where a question's index comes from: the build it was made with, or the endpoint asked.
+
+A build writes its index beside its database (``builds/<id>/ask/``, see :func:`write_for_build`),
+so a rebuild swaps the index in with the graph. A build made without one, and an external SPARQL
+endpoint, get one made on first use from the graph itself, through SPARQL, in a folder of the
+system's temporary directory (a build never changes, so its index is made once; an endpoint's is
+made once per process).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tempfile
+import threading
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .. import store as stores
+from ..engine import RemoteEngine, evaluate
+from .answer import Asker
+from .index import FILE, write_index
+from .search import AskIndex
+
+FOLDER = "ask"
+
+
+def write_for_build(build: stores.Build, graph: ox.Store) -> dict:
+    """The build hook: the index of ``graph`` (the new build's graph) into the build's folder."""
+    return write_index(lambda sparql: evaluate(graph, sparql), build.path / FOLDER)
+
+
+def _cache_folder(key: str) -> Path:
+    digest = hashlib.sha256(key.encode()).hexdigest()[:16]
+    return Path(tempfile.gettempdir()) / "relapsekg-ask" / digest
+
+
+class AskerSource:
+    """The asker of the current graph: reopened when a new build is swapped in."""
+
+    def __init__(self, store: Path | None = None, endpoint: str | None = None) -> None:
+        self.store, self.endpoint = store, endpoint
+        self._key: str | None = None
+        self._asker: Asker | None = None
+        self._lock = threading.Lock()
+
+    def get(self) -> Asker:
+        key = self.endpoint or stores.current_name(self.store)
+        if not key:
+            stores.current_build(Path(self.store or "."))  # raises StoreMissing with its message
+        if self._asker is not None and key == self._key:
+            return self._asker
+        with self._lock:
+            if self._asker is None or key != self._key:
+                old = self._asker
+                self._asker, self._key = Asker(AskIndex(self._folder())), key
+                if old is not None:
+                    old.index.close()
+        return self._asker
+
+    def _folder(self) -> Path:
+        if self.endpoint:
+            folder = _cache_folder(self.endpoint)
+            engine = RemoteEngine(self.endpoint)
+            write_index(engine.query, folder)  # once per process: the endpoint's data may change
+            return folder
+        build = stores.current_build(Path(self.store))  # type: ignore[arg-type]
+        folder = build.path / FOLDER
+        if (folder / FILE).is_file():
+            return folder
+        folder = _cache_folder(str(build.path))
+        if not (folder / FILE).is_file():
+            graph = ox.Store.read_only(str(build.db))
+            write_index(lambda sparql: evaluate(graph, sparql), folder)
+        return folder

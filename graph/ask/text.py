@@ -1,0 +1,61 @@
+"""Words as the index sees them: SQLite FTS5's own tokenizer (Porter stemmer over unicode61).
+
+The question, the facts' texts and every label or synonym are cut into terms by the same
+tokenizer the full-text index uses, so a term the linker or the coverage test compares is the
+term BM25 ranked. Nothing here stems or splits by hand: a small in-memory FTS5 table tokenizes a
+batch of strings and its ``fts5vocab`` table reads the terms back in order.
+
+What FTS5 cannot know is written before it: decimals keep their point (``72.9`` is one term,
+``72p9``, not ``72`` and ``9``), and the LaTeX of the article's quotes (``$P=0.031$``,
+``\\pm``) is reduced to its words.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Iterable, Sequence
+
+TOKENIZER = "porter unicode61 remove_diacritics 2"
+_DECIMAL = re.compile(r"(?<![\d.])(\d+)\.(\d+)(?!\.?\d)")
+_LATEX = re.compile(r"\\(pm|geq|leq|ge|le|times|%)|\$")
+_LATEX_WORDS = {"pm": " ± ", "geq": " ≥ ", "ge": " ≥ ", "leq": " ≤ ", "le": " ≤ ", "times": " × ", "%": "%"}
+
+
+def prepare(text: str) -> str:
+    """Text as FTS5 should tokenize it: decimals kept whole, LaTeX markup reduced to its words."""
+    text = _LATEX.sub(lambda m: _LATEX_WORDS.get(m.group(1) or "", " "), text)
+    return _DECIMAL.sub(r"\1p\2", text)
+
+
+class Tokenizer:
+    """Cuts strings into FTS5 terms, in order (one in-memory FTS5 table, reused)."""
+
+    def __init__(self) -> None:
+        self._db = sqlite3.connect(":memory:", check_same_thread=False)
+        self._db.execute(f"CREATE VIRTUAL TABLE probe USING fts5(text, tokenize = '{TOKENIZER}')")
+        self._db.execute("CREATE VIRTUAL TABLE probe_v USING fts5vocab(probe, instance)")
+
+    def terms(self, text: str) -> list[str]:
+        return self.many([text])[0]
+
+    def many(self, texts: Sequence[str]) -> list[list[str]]:
+        """The terms of each string, in order; one insert and one read for the whole batch."""
+        db = self._db
+        db.executemany(
+            "INSERT INTO probe(rowid, text) VALUES (?, ?)", enumerate((prepare(t) for t in texts), 1)
+        )
+        out: list[list[str]] = [[] for _ in texts]
+        for doc, term in db.execute("SELECT doc, term FROM probe_v ORDER BY doc, offset"):
+            out[doc - 1].append(term)
+        db.execute("DELETE FROM probe")
+        return out
+
+
+def phrase(terms: Iterable[str]) -> str:
+    """Terms joined as one lookup key (how labels and question n-grams are compared)."""
+    return " ".join(terms)
+
+
+def is_number(term: str) -> bool:
+    return term.replace("p", "", 1).isdigit()

@@ -1,0 +1,222 @@
+"""Questions in plain words: `relapsekg ask`, `GET /api/ask` and what a researcher relies on.
+
+An answer is a fact of the graph with its verbatim quote, its numbers and the SPARQL that gives
+it back; a named query that answers the question comes with its rows; a question the graph cannot
+answer says so; bad input is refused with a 4xx (HTTP) or exit status 2 (command line)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from graph import paths
+from graph.ask.source import FOLDER
+from graph.cli import app
+from graph.commands import load_all
+from graph.exports.tables import rows_of
+from graph.namespaces import ID
+from graph.store import current_build
+
+load_all()
+TEXT = (paths.SOURCES_DIR / "texts" / "murphy-aldoss-2024-tp-23-521.txt").read_text(encoding="utf-8")
+IBM_DFS = "What was the 4-year DFS for blinatumomab versus chemotherapy in isolated BM relapse?"
+CONTRACT = {"rank", "kind", "label", "quote", "iri", "reference_numbers", "score"}
+
+
+def ask_cli(store: Path, *args: str):
+    return CliRunner().invoke(app, ["ask", *args, "--store", str(store)])
+
+
+def ask_json(store: Path, question: str, *args: str) -> dict:
+    result = ask_cli(store, question, "--format", "json", *args)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def test_the_build_writes_the_index_beside_the_graph(store: Path) -> None:
+    assert (current_build(store).path / FOLDER / "ask.sqlite").is_file()
+
+
+def test_a_result_comes_with_its_numbers_arm_comparator_study_and_verbatim_quote(store: Path) -> None:
+    answer = ask_json(store, IBM_DFS, "--top", "3")
+    assert answer["question"] == IBM_DFS and answer["unanswered"] is False
+    top = answer["answers"][0]
+    assert top["kind"] == "result" and top["endpoint"] == "disease-free survival"
+    assert top["value"] in ("72.9", "57.1") and top["unit"] == "%" and top["p_value"] == "0.031"
+    assert top["timepoint"] == "4 years" and top["study"] == "Children's Oncology Group AALL1331"
+    assert {top["arm"], top["comparator"]} == {
+        "AALL1331 LR isolated BM relapse: blinatumomab arm",
+        "AALL1331 LR isolated BM relapse: chemotherapy arm",
+    }
+    assert top["reference_numbers"] == [11]
+    assert "72.9% and 96.3% for blinatumomab" in top["quote"] and top["quote"] in TEXT
+
+
+def test_every_answer_keeps_the_contract_and_quotes_the_text_verbatim(client) -> None:
+    for question in (
+        IBM_DFS,
+        "Which therapies show CNS efficacy?",
+        "What does IEM stand for?",
+        "Jacoby 2022",
+    ):
+        response = client.get("/api/ask", params={"q": question, "top": 5})
+        assert response.status_code == 200
+        body = response.json()
+        assert {"question", "answers", "query", "sparql", "unanswered"} <= set(body)
+        assert [a["rank"] for a in body["answers"]] == list(range(1, len(body["answers"]) + 1))
+        scores = [a["score"] for a in body["answers"]]
+        assert scores == sorted(scores, reverse=True), "best first"
+        for a in body["answers"]:
+            assert set(a) >= CONTRACT, a
+            assert a["iri"].startswith(str(ID)) and a["quote"] in TEXT
+
+
+def test_the_sparql_of_an_answer_gives_the_fact_and_its_quote_back(store: Path, engine) -> None:
+    answer = ask_json(store, IBM_DFS, "--top", "3")
+    for a in answer["answers"]:
+        rows = rows_of(engine, a["sparql"])
+        assert [r["fact"] for r in rows] == [a["iri"]]
+        assert a["quote"] in rows[0]["quote"]
+        for field in ("value", "p_value", "arm", "timepoint"):
+            if field in a:
+                assert rows[0][field] == str(a[field])
+    everything = rows_of(engine, answer["sparql"])
+    assert {r["fact"] for r in everything} == {a["iri"] for a in answer["answers"]}
+
+
+def test_a_question_a_named_query_answers_comes_with_its_rows(store: Path) -> None:
+    answer = ask_json(store, "Which therapies show CNS efficacy?")
+    assert answer["query"]["name"] == "cns-efficacy"
+    rows = answer["query"]["rows"]
+    assert {"therapy", "direction", "quote"} <= set(rows[0])
+    assert {"CD19 CAR T cell therapy", "blinatumomab"} <= {r["therapy"] for r in rows}
+    assert all(a["kind"] == "finding" for a in answer["answers"][:3])
+
+
+def test_a_named_query_gets_the_entity_the_question_names_as_parameter(store: Path) -> None:
+    answer = ask_json(store, "Evidence for and against CAR T cells")
+    assert answer["query"]["name"] == "evidence-by-therapy"
+    assert answer["query"]["params"]["therapy"] == "cd19-car-t"
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        (
+            "Who should get a transplant after an early marrow relapse?",
+            "risk-rule/hsct-indication-first-relapse",
+        ),
+        ("Jacoby 2022", "publication/ref-27-jacoby-2022"),
+        ("What does IEM stand for?", "definition/iem"),
+        (
+            "median OS first salvage vs later salvage blinatumomab",
+            "result/tower-first-salvage-median-os result/topp-first-salvage-median-os",
+        ),
+        ("CR rate of intensive chemo in adults with R/R B-ALL", "result/adult-rr-intensive-chemo-cr"),
+    ],
+)
+def test_abbreviations_synonyms_authors_and_misspellings_find_the_fact(
+    store: Path, question: str, expected: str
+) -> None:
+    answer = ask_json(store, question, "--top", "3")
+    found = [a["iri"] for a in answer["answers"]]
+    assert any(f"{ID}{one}" in found for one in expected.split()), answer["answers"]
+    assert answer["unanswered"] is False
+
+
+def test_a_misspelt_name_is_read_as_the_graph_spells_it(store: Path) -> None:
+    answer = ask_json(store, "blinatumab dfs isolated extramedulary relapse", "--top", "3")
+    linked = {iri for link in answer["linked"] for iri in link["iris"]}
+    assert {f"{ID}intervention/blinatumomab", f"{ID}endpoint/dfs"} <= linked
+    assert "https://w3id.org/relapsekg/ontology#SiteIsolatedEM" in linked
+    assert all("/aall1331-iem" in a["iri"] for a in answer["answers"]), answer["answers"]
+    assert answer["unanswered"] is False
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How did inotuzumab ozogamicin compare with blinatumomab in first relapse?",
+        "What was the 5-year DFS in AALL1331?",
+        "What was the 4-year DFS for intermediate-risk patients in AALL1331?",
+    ],
+)
+def test_a_question_the_graph_cannot_answer_is_reported_unanswered(store: Path, question: str) -> None:
+    answer = ask_json(store, question)
+    assert answer["unanswered"] is True
+    assert answer["query"] is None
+    assert all(a["quote"] in TEXT for a in answer["answers"]), "the closest facts, quoted, not claimed"
+
+
+def test_the_table_shows_the_fact_and_its_quote(store: Path) -> None:
+    result = ask_cli(store, IBM_DFS, "--top", "1")
+    assert result.exit_code == 0, result.output
+    assert "72.9" in result.stdout and "For isolated BM relapse" in result.stdout
+    unanswered = ask_cli(store, "How did inotuzumab ozogamicin compare with blinatumomab?")
+    assert "does not answer" in unanswered.stdout
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("",),
+        ("   ",),
+        ("x" * 501,),
+        ("CNS", "--top", "0"),
+        ("CNS", "--top", "51"),
+        ("CNS", "--format", "xml"),
+    ],
+)
+def test_the_command_refuses_bad_input_with_exit_status_2(store: Path, args: tuple[str, ...]) -> None:
+    result = ask_cli(store, *args)
+    assert result.exit_code == 2
+    assert "error" in result.output
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{}, {"q": ""}, {"q": "  "}, {"q": "x" * 501}, {"q": "CNS", "top": "0"}, {"q": "CNS", "top": "51"},
+     {"q": "CNS", "top": "many"}],
+)  # fmt: skip
+def test_the_api_refuses_bad_input_with_400(client, params: dict) -> None:
+    response = client.get("/api/ask", params=params)
+    assert response.status_code == 400, response.text
+
+
+def test_a_question_never_reaches_sparql(client) -> None:
+    question = '"} UNION { ?s ?p ?o } # <script>alert(1)</script> DROP ALL'
+    response = client.get("/api/ask", params={"q": question})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["question"] == question
+    assert "UNION { ?s ?p ?o }" not in (body["sparql"] or "") and "DROP" not in (body["sparql"] or "")
+    page = client.get("/ask", params={"q": question})
+    assert page.status_code == 200
+    assert (
+        "<script>alert(1)</script>" not in page.text and "&lt;script&gt;alert(1)&lt;/script&gt;" in page.text
+    )
+
+
+def test_the_page_shows_cards_with_quotes_and_links(client) -> None:
+    page = client.get("/ask", params={"q": IBM_DFS})
+    assert page.status_code == 200
+    html = page.text
+    assert 'class="answer' in html and "72.9% and 96.3% for blinatumomab" in html
+    assert 'href="/id/result/aall1331-ibm-dfs-' in html
+    assert "/graph?focus=https%3A%2F%2Fw3id.org%2Frelapsekg%2Fid%2Fresult%2Faall1331-ibm-dfs-" in html
+    assert client.get("/ask").status_code == 200
+    assert client.get("/ask", params={"q": "x" * 600}).status_code == 400
+
+
+def test_an_endpoint_gets_the_same_answers_as_the_store(store: Path, server: str) -> None:
+    here = ask_json(store, IBM_DFS, "--top", "3")
+    result = CliRunner().invoke(
+        app, ["ask", IBM_DFS, "--top", "3", "--format", "json", "--endpoint", f"{server}/sparql"]
+    )
+    assert result.exit_code == 0, result.output
+    there = json.loads(result.stdout)
+    assert [a["iri"] for a in there["answers"]] == [a["iri"] for a in here["answers"]]
+    assert there["answers"][0]["quote"] == here["answers"][0]["quote"]
