@@ -20,6 +20,7 @@ from .corpus import Corpus, CuratedFile
 from .model import ENTITY_SECTIONS, TIMEPOINT, Fact, Publication, Result
 from .namespaces import BIBO, CITO, GRAPH, ID, OA, ONTOLOGY_GRAPH, RKG, entity_iri
 from .quotes import Span
+from .searchtext import search_triples
 from .vocab import Vocabulary
 
 CURIE_PREFIXES = {
@@ -179,6 +180,9 @@ class Converter:
                     self.annotate(g, f, (section, i), node, item)
             for i, citation in enumerate(f.source.citations):
                 self.citation(g, f, i, citation)
+            # Each quote's and label's search form (graph/searchtext.py), in the graph of the literal.
+            for triple in search_triples(list(getattr(g, "triples", g))):
+                g.add(triple)
         return self.dataset
 
     def publication(self, g: Graph, f: CuratedFile) -> None:

@@ -16,6 +16,11 @@ full IRI as a constant. (Building that IRI inside the query with ``BIND(IRI(CONC
 same answer, but Oxigraph cannot treat a computed IRI as a constant and scans instead of looking it up:
 146 ms instead of a few at 1M triples.)
 
+Words to search for are written ``search:"..."`` (e.g. ``search:"CNS"``): the value is put in the
+query in its search form (graph/searchtext.py: NFKC-normalised and case-folded), to be compared
+with the ``rkg:searchText`` the build stores beside every quote and label. SPARQL has no Unicode
+normalisation, so this is how "MRD+" finds the "MRD⁺" the text prints.
+
 An id default with no id, ``id:KIND/``, makes the parameter optional: an empty value is ``UNDEF``,
 "no restriction", so such a placeholder belongs in a ``VALUES`` block. That is how a query starts
 from the one entity asked for (an index lookup) and still answers for every entity when none is.
@@ -32,6 +37,7 @@ from pathlib import Path
 
 from . import paths
 from .namespaces import ID
+from .searchtext import search_form
 
 _HEADER = re.compile(r"^#\s?(?P<body>.*)$")
 _PARAM = re.compile(
@@ -59,6 +65,8 @@ class Param:
 
     @property
     def type(self) -> str:
+        if self.default.startswith("search:"):
+            return "search"
         if self.default.startswith("<"):
             return "iri"
         if _ENTITY_DEFAULT.match(self.default):
@@ -81,7 +89,9 @@ class Param:
             return d[1:-1]
         if self.type == "id":
             return _ENTITY_DEFAULT.match(d)["id"]
-        if self.type == "string" and len(d) >= 2 and d[0] == d[-1] == '"':
+        if self.type == "search":
+            d = d.removeprefix("search:")
+        if self.type in ("string", "search") and len(d) >= 2 and d[0] == d[-1] == '"':
             return d[1:-1]
         return d
 
@@ -109,6 +119,8 @@ class Param:
             if self.type == "integer" and number != number.to_integral_value():
                 raise NamedQueryError(f"parameter {self.name!r} needs an integer, got {value!r}")
             return str(int(number)) if self.type == "integer" else str(number)
+        if self.type == "search":
+            value = search_form(value)
         escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
         return f'"{escaped}"'
 

@@ -43,6 +43,7 @@ from .hermit import (
 )
 from .localize import PROBE, localize
 from .names import short, slug
+from .rdfs import rdfs_entailments
 from .rules import overlap_probes, read_rules, rules_graph, rules_turtle
 
 DERIVED_GRAPH = GRAPH["derived"]
@@ -178,6 +179,7 @@ def reason(dataset: Dataset, origins: dict | None = None) -> Reasoning:
             )
     if not result.problems:
         result.inferred = materialize(answer, tbox, abox, result.reasoner, sorted(_source_graphs(dataset)))
+        result.inferred += rdfs_entailments(tbox, data + result.inferred)  # rdfs.py
     result.seconds = time.perf_counter() - started
     return result
 
