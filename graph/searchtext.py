@@ -2,7 +2,9 @@
 
 The article prints "MRD⁺", "≥ 36", "ﬁ" ligatures and the like; a researcher types "MRD+", ">=",
 "fi". SPARQL compares strings code point by code point and has no Unicode normalisation, so the
-build stores beside every quote and label its *search form* (``rkg:searchText``): NFKC-normalised
+build stores beside every quote and label its *search form* (``rkg:searchText``; a quote's on the
+``oa:TextQuoteSelector`` that holds it as ``oa:exact``, so a search finds the very clause that
+matched, a label's on the entity it names): NFKC-normalised
 (compatibility characters such as superscripts and ligatures become their plain forms), case-folded
 (``casefold``, which also folds "ß" to "ss", unlike SPARQL's LCASE) and with runs of white space
 made one space. A query compares the search form of the words asked for (graph/named.py folds a
@@ -20,13 +22,14 @@ from collections.abc import Iterable
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDFS, SKOS
 
-from .namespaces import RKG
+from .namespaces import OA, RKG
 
 _SPACE = re.compile(r"\s+")
 
-# The properties whose values are searched: quotes and the names people look things up by.
+# The properties whose values are searched: quotes (each on its selector) and the names people look
+# things up by (on the entity).
 SEARCHED: frozenset[URIRef] = frozenset(
-    {RKG.quote, RDFS.label, SKOS.prefLabel, SKOS.altLabel, RKG.acronym, RKG.statement}
+    {OA.exact, RDFS.label, SKOS.prefLabel, SKOS.altLabel, RKG.acronym, RKG.statement}
 )
 
 
