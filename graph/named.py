@@ -88,12 +88,17 @@ class Param:
         if self.type == "iri":
             return d[1:-1]
         if self.type == "id":
-            return _ENTITY_DEFAULT.match(d)["id"]
+            return self._entity_default()["id"]
         if self.type == "search":
             d = d.removeprefix("search:")
         if self.type in ("string", "search") and len(d) >= 2 and d[0] == d[-1] == '"':
             return d[1:-1]
         return d
+
+    def _entity_default(self) -> re.Match[str]:
+        m = _ENTITY_DEFAULT.match(self.default)
+        assert m is not None, self.default  # only called when type is "id", which means it matched
+        return m
 
     def term(self, value: str) -> str:
         """``value`` as a SPARQL term of this parameter's type, or an error naming the problem."""
@@ -102,7 +107,7 @@ class Param:
                 raise NamedQueryError(f"parameter {self.name!r} needs an absolute IRI, got {value!r}")
             return f"<{value}>"
         if self.type == "id":
-            kind = _ENTITY_DEFAULT.match(self.default)["kind"]
+            kind = self._entity_default()["kind"]
             if value == "" and self.optional:
                 return "UNDEF"  # any entity (see the module docstring)
             if not is_entity_id(value):
@@ -146,7 +151,7 @@ class NamedQuery:
         text = self.body
         for param in self.params:
             term = param.term(values.get(param.name, param.default_value))
-            text = re.sub(rf"\?_{param.name}\b", lambda _m, t=term: t, text)
+            text = re.sub(rf"\?_{param.name}\b", lambda _m, t=term: t, text)  # type: ignore[misc]
         return text
 
     def to_json(self) -> dict:

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from collections import Counter
 
+import owlrl
 import pytest
-from rdflib import Graph, Literal, Namespace
+from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 
 from graph.engine import LocalEngine
 from graph.named import NamedQueries, Param
-from graph.reasoning.rdfs import rdfs_entailments
+from graph.reasoning.rdfs import RDFS_ACTIVITY, rdfs_entailments
 from graph.results import term_text, to_table
 from graph.searchtext import search_form
 
@@ -20,6 +21,7 @@ QUERIES = NamedQueries().all()
 RKG = Namespace("https://w3id.org/relapsekg/ontology#")
 EX = Namespace("https://example.org/")
 INFERRED = "https://w3id.org/relapsekg/graph/inferred"
+INFERRED_NODE = URIRef(INFERRED)
 
 
 def rows(engine: LocalEngine, sparql: str) -> list[dict[str, str]]:
@@ -106,6 +108,33 @@ def test_rdfs_entailments_follow_sub_properties_classes_domains_and_ranges_and_k
     assert list(entailed.objects(EX.s, EX.marker)) == [Literal(True)], "a literal comes out as asserted"
     assert (EX.a, RDF.type, EX.Cohort) not in entailed
     assert not [t for t in entailed if t[2] == RDFS.Resource]
+    assert {t for t in entailed if t[0] not in (INFERRED_NODE, RDFS_ACTIVITY)} == owlrl_rdfs(
+        ontology, data
+    ), "the SPARQL rules give what owlrl's RDFS semantics gives"
+
+
+def owlrl_rdfs(ontology: Graph, data: Graph) -> set:
+    """owlrl's RDFS closure of the same graphs, trivia and asserted triples left out, literals
+    passed as stand-ins (owlrl rewrites the literals it reasons about)."""
+    closure, literals = Graph(), {}
+    for s, p, o in ontology + data:
+        if isinstance(o, Literal):
+            literals[stand_in := URIRef(f"urn:x-literal:{len(literals)}")] = o
+            o = stand_in
+        closure.add((s, p, o))
+    owlrl.DeductiveClosure(owlrl.RDFS_Semantics, axiomatic_triples=False, datatype_axioms=False).expand(
+        closure
+    )
+    trivial = {RDFS.Resource, RDFS.Class, RDF.Property, RDFS.Datatype, RDFS.Literal}
+    out = set()
+    for s, p, o in closure:
+        o = literals.get(o, o)
+        if str(s).startswith("urn:x-literal:") or isinstance(s, Literal) or s == o:
+            continue
+        if (p == RDF.type and o in trivial) or (s, p, o) in data or (s, p, o) in ontology:
+            continue
+        out.add((s, p, o))
+    return out
 
 
 # -- searching what the text prints --------------------------------------------------------------
@@ -210,3 +239,21 @@ def test_treatment_rules_give_one_row_per_rule_or_cohort_and_treatment(engine: L
     keys = Counter((r["who"], r["treatment"]) for r in found)
     assert max(keys.values()) == 1
     assert ("AALL1331 patients with CNS3 disease", "cranial radiotherapy") in keys
+
+
+def test_an_arm_without_its_arm_link_fails_validation_naming_its_file(sources_copy) -> None:
+    from graph.validate import validate_sources
+
+    path = sources_copy / "references" / "ref-11-hogan-2023.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert "    arm: aall1331-lr-blin\n    parent: aall1331-lr\n" in text
+    path.write_text(
+        text.replace("    arm: aall1331-lr-blin\n    parent: aall1331-lr\n", "    parent: aall1331-lr\n")
+    )
+    problems = validate_sources(sources_copy, reason=False).problems
+    assert any(
+        p.file.endswith("ref-11-hogan-2023.yaml")
+        and "rkg:arm" in p.message
+        and "aall1331-lr-blin" in p.message
+        for p in problems
+    ), problems
