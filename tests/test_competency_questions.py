@@ -15,6 +15,7 @@ import re
 from collections import Counter
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 import yaml
 
@@ -48,7 +49,9 @@ def structural_problem(sparql: str) -> str | None:
 
 
 def rows_of(engine: LocalEngine, sparql: str) -> list[tuple[str, ...]]:
-    table = to_table(engine.query(PREFIXES + sparql))
+    answer = engine.query(PREFIXES + sparql)
+    assert isinstance(answer, ox.QuerySolutions), "a competency question is a SELECT"
+    table = to_table(answer)
     return [
         tuple(term_text(row[v]) if row.get(v) is not None else "" for v in table.variables)
         for row in table.rows
