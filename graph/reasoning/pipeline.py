@@ -179,7 +179,7 @@ def reason(dataset: Dataset, origins: dict | None = None) -> Reasoning:
             )
     if not result.problems:
         result.inferred = materialize(answer, tbox, abox, result.reasoner, sorted(_source_graphs(dataset)))
-        result.inferred += rdfs_entailments(tbox, data + result.inferred)  # rdfs.py
+        result.inferred += rdfs_entailments(tbox, data, result.inferred)  # rdfs.py
     result.seconds = time.perf_counter() - started
     return result
 
