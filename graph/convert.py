@@ -21,6 +21,7 @@ from .model import ENTITY_SECTIONS, TIMEPOINT, Fact, Publication, Result
 from .namespaces import BIBO, CITO, GRAPH, ID, OA, RKG, entity_iri
 from .origins import Origin
 from .quotes import Spans
+from .searchtext import search_triples
 from .vocab import Vocabulary, expand_curie
 
 _TIME_UNITS = {"days": "D", "weeks": "W", "months": "M", "years": "Y"}
@@ -194,6 +195,9 @@ class Converter:
             for i, citation in enumerate(f.source.citations):
                 g.at = Origin(f.name, f.line_of("citations", i))
                 self.citation(g, f, i, citation)
+            # Each quote's and label's search form (graph/searchtext.py), in the graph of the literal.
+            for triple in search_triples(g.triples):
+                g.add(triple)
             yield g
 
     def publication(self, g: PublicationGraph, f: CuratedFile) -> None:

@@ -16,6 +16,11 @@ full IRI as a constant. (Building that IRI inside the query with ``BIND(IRI(CONC
 same answer, but Oxigraph cannot treat a computed IRI as a constant and scans instead of looking it up:
 146 ms instead of a few at 1M triples.)
 
+Words to search for are written ``search:"..."`` (e.g. ``search:"CNS"``): the value is put in the
+query in its search form (graph/searchtext.py: NFKC-normalised and case-folded), to be compared
+with the ``rkg:searchText`` the build stores beside every quote and label. SPARQL has no Unicode
+normalisation, so this is how "MRD+" finds the "MRD⁺" the text prints.
+
 An id default with no id, ``id:KIND/``, makes the parameter optional: an empty value is ``UNDEF``,
 "no restriction", so such a placeholder belongs in a ``VALUES`` block. That is how a query starts
 from the one entity asked for (an index lookup) and still answers for every entity when none is.
@@ -32,6 +37,7 @@ from pathlib import Path
 
 from . import paths
 from .namespaces import ID
+from .searchtext import search_form
 
 _HEADER = re.compile(r"^#\s?(?P<body>.*)$")
 _PARAM = re.compile(
@@ -59,6 +65,8 @@ class Param:
 
     @property
     def type(self) -> str:
+        if self.default.startswith("search:"):
+            return "search"
         if self.default.startswith("<"):
             return "iri"
         if _ENTITY_DEFAULT.match(self.default):
@@ -80,10 +88,17 @@ class Param:
         if self.type == "iri":
             return d[1:-1]
         if self.type == "id":
-            return _ENTITY_DEFAULT.match(d)["id"]
-        if self.type == "string" and len(d) >= 2 and d[0] == d[-1] == '"':
+            return self._entity_default()["id"]
+        if self.type == "search":
+            d = d.removeprefix("search:")
+        if self.type in ("string", "search") and len(d) >= 2 and d[0] == d[-1] == '"':
             return d[1:-1]
         return d
+
+    def _entity_default(self) -> re.Match[str]:
+        m = _ENTITY_DEFAULT.match(self.default)
+        assert m is not None, self.default  # only called when type is "id", which means it matched
+        return m
 
     def term(self, value: str) -> str:
         """``value`` as a SPARQL term of this parameter's type, or an error naming the problem."""
@@ -92,7 +107,7 @@ class Param:
                 raise NamedQueryError(f"parameter {self.name!r} needs an absolute IRI, got {value!r}")
             return f"<{value}>"
         if self.type == "id":
-            kind = _ENTITY_DEFAULT.match(self.default)["kind"]
+            kind = self._entity_default()["kind"]
             if value == "" and self.optional:
                 return "UNDEF"  # any entity (see the module docstring)
             if not is_entity_id(value):
@@ -109,6 +124,8 @@ class Param:
             if self.type == "integer" and number != number.to_integral_value():
                 raise NamedQueryError(f"parameter {self.name!r} needs an integer, got {value!r}")
             return str(int(number)) if self.type == "integer" else str(number)
+        if self.type == "search":
+            value = search_form(value)
         escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
         return f'"{escaped}"'
 
@@ -134,7 +151,7 @@ class NamedQuery:
         text = self.body
         for param in self.params:
             term = param.term(values.get(param.name, param.default_value))
-            text = re.sub(rf"\?_{param.name}\b", lambda _m, t=term: t, text)
+            text = re.sub(rf"\?_{param.name}\b", lambda _m, t=term: t, text)  # type: ignore[misc]
         return text
 
     def to_json(self) -> dict:

@@ -44,6 +44,7 @@ from .hermit import (
 )
 from .localize import PROBE, localize
 from .names import graph_name, short, slug
+from .rdfs import rdfs_entailments
 from .rules import overlap_probes, read_rules, rules_graph, rules_turtle
 
 DERIVED_GRAPH = GRAPH["derived"]
@@ -173,6 +174,7 @@ def reason(dataset: Dataset, origins: Origins | None = None) -> Reasoning:
             )
     if not result.problems:
         result.inferred = materialize(answer, tbox, abox, result.reasoner, sorted(_source_graphs(dataset)))
+        result.inferred += rdfs_entailments(tbox, data, result.inferred)  # rdfs.py
     result.seconds = time.perf_counter() - started
     return result
 
