@@ -15,8 +15,11 @@ cached.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
 
 _ENTRY_OVERHEAD = 256  # bytes of bookkeeping per entry, roughly
 
@@ -77,3 +80,39 @@ class ResultCache:
     def clear(self) -> None:
         self._entries.clear()
         self.bytes = 0
+
+
+class Memo(Generic[T]):
+    """What the service remembers about a request's text (its query form, whether its answer may be
+    cached, its kept-answer key; the verdict on an Accept header): least recently used first out,
+    bounded by the characters of the texts it is keyed by. The one policy for every in-process memo
+    of the request path, beside the answer cache above.
+
+    Worth it where measured: the read-only guard and the volatility test scan the whole text
+    (6.1 and 2.5 ms for the longest named query, 7,163 characters) and hashing it for the kept
+    answers takes 90 µs, where a cached answer takes about 0.4 ms in all.
+    """
+
+    def __init__(self, max_chars: int, compute: Callable[[str], T]) -> None:
+        self.max_chars = max_chars
+        self.max_entry = max_chars // 8
+        self.chars = 0
+        self._compute = compute
+        self._entries: OrderedDict[str, T] = OrderedDict()
+
+    def __call__(self, text: str) -> T:
+        found = self._entries.get(text)
+        if found is not None:
+            self._entries.move_to_end(text)
+            return found
+        value = self._compute(text)  # an exception (a refusal) is not remembered
+        if len(text) <= self.max_entry:
+            self._entries[text] = value
+            self.chars += len(text)
+            while self.chars > self.max_chars:
+                evicted, _ = self._entries.popitem(last=False)
+                self.chars -= len(evicted)
+        return value
+
+    def __len__(self) -> int:
+        return len(self._entries)

@@ -297,22 +297,6 @@ def test_a_body_longer_than_any_acceptable_query_is_refused_unread(client, heade
     )  # read, parsed, then refused by the parser
 
 
-def test_query_forms_are_remembered_in_bounded_memory() -> None:
-    """Parses are remembered by their bytes up to a budget of bytes; a form of many fields or a
-    long text is parsed each time and not kept."""
-    from api.forms import MAX_FIELDS, _Remembered
-
-    memo = _Remembered(max_bytes=100)
-    small = b"query=ASK+%7B%7D"
-    assert memo(small)["query"] == ("ASK {}",) and memo(small)["query"] == ("ASK {}",)
-    assert memo.hits == 1 and memo.bytes == len(small)
-    many = "&".join(f"f{i}=1" for i in range(MAX_FIELDS + 1)).encode()
-    assert len(memo(many)) == MAX_FIELDS + 1 and memo.bytes == len(small)  # parsed, not kept
-    for i in range(20):
-        memo(f"query=ASK+%7B%7D&n={i}".encode())
-    assert memo.bytes <= 100 and small not in memo._entries  # the oldest gave way
-
-
 # --- budgets on a real server -----------------------------------------------------------------
 
 PATHOLOGICAL = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
@@ -386,54 +370,3 @@ def test_sparqlwrapper_and_rdflib_sparqlstore_speak_to_the_endpoint(server: str)
     )
     assert int(rows[0][0]) == 255
     assert json.loads(httpx.get(f"{server}/queries", timeout=10).text)
-
-
-# --- the short way in -------------------------------------------------------------------------
-
-
-def test_query_requests_answer_on_the_short_way_exactly_as_through_the_routes(store) -> None:
-    """api/fastpath.py sends query requests past FastAPI's routing: the same requests to an
-    application without it get the same status, body and headers."""
-    from fastapi.testclient import TestClient
-
-    from api.app import create_app
-    from api.fastpath import QueryFastPath
-    from api.settings import Settings
-
-    routed = create_app(Settings(store=store, workers=1))
-    routed.user_middleware = [m for m in routed.user_middleware if m.cls is not QueryFastPath]
-    requests = [
-        ("GET", "/sparql", {"params": {"query": "SELECT ?s WHERE { ?s a rkg:Study } ORDER BY ?s LIMIT 3"}}),
-        ("POST", "/sparql", {"content": "query=ASK+%7B%7D", "headers": FORM}),
-        ("POST", "/sparql", {"content": "ASK {}", "headers": {**DIRECT, "accept": "text/csv"}}),
-        ("POST", "/sparql", {"content": "query=ASK+%7B%7D&query=ASK+%7B%7D", "headers": FORM}),
-        ("POST", "/sparql", {"content": "update=CLEAR+ALL", "headers": FORM}),
-        ("POST", "/sparql", {"content": "ASK {}", "headers": {"content-type": "text/plain"}}),
-        ("GET", "/sparql", {"params": {"query": "SELECT ?x WHERE { ?x ?y }"}}),
-        ("GET", "/sparql", {"params": {"query": "ASK {}"}, "headers": {"accept": "image/png"}}),
-        ("GET", "/queries/adverse-events", {}),
-        (
-            "GET",
-            "/queries/evidence-table",
-            {"params": {"study": "aall1331"}, "headers": {"accept": "text/csv"}},
-        ),
-        ("GET", "/queries/evidence-table", {"params": {"study": "not an id"}}),
-        ("GET", "/queries/no-such-question", {}),
-        ("GET", "/queries/studies", {"params": {"nonsense": "1"}}),
-    ]
-    with TestClient(create_app(Settings(store=store, workers=1))) as short, TestClient(routed) as long:
-        for method, path, kwargs in requests:
-            a, b = short.request(method, path, **kwargs), long.request(method, path, **kwargs)
-            assert (a.status_code, a.content) == (b.status_code, b.content), (method, path, kwargs)
-            for header in ("content-type", "etag", "x-relapsekg-answer", "vary", "cache-control"):
-                assert a.headers.get(header) == b.headers.get(header), (method, path, header)
-        assert [QueryFastPath in layers(c.app) for c in (short, long)] == [True, False]
-
-
-def layers(app) -> list[type]:
-    """The classes of an application's middleware stack, outermost first."""
-    found, layer = [], app.middleware_stack
-    while layer is not None:
-        found.append(type(layer))
-        layer = getattr(layer, "app", None)
-    return found

@@ -9,8 +9,8 @@ from __future__ import annotations
 from fastapi import APIRouter, HTTPException, Query, Request
 from pydantic import BaseModel, Field
 
-from graph.exports.tables import EVIDENCE_COLUMNS, sorted_references
-from graph.named import NamedQueries, NamedQueryError, is_entity_id
+from graph.exports.tables import EVIDENCE_COLUMNS, evidence_table, sorted_references
+from graph.named import NamedQueries, is_entity_id
 from graph.namespaces import entity_iri
 
 from ..querying import select_rows
@@ -104,11 +104,8 @@ def _no_unknown(request: Request, allowed: set[str]) -> None:
 
 
 async def _named(request: Request, name: str, params: dict[str, str]) -> list[dict]:
-    try:
-        sparql = NamedQueries().get(name).sparql(params)
-    except NamedQueryError as exc:
-        raise HTTPException(400, str(exc)) from None
-    return await select_rows(request, sparql)
+    """A named query's rows, through the worker pool (a bad parameter value is a typed 400)."""
+    return await select_rows(request, NamedQueries().get(name).sparql(params))
 
 
 def _study(row: dict) -> Study:
@@ -128,9 +125,8 @@ def _study(row: dict) -> Study:
 
 
 def _result(row: dict) -> Result:
-    row = {k: row.get(k, "") for k in EVIDENCE_COLUMNS}
-    row["reference_number"] = sorted_references(row["reference_number"])
-    return Result(iri=entity_iri("result", row["result_id"]), **row)
+    """A row of :func:`graph.exports.tables.evidence_table`, as the export reads it."""
+    return Result(iri=entity_iri("result", row["result_id"]), **{k: row[k] for k in EVIDENCE_COLUMNS})
 
 
 @router.get(
@@ -151,7 +147,9 @@ async def study(study_id: str, request: Request) -> StudyDetail:
     rows = await _named(request, "studies", {"study": study_id})
     if not rows:
         raise HTTPException(404, f"no study {study_id!r}; see /api/studies")
-    results = [_result(r) for r in await _named(request, "evidence-table", {"study": study_id})]
+    results = [
+        _result(r) for r in evidence_table(await _named(request, "evidence-table", {"study": study_id}))
+    ]
     return StudyDetail(**_study(rows[0]).model_dump(), results=results)
 
 
@@ -200,7 +198,7 @@ async def results(
         "intervention": intervention or "",
         "endpoint": endpoint or "",
     }
-    return [_result(r) for r in await _named(request, "evidence-table", params)]
+    return [_result(r) for r in evidence_table(await _named(request, "evidence-table", params))]
 
 
 @router.get(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable, Mapping
 
 from ..engine import Engine
 from ..named import NamedQueries
@@ -64,18 +65,30 @@ def named_rows(engine: Engine, name: str, params: dict[str, str] | None = None) 
     return rows_of(engine, NamedQueries().get(name).sparql(params))
 
 
+def evidence_table(rows: Iterable[Mapping[str, str]]) -> list[dict[str, str]]:
+    """The ``evidence-table`` query's rows as the export and the JSON API give them: every
+    documented column present (empty where the query left it unbound), reference numbers in
+    order. The one reading of that query's answer, whoever asked the graph for it."""
+    return [_tidy(row, EVIDENCE_COLUMNS) for row in rows]
+
+
+def cohort_table(rows: Iterable[Mapping[str, str]]) -> list[dict[str, str]]:
+    """The ``cohort-table`` query's rows, read as :func:`evidence_table` reads the evidence table."""
+    return [_tidy(row, COHORT_COLUMNS) for row in rows]
+
+
+def _tidy(row: Mapping[str, str], columns: list[str]) -> dict[str, str]:
+    tidy = {**dict.fromkeys(columns, ""), **row}
+    tidy["reference_number"] = sorted_references(tidy["reference_number"])
+    return tidy
+
+
 def evidence_rows(engine: Engine, params: dict[str, str] | None = None) -> list[dict[str, str]]:
-    rows = named_rows(engine, "evidence-table", params)
-    for row in rows:
-        row["reference_number"] = sorted_references(row.get("reference_number", ""))
-    return rows
+    return evidence_table(named_rows(engine, "evidence-table", params))
 
 
 def cohort_rows(engine: Engine, params: dict[str, str] | None = None) -> list[dict[str, str]]:
-    rows = named_rows(engine, "cohort-table", params)
-    for row in rows:
-        row["reference_number"] = sorted_references(row.get("reference_number", ""))
-    return rows
+    return cohort_table(named_rows(engine, "cohort-table", params))
 
 
 def write_csv(rows: list[dict[str, str]], columns: list[str]) -> bytes:
