@@ -46,7 +46,7 @@ class ResultCache:
         self.bytes = 0
         self.hits = 0
         self.misses = 0
-        self._entries: OrderedDict[Hashable, tuple[CachedAnswer, int]] = OrderedDict()
+        self._entries: OrderedDict[tuple[Hashable, ...], tuple[CachedAnswer, int]] = OrderedDict()
 
     @property
     def enabled(self) -> bool:
@@ -55,7 +55,7 @@ class ResultCache:
     def __len__(self) -> int:
         return len(self._entries)
 
-    def get(self, key: Hashable) -> CachedAnswer | None:
+    def get(self, key: tuple[Hashable, ...]) -> CachedAnswer | None:
         found = self._entries.get(key)
         if found is None:
             self.misses += 1
@@ -64,7 +64,7 @@ class ResultCache:
         self.hits += 1
         return found[0]
 
-    def put(self, key: Hashable, entry: CachedAnswer) -> None:
+    def put(self, key: tuple[Hashable, ...], entry: CachedAnswer) -> None:
         size = entry.size + sum(len(part) for part in key if isinstance(part, str))
         if not self.enabled or size > self.max_entry:
             return

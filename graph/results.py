@@ -7,10 +7,11 @@ N-Triples, JSON-LD, RDF/XML, TriG); only the terminal table is ours.
 from __future__ import annotations
 
 import io
+from collections.abc import Iterable
 from dataclasses import dataclass
 from hashlib import blake2b
 from itertools import islice
-from typing import Any
+from typing import Any, cast
 
 import pyoxigraph as ox
 
@@ -87,22 +88,29 @@ def render(answer: Any, fmt: str) -> tuple[bytes, str]:
                 f"use one of: table, {', '.join(RESULT_FORMATS)}"
             )
         rformat, media = RESULT_FORMATS[fmt]
-        return answer.serialize(format=rformat), media
+        return cast(bytes, answer.serialize(format=rformat)), media
     if fmt not in GRAPH_FORMATS:
         raise FormatError(
             f"format {fmt!r} does not fit a CONSTRUCT/DESCRIBE answer; "
             f"use one of: table, {', '.join(GRAPH_FORMATS)}"
         )
     gformat, media = GRAPH_FORMATS[fmt]
-    triples = triples_of(answer)
+    triples: list[ox.Triple] | list[ox.Quad] = triples_of(answer)
     if gformat in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS):
-        triples = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples]
+        triples = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples_of(answer)]
     prefixes = (
         PREFIX_MAP
         if gformat in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.RDF_XML, ox.RdfFormat.JSON_LD)
         else None
     )
-    return ox.serialize(triples, format=gformat, prefixes=prefixes), media
+    return serialized(triples, gformat, prefixes), media
+
+
+def serialized(
+    items: Iterable[ox.Triple] | Iterable[ox.Quad], fmt: ox.RdfFormat, prefixes: dict[str, str] | None = None
+) -> bytes:
+    """pyoxigraph's serialization as bytes (it returns None only when given a file to write to)."""
+    return cast(bytes, ox.serialize(items, format=fmt, prefixes=prefixes))
 
 
 def render_table(answer: Any) -> str:
@@ -189,7 +197,8 @@ def render_cut(answer: Cut, fmt: str) -> tuple[bytes, str]:
             f"format {fmt!r} does not fit a SELECT answer; use one of: table, {', '.join(RESULT_FORMATS)}"
         )
     rformat, media = RESULT_FORMATS[fmt]
-    body = ox.parse_query_results(answer.tsv, format=ox.QueryResultsFormat.TSV).serialize(format=rformat)
+    parsed = ox.parse_query_results(answer.tsv, format=ox.QueryResultsFormat.TSV)
+    body = cast(bytes, parsed.serialize(format=rformat))  # bytes: no file was given to write to
     if answer.capped and fmt == "json":
         # pyoxigraph's JSON is one object ending in "}": add a member that says the answer was cut.
         body = body[:-1] + b',"relapsekg":{"capped":true,"max_rows":%d}}' % answer.max_rows

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
-from ..engine import Engine
+import pyoxigraph as ox
+
+from ..engine import Engine, QueryError
 from ..named import NamedQueries
 from ..results import term_text, to_table
 from . import register
@@ -55,9 +57,17 @@ def sorted_references(text: str) -> str:
     return ";".join(sorted({n for n in text.split(";") if n}, key=int))
 
 
+def solutions(engine: Engine, sparql: str) -> ox.QuerySolutions:
+    """The rows of a SELECT query (an export's queries are all SELECT queries)."""
+    answer = engine.query(sparql)
+    if not isinstance(answer, ox.QuerySolutions):
+        raise QueryError(f"expected a SELECT query, got a {type(answer).__name__}: {sparql[:80]}")
+    return answer
+
+
 def rows_of(engine: Engine, sparql: str) -> list[dict[str, str]]:
     """A SELECT answer as dicts of plain strings; an unbound variable is an empty string."""
-    table = to_table(engine.query(sparql))
+    table = to_table(solutions(engine, sparql))
     return [{v: term_text(row.get(v)) for v in table.variables} for row in table.rows]
 
 
@@ -91,7 +101,7 @@ def cohort_rows(engine: Engine, params: dict[str, str] | None = None) -> list[di
     return cohort_table(named_rows(engine, "cohort-table", params))
 
 
-def write_csv(rows: list[dict[str, str]], columns: list[str]) -> bytes:
+def write_csv(rows: Sequence[Mapping[str, object]], columns: list[str]) -> bytes:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore", lineterminator="\r\n")
     writer.writeheader()
