@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol, Union
+from typing import TYPE_CHECKING, Protocol
 
 import pyoxigraph as ox
 
@@ -26,7 +26,7 @@ from .sparqltext import declares_dataset, masked
 if TYPE_CHECKING:
     import httpx
 
-Answer = Union[ox.QuerySolutions, ox.QueryBoolean, ox.QueryTriples, list]
+Answer = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples | list
 
 
 class QueryError(ValueError):

@@ -70,7 +70,7 @@ def csv_rows(body: bytes, concats: dict[str, str]) -> Counter:
     return Counter(
         tuple(
             tuple(sorted(value.split(concats[name]))) if name in concats else value
-            for name, value in zip(header, row)
+            for name, value in zip(header, row, strict=False)
         )
         for row in reader
     )
