@@ -42,7 +42,7 @@ FOLDER = "answers"
 INDEX = "index.json"
 # What else shapes the bytes: the version of this file's layout and of the rendering, the engine,
 # and the prefixes every query is evaluated with.
-_LAYOUT = 2  # 2: SELECT bodies re-serialized from the cut rows (graph.results.cut)
+_LAYOUT = 2  # 2: bodies written from the answer cut at the cap (graph.results.cut)
 FINGERPRINT = blake2b(
     json.dumps([_LAYOUT, ox.__version__, sorted((p, str(ns)) for p, ns in PREFIXES.items())]).encode(),
     digest_size=8,
