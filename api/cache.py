@@ -31,6 +31,7 @@ class CachedAnswer:
     capped: bool
     etag: str
     source: str = "evaluated"  # or "cache", "kept": where the server took it from (X-Relapsekg-Answer)
+    build: str = ""  # the build a query worker read to compute it ("" if unknown)
 
     @property
     def size(self) -> int:

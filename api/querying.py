@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Hashable, Sequence
 from dataclasses import dataclass, replace
 from hashlib import blake2b
 from typing import Any
@@ -151,33 +151,89 @@ async def answer_query(
     base_iri: str | None = None,
 ) -> CachedAnswer:
     """The serialized answer: from the cache of the current build, from the body the build kept
-    for this request, or from a query worker, in that order."""
+    for this request, or from a query worker, in that order. Identical requests that arrive
+    while one is being answered wait for that answer instead of running again (:func:`_shared`)."""
     state = request.app.state
     settings = state.settings
     cache = state.cache
     text = query_text(request, sparql)
     build = "" if settings.endpoint else current_name(settings.store)
-    key = None
-    if build and cache.enabled and not text.volatile:
-        key = (build, fmt, media, settings.max_rows, sparql, default_graphs, named_graphs, base_iri)
-        hit = cache.get(key)
-        if hit is not None:
-            return hit
+    if not (build and cache.enabled and not text.volatile):
+        return await _fresh_answer(
+            request, sparql, text, build, fmt, media, default_graphs, named_graphs, base_iri
+        )
+    key = (build, fmt, media, settings.max_rows, sparql, default_graphs, named_graphs, base_iri)
+    hit = cache.get(key)
+    if hit is not None:
+        return hit
+
+    async def fresh() -> CachedAnswer:
+        answer = await _fresh_answer(
+            request, sparql, text, build, fmt, media, default_graphs, named_graphs, base_iri
+        )
+        if answer.source == "kept":
+            if len(answer.body) <= KEPT_IN_CACHE:
+                cache.put(key, replace(answer, source="cache"))
+        elif answer.build:
+            # Filed under the build the worker actually read, which a rebuild may have changed meanwhile.
+            cache.put((answer.build, *key[1:]), replace(answer, source="cache"))
+        return answer
+
+    return await _shared(request, key, fresh)
+
+
+async def _fresh_answer(
+    request: Request,
+    sparql: str,
+    text: QueryText,
+    build: str,
+    fmt: str,
+    media: str | None,
+    default_graphs: tuple[str, ...],
+    named_graphs: tuple[str, ...],
+    base_iri: str | None,
+) -> CachedAnswer:
+    """The answer the build kept for this request, or a query worker's."""
+    settings = request.app.state.settings
     if build and settings.kept_answers and not default_graphs and not named_graphs:
         kept = await _kept_answer(
             os.path.join(settings.store, BUILDS, build), text.key, fmt, media, settings.max_rows
         )
         if kept is not None:
-            if key is not None and len(kept.body) <= KEPT_IN_CACHE:
-                cache.put(key, replace(kept, source="cache"))
             return kept
-    request_ = QueryRequest(sparql, fmt, settings.max_rows, default_graphs, named_graphs, base_iri)
-    outcome = _checked(await state.pool.run(request_))
-    answer = _answer(outcome.body, media or outcome.media_type, outcome.capped, outcome.digest)
-    if key is not None and outcome.build:
-        # Filed under the build the worker actually read, which a rebuild may have changed meanwhile.
-        cache.put((outcome.build, *key[1:]), replace(answer, source="cache"))
-    return answer
+    asked = QueryRequest(sparql, fmt, settings.max_rows, default_graphs, named_graphs, base_iri)
+    outcome = _checked(await request.app.state.pool.run(asked))
+    return _answer(
+        outcome.body, media or outcome.media_type, outcome.capped, outcome.digest, build=outcome.build
+    )
+
+
+async def _shared(
+    request: Request, key: tuple[Hashable, ...], compute: Callable[[], Awaitable[CachedAnswer]]
+) -> CachedAnswer:
+    """``compute()``, or the answer of the identical request already computing it.
+
+    Under load the same cacheable request arrives many times before its first answer is in the
+    cache (50 clients opening the same page, a rebuild emptying the cache): each would take a
+    worker for the same work. The first runs as a task of its own that outlives its client (a
+    client that gives up does not cancel the others' answer); the others wait for it.
+    """
+    state = request.app.state
+    if not hasattr(state, "in_flight"):
+        state.in_flight = {}
+    in_flight: dict[tuple[Hashable, ...], asyncio.Task[CachedAnswer]] = state.in_flight
+    task = in_flight.get(key)
+    if task is None:
+        task = asyncio.ensure_future(compute())
+        in_flight[key] = task
+
+        def settled(done: asyncio.Task[CachedAnswer]) -> None:
+            in_flight.pop(key, None)
+            if not done.cancelled():
+                done.exception()  # retrieved: each waiter gets it raised; none is left unseen
+
+        task.add_done_callback(settled)
+    return await asyncio.shield(task)
 
 
 async def export_answer(request: Request, fmt: str) -> CachedAnswer:
@@ -186,26 +242,29 @@ async def export_answer(request: Request, fmt: str) -> CachedAnswer:
     state = request.app.state
     settings = state.settings
     build = "" if settings.endpoint else current_name(settings.store)
-    key = (build, "export", fmt)
-    if build:
-        hit = state.cache.get(key)
-        if hit is not None:
-            return hit
-    outcome = _checked(await state.pool.run(ExportRequest(fmt)))
-    answer = _answer(outcome.body, outcome.media_type, False, outcome.digest)
-    if outcome.build:
-        state.cache.put((outcome.build, "export", fmt), replace(answer, source="cache"))
-    return answer
+    key: tuple[Hashable, ...] = (build, "export", fmt)
+    hit = state.cache.get(key) if build else None
+    if hit is not None:
+        return hit
+
+    async def fresh() -> CachedAnswer:
+        outcome = _checked(await state.pool.run(ExportRequest(fmt)))
+        answer = _answer(outcome.body, outcome.media_type, False, outcome.digest)
+        if outcome.build:
+            state.cache.put((outcome.build, "export", fmt), replace(answer, source="cache"))
+        return answer
+
+    return await _shared(request, key, fresh)
 
 
 def _answer(
-    body: bytes, media_type: str, capped: bool, digest: str, source: str = "evaluated"
+    body: bytes, media_type: str, capped: bool, digest: str, source: str = "evaluated", build: str = ""
 ) -> CachedAnswer:
     """An answer with its full media type and its ETag (a hash of the media type and the body's digest)."""
     if media_type.startswith("text/") and "charset" not in media_type:
         media_type += "; charset=utf-8"
     etag = '"' + blake2b(f"{media_type} {digest}".encode(), digest_size=16).hexdigest() + '"'
-    return CachedAnswer(body, media_type, capped, etag, source)
+    return CachedAnswer(body, media_type, capped, etag, source, build)
 
 
 async def _kept_answer(
