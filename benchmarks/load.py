@@ -4,11 +4,16 @@ Starts `relapsekg serve` on a freshly built store and runs ``--clients`` concurr
 ``--seconds``, each sending, one after another, requests drawn from a fixed mix: named queries
 (at their defaults and with parameters), SPARQL no cache can answer (every text is new), the JSON
 API, entity pages (HTML and Turtle), the graph view's data and exports. A third of the way in, a
-rebuild of the graph is swapped in (`relapsekg build` on the same store); two thirds of the way
-in, one query worker is killed with SIGKILL. Prints the requests, the failed ones (any status
-other than 200, or no answer), p50/p99 per kind and overall. The target: no failed request.
+rebuild of the graph is swapped in; two thirds of the way in, one query worker is killed with
+SIGKILL. Prints the requests, the failed ones (any status other than 200, or no answer), p50/p99
+per kind and overall, and the server's tracebacks if it wrote any. The target: no failed request.
 
-    .venv/bin/python benchmarks/load.py [--clients 50] [--seconds 60] [--workers 3]
+The rebuild is built before the run, into a second store, and swapped in with the build's own
+atomic swap (``graph.store.activate``): on a busy 2-core machine a whole build takes about a
+minute, longer than the run. ``--rebuild full`` runs `relapsekg build` on the served store
+instead, a third of the way in, competing with the server for the CPU.
+
+    .venv/bin/python benchmarks/load.py [--clients 50] [--seconds 60] [--workers 3] [--rebuild swap|full]
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from collections import Counter, defaultdict
@@ -87,28 +93,30 @@ def workers_of(server: int) -> list[int]:
     ]
 
 
-async def events(store: Path, server: int, seconds: float, log: list[str]) -> None:
-    """The rebuild a third of the way in, the killed worker two thirds of the way in."""
+async def events(store: Path, spare: Path | None, server: int, seconds: float, log: list[str]) -> None:
+    """The rebuild a third of the way in (``spare``: a build made beforehand, swapped in; None:
+    `relapsekg build` run then), the killed worker two thirds of the way in."""
+    from graph import store as stores
+
     started = time.monotonic()
     await asyncio.sleep(seconds / 3)
-    build = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "graph.cli", "build", "--store", str(store),
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    log.append(f"{time.monotonic() - started:5.1f} s: rebuild started")
-    killed = False
-    while True:
-        try:
-            await asyncio.wait_for(build.wait(), timeout=0.5)
-            log.append(f"{time.monotonic() - started:5.1f} s: rebuild swapped in (exit {build.returncode})")
-            break
-        except TimeoutError:
-            pass
-        if not killed and time.monotonic() - started >= 2 * seconds / 3:
-            killed = kill_a_worker(server, started, log)
-    if not killed:
-        await asyncio.sleep(max(0.0, started + 2 * seconds / 3 - time.monotonic()))
-        kill_a_worker(server, started, log)
+    build = None
+    if spare is not None:
+        moved = store / stores.BUILDS / ("swapped-" + spare.name)
+        spare.rename(moved)
+        stores.activate(store, stores.Build(moved))
+        log.append(f"{time.monotonic() - started:5.1f} s: rebuild swapped in ({moved.name})")
+    else:
+        build = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "graph.cli", "build", "--store", str(store),
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        log.append(f"{time.monotonic() - started:5.1f} s: rebuild started")
+    await asyncio.sleep(max(0.0, started + 2 * seconds / 3 - time.monotonic()))
+    kill_a_worker(server, started, log)
+    if build is not None:
+        await build.wait()
+        log.append(f"{time.monotonic() - started:5.1f} s: rebuild swapped in (exit {build.returncode})")
 
 
 def kill_a_worker(server: int, started: float, log: list[str]) -> bool:
@@ -126,18 +134,17 @@ def p99(values: list[float]) -> float:
     return ordered[min(len(ordered) - 1, int(0.99 * len(ordered)))]
 
 
-async def run(url: str, store: Path, server: int, clients: int, seconds: float) -> None:
+async def run(url: str, store: Path, spare: Path | None, server: int, clients: int, seconds: float) -> None:
     results: list[tuple[str, int, float, str]] = []
     log: list[str] = []
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
     async with httpx.AsyncClient(base_url=url, timeout=60, limits=limits) as http:
         until = time.monotonic() + seconds
         began = time.monotonic()
-        await asyncio.gather(
-            events(store, server, seconds, log),
-            *(client(http, i * 3, until, results) for i in range(clients)),
-        )
+        happenings = asyncio.ensure_future(events(store, spare, server, seconds, log))
+        await asyncio.gather(*(client(http, i * 3, until, results) for i in range(clients)))
         elapsed = time.monotonic() - began
+        await happenings
     failed = [r for r in results if r[1] != 200]
     print("## Events")
     print("\n".join(log))
@@ -167,16 +174,24 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--rebuild", choices=("swap", "full"), default="swap")
     args = parser.parse_args()
+    from graph import store as stores
+
     store = build_store()
+    spare = stores.current_build(build_store()).path if args.rebuild == "swap" else None
     print(f"# relapsekg under load — {machine()}")
     print(
         f"# {args.clients} clients for {args.seconds:g} s, {args.workers} query workers; a rebuild swapped "
         f"in at {args.seconds / 3:g} s, a worker killed at {2 * args.seconds / 3:g} s; {load()} at the start\n"
     )
     cmd, url = relapsekg_server(store, "--workers", str(args.workers))
-    with process(cmd, f"{url}/sparql?query=ASK%7B%7D") as server:
-        asyncio.run(run(url, store, server.pid, args.clients, args.seconds))
+    server_log = Path(tempfile.mkdtemp(prefix="relapsekg-load-")) / "server.log"
+    logged = ["sh", "-c", f'exec "$@" 2>>{server_log}', "sh", *cmd]  # the server's own pid, its stderr kept
+    with process(logged, f"{url}/sparql?query=ASK%7B%7D") as server:
+        asyncio.run(run(url, store, spare, server.pid, args.clients, args.seconds))
+    text = server_log.read_text(errors="replace") if server_log.exists() else ""
+    print(f"\nThe server wrote {text.count('Traceback')} traceback(s) ({server_log})")
     print(f"\n# {load()} at the end")
 
 
