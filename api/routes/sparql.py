@@ -110,16 +110,29 @@ async def _answer(
 
 
 QUERY_DOC = "a SPARQL 1.1 query (SELECT, ASK, CONSTRUCT or DESCRIBE); without one, the service description"
-DefaultGraphs = Query(
-    [], alias="default-graph-uri", description="the default graph of the query's dataset (repeatable)"
-)
-NamedGraphs = Query(
-    [], alias="named-graph-uri", description="a named graph of the query's dataset (repeatable)"
-)
+# The dataset parameters are described for the OpenAPI schema (and the schema-driven tests) and
+# read by the handlers: declared as FastAPI list parameters, they took half of a cached answer's
+# time in the server (FastAPI re-inspects a list parameter's type on every request).
+_DATASET = [
+    {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "schema": {"type": "array", "items": {"type": "string"}},
+        "style": "form",
+        "explode": True,
+        "description": description,
+    }
+    for name, description in (
+        ("default-graph-uri", "the default graph of the query's dataset (repeatable)"),
+        ("named-graph-uri", "a named graph of the query's dataset (repeatable)"),
+    )
+]
 # A POST body is a form or the query itself: FastAPI cannot declare "one of two bodies", so the body
 # is described here for the OpenAPI schema (and the schema-driven tests) and read by the handler,
 # which refuses an overlong body before reading it.
 _POST_BODY = {
+    "parameters": _DATASET,
     "requestBody": {
         "required": True,
         "content": {
@@ -136,7 +149,7 @@ _POST_BODY = {
             },
             "application/sparql-query": {"schema": {"type": "string", "description": QUERY_DOC}},
         },
-    }
+    },
 }
 
 
@@ -154,18 +167,17 @@ def _base(request: Request) -> str:
 @router.get(
     "/sparql",
     summary="SPARQL query via GET (?query=); without a query: service description, or the editor for a browser",
+    openapi_extra={"parameters": _DATASET},
 )
-async def sparql_get(
-    request: Request,
-    query: str | None = Query(None, description=QUERY_DOC),
-    default_graph_uri: list[str] = DefaultGraphs,
-    named_graph_uri: list[str] = NamedGraphs,
-) -> Response:
-    if "update" in request.query_params:
+async def sparql_get(request: Request, query: str | None = Query(None, description=QUERY_DOC)) -> Response:
+    params = request.query_params
+    if "update" in params:
         raise HTTPException(400, "SPARQL Update is not accepted: this endpoint is read-only")
     if query is not None:
-        _one(request.query_params.getlist("query"), "query")
-    return await _answer(request, query, default_graph_uri, named_graph_uri)
+        _one(params.getlist("query"), "query")
+    return await _answer(
+        request, query, params.getlist("default-graph-uri"), params.getlist("named-graph-uri")
+    )
 
 
 @router.post(
@@ -173,11 +185,9 @@ async def sparql_get(
     summary="SPARQL query via POST (form or application/sparql-query)",
     openapi_extra=_POST_BODY,
 )
-async def sparql_post(
-    request: Request,
-    default_graph_uri: list[str] = DefaultGraphs,
-    named_graph_uri: list[str] = NamedGraphs,
-) -> Response:
+async def sparql_post(request: Request) -> Response:
+    default_graph_uri = request.query_params.getlist("default-graph-uri")
+    named_graph_uri = request.query_params.getlist("named-graph-uri")
     ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if ctype == _FORM_TYPE:
         await _body(request)  # refuses an overlong body unread; Starlette parses the one it keeps
