@@ -14,8 +14,8 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .cache import ResultCache
-from .fastpath import QueryFastPath
-from .querying import error_response
+from .errors import STATUS
+from .querying import error_response, request_error_response
 from .routes import all_routers
 from .settings import Settings
 from .workers import QueryPool
@@ -34,6 +34,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             size=settings.workers,
             timeout=settings.query_timeout,
             in_memory=settings.in_memory,
+            poison_seconds=settings.poison_seconds,
         )
         pool.start()
         app.state.pool = pool
@@ -58,11 +59,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for router in all_routers():
         app.include_router(router)
-    app.add_middleware(QueryFastPath)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):
-        return error_response(exc)
+        return error_response(exc.status_code, exc.detail, getattr(exc, "headers", None))
+
+    async def typed_error(request: Request, exc: Exception):
+        return request_error_response(exc)
+
+    for kind in STATUS:  # every typed problem, with the status api/errors.py gives it
+        app.add_exception_handler(kind, typed_error)
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError):

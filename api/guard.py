@@ -1,7 +1,9 @@
 """What the read-only endpoint refuses before a query reaches a worker.
 
 SPARQL Update (INSERT, DELETE, LOAD, CLEAR, ...) and federated ``SERVICE`` calls are refused with
-a message, so no request ever writes to the store or leaves the server. Keywords are looked for
+a message, so no request ever writes to the store or leaves the server. The engines alone would
+not do: pyoxigraph evaluates ``SERVICE`` by calling out, and a remote endpoint (Virtuoso) may
+accept an Update sent as a query. Keywords are looked for
 in the query with its comments, strings and IRIs blanked out, so a string that mentions SERVICE
 does not count.
 """
@@ -12,6 +14,8 @@ import re
 
 from graph.sparqltext import masked
 
+from .errors import QueryTooLong, Refused
+
 _UPDATE = re.compile(
     r"\b(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY)\b\s+(DATA\b|WHERE\b|SILENT\b|GRAPH\b|DEFAULT\b|NAMED\b|ALL\b|\{|<|INTO\b|TO\b)?",
     re.I,
@@ -20,19 +24,10 @@ _SERVICE = re.compile(r"\bSERVICE\b", re.I)
 _FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.I)
 
 
-class Refused(ValueError):
-    """A request the endpoint will not run; the message tells the user why."""
-
-
-def query_form(sparql: str) -> str | None:
-    m = _FORM.search(masked(sparql))
-    return m.group(1).upper() if m else None
-
-
 def check(sparql: str, max_length: int) -> str:
-    """Return the query form (SELECT, ASK, CONSTRUCT, DESCRIBE) or raise :class:`Refused`."""
+    """The query form (SELECT, ASK, CONSTRUCT, DESCRIBE), or :class:`Refused` / :class:`QueryTooLong`."""
     if len(sparql) > max_length:
-        raise Refused(
+        raise QueryTooLong(
             f"the query is {len(sparql)} characters long; this endpoint accepts at most {max_length}"
         )
     text = masked(sparql)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 
 
 @dataclass(frozen=True)
@@ -46,12 +45,7 @@ def parse_accept(header: str | None) -> list[MediaRange]:
 
 def choose(header: str | None, offers: list[str]) -> str | None:
     """The offer the client prefers most (q, then specificity, then server order), or None.
-    A client sends the same few Accept headers again and again, so each verdict is remembered."""
-    return _choose(header, tuple(offers))
-
-
-@lru_cache(maxsize=512)
-def _choose(header: str | None, offers: tuple[str, ...]) -> str | None:
+    (The query path remembers its verdicts per header: api/querying.py.)"""
     ranges = parse_accept(header)
     best: tuple[float, int, int] | None = None
     chosen = None

@@ -57,6 +57,8 @@ class Settings:
     max_rows: int = field(default_factory=lambda: _number("MAX_ROWS", str(DEFAULT_MAX_ROWS)))
     max_query_length: int = field(default_factory=lambda: _number("MAX_QUERY_LENGTH", "20000"))
     workers: int = field(default_factory=lambda: _number("QUERY_WORKERS", "3"))
+    # Seconds a request that stopped two query workers is refused without being run again.
+    poison_seconds: float = field(default_factory=lambda: _number("POISON_SECONDS", "300", float))
     # Query workers copy the graph into memory (faster answers; RELAPSEKG_IN_MEMORY=0 reads the disk store).
     in_memory: bool = field(default_factory=lambda: _switch("IN_MEMORY", True))
     # Answer a named query at its defaults with the body the build kept (graph/kept_answers.py).

@@ -8,25 +8,37 @@ when a build swapped in a newer graph.
 A worker is a plain ``python -c`` child that imports only the query engine (no web stack, not
 the command line), connected by a socket pair: the request goes down pickled, the answer comes
 back already serialized (bytes) in the format the client asked for, row cap applied. The server
-waits for it on its event loop (no thread hop), with the time budget as a timer.
+waits for it on its event loop (no thread hop), with the time budget as a timer. Exports run in
+the workers too (:class:`ExportRequest`), under the same budget.
+
+A request is not lost when its worker dies (killed by the system, a crash in the engine): every
+request is read-only, so it is sent once more, to another worker, within what is left of its
+budget. A request that kills that worker too is refused with :class:`api.errors.WorkerDied`
+and remembered for :attr:`QueryPool.poison_seconds`, during which it is refused without being
+run: one poison query cannot take the pool down again and again.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
 import socket
 import subprocess
 import sys
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
 
+from .errors import Busy, OverBudget, Starting, WorkerDied
+
 _ROOT = str(Path(__file__).resolve().parent.parent)
 _WORKER_MAIN = "from api.workers import worker_main; worker_main()"
 _HUGE_PAGES = "glibc.malloc.hugetlb=1"
+POISON_REMEMBERED = 256  # requests that stopped two workers, refused for a while
 
 
 @dataclass(frozen=True)
@@ -36,6 +48,14 @@ class QueryRequest:
     max_rows: int
     default_graphs: tuple[str, ...] = ()
     named_graphs: tuple[str, ...] = ()
+    base_iri: str | None = None  # what relative IRIs in the query resolve against (the endpoint's URL)
+
+
+@dataclass(frozen=True)
+class ExportRequest:
+    """A whole export (graph/exports), written by a worker from the graph it holds."""
+
+    format: str
 
 
 @dataclass(frozen=True)
@@ -51,21 +71,14 @@ class QueryOutcome:
     store: str = ""  # where the graph was read: "memory" or "disk" ("" for a remote endpoint)
 
 
-class QueryTimeout(Exception):
-    pass
-
-
-class ServiceBusy(Exception):
-    pass
-
-
-class ServiceStarting(ServiceBusy):
-    """No worker has said it is ready yet: they are still opening (or copying) the graph."""
+class _Died(Exception):
+    """The worker went away while it held the request."""
 
 
 def _serve_queries(conn: Connection, store: str | None, endpoint: str | None, in_memory: bool) -> None:
     """The worker's loop: one request in, one outcome out, until the connection closes."""
     from graph.engine import LocalEngine, QueryError, engine_for
+    from graph.exports import get_export
     from graph.results import FormatError, digest, render_capped
     from graph.store import StoreMissing
 
@@ -84,13 +97,20 @@ def _serve_queries(conn: Connection, store: str | None, endpoint: str | None, in
     conn.send("ready")  # the pool hands out a worker only once it has started
     while True:
         try:
-            request: QueryRequest = conn.recv()
+            request: QueryRequest | ExportRequest = conn.recv()
         except (EOFError, OSError):
             return
         try:
-            answer = engine.query(request.sparql, request.default_graphs, request.named_graphs)
+            if isinstance(request, ExportRequest):
+                export = get_export(request.format)
+                body = export.write(engine)
+                media, capped, kind = export.media_type, False, "export"
+            else:
+                answer = engine.query(
+                    request.sparql, request.default_graphs, request.named_graphs, request.base_iri
+                )
+                body, media, capped, kind = render_capped(answer, request.format, request.max_rows)
             build = getattr(engine, "build_id", "")
-            body, media, capped, kind = render_capped(answer, request.format, request.max_rows)
             outcome = QueryOutcome(
                 "ok",
                 body,
@@ -144,10 +164,8 @@ class _Worker:
     def kill(self) -> None:
         if self.process.poll() is None:
             self.process.kill()
-        try:
+        with contextlib.suppress(subprocess.TimeoutExpired):
             self.process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            pass
         self.conn.close()
 
 
@@ -171,6 +189,8 @@ class QueryPool:
     size: int = 3
     timeout: float = 10.0
     in_memory: bool = True  # each worker copies the graph into memory (see graph.engine.LocalEngine)
+    poison_seconds: float = 300.0  # how long a request that stopped two workers is refused
+    _poison: OrderedDict[QueryRequest | ExportRequest, float] = field(init=False, default_factory=OrderedDict)
     _idle: asyncio.LifoQueue = field(init=False)
     _all: list[_Worker] = field(init=False, default_factory=list)
     _reclaiming: set = field(init=False, default_factory=set)
@@ -228,22 +248,54 @@ class QueryPool:
         self._all.remove(worker)
         loop.call_later(1.0, self._spawn)
 
-    async def run(self, request: QueryRequest) -> QueryOutcome:
+    async def run(self, request: QueryRequest | ExportRequest) -> QueryOutcome:
+        """The worker's outcome for ``request``, within the time budget; sent once more to another
+        worker if the first one dies (see the module docstring). Raises :class:`OverBudget`,
+        :class:`Busy`, :class:`Starting` or :class:`WorkerDied`."""
         loop = asyncio.get_running_loop()
-        started = loop.time()
-        try:
-            worker: _Worker = self._idle.get_nowait()
-        except asyncio.QueueEmpty:
+        now = loop.time()
+        remembered = self._poison.get(request)
+        if remembered is not None and remembered > now:
+            raise WorkerDied(
+                f"this request stopped two query workers {self.poison_seconds - (remembered - now):.0f} s ago; "
+                f"it is refused for {self.poison_seconds:g} s"
+            )
+        deadline = now + self.timeout
+        for attempt in (1, 2):
+            worker = await self._take(deadline)
             try:
-                worker = await asyncio.wait_for(self._idle.get(), timeout=self.timeout)
-            except TimeoutError:
-                if not self._ready_once:
-                    raise ServiceStarting(
-                        f"the query workers are still loading the graph "
-                        f"(no answer possible within {self.timeout:g} s)"
-                    ) from None
-                raise ServiceBusy(f"every query worker stayed busy for {self.timeout:g} s") from None
-        deadline = max(started + self.timeout, loop.time() + 0.1)
+                return await self._ask(worker, request, deadline)
+            except _Died:
+                if attempt == 1:
+                    continue
+        self._remember(request, loop.time() + self.poison_seconds)
+        raise WorkerDied(
+            "the request stopped the query worker that ran it, and the one it was retried on; "
+            f"it is refused for {self.poison_seconds:g} s"
+        )
+
+    async def _take(self, deadline: float) -> _Worker:
+        """An idle worker, waiting for one until ``deadline``."""
+        try:
+            return self._idle.get_nowait()
+        except asyncio.QueueEmpty:
+            pass
+        loop = asyncio.get_running_loop()
+        try:
+            return await asyncio.wait_for(self._idle.get(), timeout=max(0.0, deadline - loop.time()))
+        except TimeoutError:
+            if not self._ready_once:
+                raise Starting(
+                    f"the query workers are still loading the graph "
+                    f"(no answer possible within {self.timeout:g} s); try again shortly"
+                ) from None
+            raise Busy(f"every query worker stayed busy for {self.timeout:g} s; try again shortly") from None
+
+    async def _ask(
+        self, worker: _Worker, request: QueryRequest | ExportRequest, deadline: float
+    ) -> QueryOutcome:
+        loop = asyncio.get_running_loop()
+        deadline = max(deadline, loop.time() + 0.1)
         try:
             worker.conn.send(request)
             ready = await self._answered(worker, deadline)
@@ -253,19 +305,26 @@ class QueryPool:
             self._reclaiming.add(task)
             task.add_done_callback(self._reclaiming.discard)
             raise
-        except (BrokenPipeError, OSError):
+        except OSError:  # a broken pipe: it was dead before the request reached it
             self._replace(worker)
-            return QueryOutcome("error", message="the query worker died; it has been replaced")
+            raise _Died from None
         if not ready:
             self._replace(worker)
-            raise QueryTimeout(f"the query was stopped after its time budget of {self.timeout:g} s")
+            raise OverBudget(f"the query was stopped after its time budget of {self.timeout:g} s")
         try:
             outcome = worker.conn.recv()
         except (EOFError, OSError):
             self._replace(worker)
-            return QueryOutcome("error", message="the query worker died; it has been replaced")
+            raise _Died from None
         self._idle.put_nowait(worker)
         return outcome
+
+    def _remember(self, request: QueryRequest | ExportRequest, until: float) -> None:
+        """Refuse ``request`` until ``until`` (loop time); the oldest entries go first past the bound."""
+        self._poison.pop(request, None)
+        self._poison[request] = until
+        while len(self._poison) > POISON_REMEMBERED:
+            self._poison.popitem(last=False)
 
     @staticmethod
     async def _answered(worker: _Worker, deadline: float) -> bool:

@@ -55,30 +55,29 @@ def process(
 ) -> Iterator[subprocess.Popen]:
     """Start a server on loopback and wait until ``ready_url`` answers (asking every ``poll``
     seconds: a start-up benchmark polls often, to time the first answer closely); stop it afterwards."""
-    log = tempfile.TemporaryFile()  # not a pipe: a chatty server must never block on a full one
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=log, env={**os.environ, **(env or {})})
-    deadline = time.monotonic() + timeout
-    try:
-        while True:
-            if proc.poll() is not None:
-                log.seek(0)
-                raise RuntimeError(f"{cmd[0]} exited: {log.read().decode(errors='replace')[-2000:]}")
-            try:
-                if httpx.get(ready_url, timeout=5).status_code < 500:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"{ready_url} did not answer within {timeout} s")
-            time.sleep(poll)
-        yield proc
-    finally:
-        proc.terminate()
+    with tempfile.TemporaryFile() as log:  # not a pipe: a chatty server must never block on a full one
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=log, env={**os.environ, **(env or {})})
+        deadline = time.monotonic() + timeout
         try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
+            while True:
+                if proc.poll() is not None:
+                    log.seek(0)
+                    raise RuntimeError(f"{cmd[0]} exited: {log.read().decode(errors='replace')[-2000:]}")
+                try:
+                    if httpx.get(ready_url, timeout=5).status_code < 500:
+                        break
+                except httpx.HTTPError:
+                    pass
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"{ready_url} did not answer within {timeout} s")
+                time.sleep(poll)
+            yield proc
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
 
 
 def relapsekg_server(store: Path, *extra: str) -> tuple[list[str], str]:

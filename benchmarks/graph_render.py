@@ -207,7 +207,7 @@ def main() -> None:
     ]
     widths = [max(len(r[i]) for r in rows + [header]) for i in range(len(header))]
     for row in [header, ["-" * w for w in widths]] + rows:
-        print(" | ".join(cell.ljust(w) for cell, w in zip(row, widths)))
+        print(" | ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=False)))
     print(
         "\nfirst render / settled: from navigation start to the first frame drawn / the first frame with a "
         "stable layout.\nrelapsekg precomputes positions with networkx (physics only up to 600 nodes, starting "

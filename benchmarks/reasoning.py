@@ -79,6 +79,8 @@ def main() -> None:
     print("the reasoning step, by phase")
     validation = validate(reason=False)
     dataset = validation.dataset
+    if dataset is None:
+        raise SystemExit("the sources do not validate: " + "; ".join(map(str, validation.problems)))
     t_rules, (rules, _) = timed(lambda: read_rules(dataset), repeat)
     text = rules_turtle(rules)
     generated = rules_graph(text)

@@ -76,7 +76,8 @@ from benchmarks.common import (
 if TYPE_CHECKING:
     import pyoxigraph
 
-    from graph.engine import LocalEngine
+    from graph.engine import Answer, LocalEngine
+    from graph.named import NamedQuery
 
 LATEST = Path(__file__).with_name("scale.latest.txt")
 DEFAULT_SIZES = ("10k", "100k", "1m")
@@ -175,7 +176,7 @@ def synthetic_values(query, parameters: dict[str, str]) -> dict[str, str]:
     }
 
 
-def cases(parameters: dict[str, str]) -> Iterator[tuple[str, object, dict[str, str]]]:
+def cases(parameters: dict[str, str]) -> Iterator[tuple[str, NamedQuery, dict[str, str]]]:
     """(label, named query, parameters) of every timed request: each named query as above, and
     once more asked about one entity for each optional entity parameter (an empty default, as
     evidence-table's study: what /api/studies/{id} asks), labelled ``name?param``."""
@@ -218,7 +219,7 @@ def serve_and_measure(
             started = time.perf_counter()
             client.send(request)
             first = (time.perf_counter() - started) * 1000
-            again = timings(lambda: client.send(request), repeats, 5.0)
+            again = timings(lambda r=request: client.send(r), repeats, 5.0)  # type: ignore[misc]
             served[name] = (first, p50(again), client.last_headers["x-relapsekg-answer"])
         client.close()
         time.sleep(0.5)
@@ -267,19 +268,20 @@ def probe_costs_ns(engine: LocalEngine) -> dict[str, float]:
     costs = {}
     for name, (sparql, per) in PROBES.items():
         rows = consume(engine.query(sparql))
-        fastest = min(timings(lambda s=sparql: consume(engine.query(s)), 5, 30.0))
+        fastest = min(timings(lambda s=sparql: consume(engine.query(s)), 5, 30.0))  # type: ignore[misc]
         costs[name] = fastest * 1e6 / (rows if per == "row" else quads)
     return costs
 
 
-def consume(answer: object) -> int:
+def consume(answer: Answer) -> int:
     """Every row of a pyoxigraph answer (results are lazy: an unread answer costs nothing)."""
     if isinstance(answer, list):
         return len(answer)
-    try:
-        return sum(1 for _ in answer)
-    except TypeError:
-        return 1  # a boolean
+    import pyoxigraph as ox
+
+    if isinstance(answer, ox.QueryBoolean):
+        return 1
+    return sum(1 for _ in answer)
 
 
 _FINAL_ORDER = re.compile(r"\nORDER BY [^\n]*\s*$")
@@ -299,13 +301,13 @@ def query_latencies(
     for name, query, values in cases(parameters):
         sparql = query.sparql(values)
         rows = consume(engine.query(sparql))
-        runs = timings(lambda: consume(engine.query(sparql)), repeats, budget)
+        runs = timings(lambda s=sparql: consume(engine.query(s)), repeats, budget)  # type: ignore[misc]
         result.queries[name] = (p50(runs), p95(runs), rows, len(runs))
         result.fastest[name] = min(runs)
-        result.on_disk[name] = p50(timings(lambda: consume(disk.query(sparql)), repeats, budget))
+        result.on_disk[name] = p50(timings(lambda s=sparql: consume(disk.query(s)), repeats, budget))  # type: ignore[misc]
         if _FINAL_ORDER.search(sparql):  # also timed without its final sort, to tell the sort's growth apart
             plain = _FINAL_ORDER.sub("\n", sparql)
-            result.unordered[name] = p50(timings(lambda: consume(engine.query(plain)), repeats, budget))
+            result.unordered[name] = p50(timings(lambda s=plain: consume(engine.query(s)), repeats, budget))  # type: ignore[misc]
         shown = ", ".join(f"{k}={v.rsplit('/', 1)[-1]}" for k, v in values.items())
         out(
             f"  {name:28} p50 {p50(runs):9.1f} ms   p95 {p95(runs):9.1f} ms   {rows:7} rows  {len(runs):3} runs"
@@ -416,7 +418,7 @@ def exponent(a: float, b: float, na: int, nb: int) -> float:
 def growth(results: list[SizeResult], out: Out) -> None:
     if len(results) < 2:
         return
-    pairs = list(zip(results, results[1:]))
+    pairs = list(zip(results, results[1:], strict=False))
     head = "".join(f" | {a.label}→{b.label} ×10 cost (k)" for a, b in pairs)
     out(
         "## How cost grows: per 10x more triples, cost multiplies by 10^k (k = 1 linear, k > 1 faster than linear)"
@@ -430,7 +432,7 @@ def growth(results: list[SizeResult], out: Out) -> None:
     def row(name: str, values: list[float], fmt: str) -> None:
         cells = "".join(f" | {v:>10{fmt}}" for v in values)
         ratios = ""
-        for (a, b), (va, vb) in zip(pairs, zip(values, values[1:])):
+        for (a, b), (va, vb) in zip(pairs, zip(values, values[1:], strict=False), strict=False):
             k = exponent(va, vb, a.quads, b.quads)
             ratios += f" | {10**k:>9.1f}x ({k:4.2f})" if not math.isnan(k) else f" | {'-':>16}"
         out(f"{name:30}{cells}{ratios}")
@@ -585,10 +587,10 @@ def main() -> None:
     growth(results, out)
     verdict(results, out)
     out(f"\n# {load()} at the end")
-    target = args.output or (LATEST if tuple(labels) == DEFAULT_SIZES else None)
-    if target:
-        target.write_text("\n".join(out.lines) + "\n", encoding="utf-8")
-        print(f"written to {target}", file=sys.stderr)
+    written = args.output or (LATEST if tuple(labels) == DEFAULT_SIZES else None)
+    if written:
+        written.write_text("\n".join(out.lines) + "\n", encoding="utf-8")
+        print(f"written to {written}", file=sys.stderr)
 
 
 if __name__ == "__main__":

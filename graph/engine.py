@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol, Union
+from typing import TYPE_CHECKING, Protocol
 
 import pyoxigraph as ox
 
@@ -26,7 +26,7 @@ from .sparqltext import declares_dataset, masked
 if TYPE_CHECKING:
     import httpx
 
-Answer = Union[ox.QuerySolutions, ox.QueryBoolean, ox.QueryTriples, list]
+Answer = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples | list
 
 
 class QueryError(ValueError):
@@ -35,7 +35,11 @@ class QueryError(ValueError):
 
 class Engine(Protocol):
     def query(
-        self, sparql: str, default_graphs: Iterable[str] = (), named_graphs: Iterable[str] = ()
+        self,
+        sparql: str,
+        default_graphs: Iterable[str] = (),
+        named_graphs: Iterable[str] = (),
+        base_iri: str | None = None,
     ) -> Answer: ...
 
     def describe(self) -> str: ...
@@ -118,9 +122,13 @@ class LocalEngine:
         return self._build.name if self._build is not None else ""
 
     def query(
-        self, sparql: str, default_graphs: Iterable[str] = (), named_graphs: Iterable[str] = ()
+        self,
+        sparql: str,
+        default_graphs: Iterable[str] = (),
+        named_graphs: Iterable[str] = (),
+        base_iri: str | None = None,
     ) -> Answer:
-        return evaluate(self.store, sparql, default_graphs, named_graphs)
+        return evaluate(self.store, sparql, default_graphs, named_graphs, base_iri)
 
     def describe(self) -> str:
         return f"embedded Oxigraph store at {self.root}" + (", copied into memory" if self.in_memory else "")
@@ -130,16 +138,22 @@ _PREFIX_IRIS = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()
 
 
 def evaluate(
-    store: ox.Store, sparql: str, default_graphs: Iterable[str] = (), named_graphs: Iterable[str] = ()
+    store: ox.Store,
+    sparql: str,
+    default_graphs: Iterable[str] = (),
+    named_graphs: Iterable[str] = (),
+    base_iri: str | None = None,
 ) -> Answer:
     """``sparql`` on an Oxigraph store as every relapsekg command and worker asks it: the project's
-    prefixes declared, and the default graph the union of all graphs unless the request or the
-    query names one."""
+    prefixes declared, the default graph the union of all graphs unless the request or the query
+    names one, and relative IRIs resolved against ``base_iri`` (the HTTP service passes its
+    endpoint's URL, as the SPARQL 1.1 Protocol has it) unless the query declares its own BASE."""
     default = [ox.NamedNode(g) for g in default_graphs]
     named = [ox.NamedNode(g) for g in named_graphs]
     try:
         return store.query(
             sparql,
+            base_iri=base_iri,
             prefixes=_PREFIX_IRIS,
             use_default_graph_as_union=not default and not declares_dataset(sparql),
             default_graph=default or None,
@@ -280,8 +294,14 @@ class RemoteEngine:
         return self._graphs
 
     def query(
-        self, sparql: str, default_graphs: Iterable[str] = (), named_graphs: Iterable[str] = ()
+        self,
+        sparql: str,
+        default_graphs: Iterable[str] = (),
+        named_graphs: Iterable[str] = (),
+        base_iri: str | None = None,
     ) -> Answer:
+        if base_iri:  # a BASE of the query's own, after this one, still wins
+            sparql = f"BASE <{base_iri}>\n{sparql}"
         default, named = list(default_graphs), list(named_graphs)
         if not (default or named) and declares_dataset(sparql):
             return self._send(sparql, (), ())

@@ -34,16 +34,7 @@ import pyoxigraph as ox
 from .engine import Answer, evaluate
 from .named import parse_named_query
 from .namespaces import PREFIXES
-from .results import (
-    RESULT_FORMATS,
-    SERVED_GRAPH_FORMATS,
-    cap_tsv,
-    digest,
-    from_tsv,
-    kind,
-    render_capped,
-    triples_of,
-)
+from .results import RESULT_FORMATS, SERVED_GRAPH_FORMATS, cut, digest, render_cut
 from .sparqltext import volatile
 from .store import Build
 
@@ -51,7 +42,7 @@ FOLDER = "answers"
 INDEX = "index.json"
 # What else shapes the bytes: the version of this file's layout and of the rendering, the engine,
 # and the prefixes every query is evaluated with.
-_LAYOUT = 1
+_LAYOUT = 2  # 2: bodies written from the answer cut at the cap (graph.results.cut)
 FINGERPRINT = blake2b(
     json.dumps([_LAYOUT, ox.__version__, sorted((p, str(ns)) for p, ns in PREFIXES.items())]).encode(),
     digest_size=8,
@@ -79,35 +70,19 @@ class KeptAnswer:
 
 
 def text_key(sparql: str) -> str:
-    """What a query text is filed under: a hash of its exact characters. Texts the length of a
-    named query are remembered (the same ones are asked again and again, and hashing one costs as
-    much as the rest of a lookup); longer ones are hashed each time, so the memory stays bounded."""
-    return _remembered_key(sparql) if len(sparql) <= _REMEMBERED_CHARS else _key(sparql)
-
-
-def _key(sparql: str) -> str:
+    """What a query text is filed under: a hash of its exact characters (the server remembers the
+    hashes of the texts it sees often, api/cache.py)."""
     return digest(sparql.encode("utf-8"))
 
 
-_REMEMBERED_CHARS = 8192  # the longest named query is 7,200 characters; 256 of these are at most 8 MiB
-_remembered_key = lru_cache(maxsize=256)(_key)
-
-
 def _bodies(answer: Answer, max_rows: int) -> tuple[int, dict[str, tuple[bytes, str, bool]]]:
-    """The answer's size in rows (or triples), and its body, media type and cap flag in every
-    format the server negotiates for it, rendered as a query worker renders them (graph/results.py)."""
-    k = kind(answer)
-    if k == "solutions":  # one evaluation, cut once, then each format from the cut rows
-        cut, capped, rows = cap_tsv(answer.serialize(format=ox.QueryResultsFormat.TSV), max_rows)
-        return rows, {fmt: (*from_tsv(cut, fmt, capped, max_rows), capped) for fmt in RESULT_FORMATS}
-    if k == "triples":
-        triples = triples_of(answer)
-        rendered = {fmt: render_capped(list(triples), fmt, max_rows) for fmt in SERVED_GRAPH_FORMATS}
-        return len(triples), {
-            fmt: (body, media, capped) for fmt, (body, media, capped, _) in rendered.items()
-        }
-    rendered = {fmt: render_capped(answer, fmt, max_rows) for fmt in RESULT_FORMATS}
-    return 0, {fmt: (body, media, capped) for fmt, (body, media, capped, _) in rendered.items()}
+    """The answer's size in rows (or triples; at most the cap), and its body, media type and cap
+    flag in every format the server negotiates for it: one evaluation, cut once, as a query worker
+    cuts it (graph/results.py), then written in each format."""
+    kept = cut(answer, max_rows)
+    formats = SERVED_GRAPH_FORMATS if kept.kind == "triples" else tuple(RESULT_FORMATS)
+    bodies = {fmt: (*render_cut(kept, fmt), kept.capped) for fmt in formats}
+    return kept.rows, bodies
 
 
 def keep(build: Build, store: ox.Store, query_files: Iterable[Path], max_rows: int) -> tuple[dict, list[str]]:
@@ -173,11 +148,14 @@ def index_of(build_path: str | os.PathLike[str]) -> dict:
         return {}
 
 
-def lookup(build_path: str | os.PathLike[str], sparql: str, fmt: str, max_rows: int) -> KeptAnswer | None:
-    """The kept body for this exact request, if the build kept one that a worker would send unchanged."""
+def lookup(
+    build_path: str | os.PathLike[str], sparql: str, fmt: str, max_rows: int, key: str | None = None
+) -> KeptAnswer | None:
+    """The kept body for this exact request, if the build kept one that a worker would send unchanged
+    (``key``: the text's :func:`text_key`, where the caller has it already)."""
     index = index_of(build_path)
     try:
-        entry = index.get("answers", {}).get(text_key(sparql))
+        entry = index.get("answers", {}).get(key or text_key(sparql))
         body = entry["formats"].get(fmt) if entry else None
         if body is None:
             return None

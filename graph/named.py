@@ -57,6 +57,10 @@ class NamedQueryError(ValueError):
     """Unknown query, unknown parameter, or a value that does not fit the parameter's type."""
 
 
+class UnknownNamedQuery(NamedQueryError):
+    """No query file has that name (the HTTP service answers 404, not 400)."""
+
+
 @dataclass(frozen=True)
 class Param:
     name: str
@@ -241,5 +245,5 @@ class NamedQueries:
         except OSError:
             stat = None
         if stat is None:
-            raise NamedQueryError(f"no named query {name!r}; known: {', '.join(self.all())}")
+            raise UnknownNamedQuery(f"no named query {name!r}; known: {', '.join(self.all())}")
         return _parsed_now(path, stat)

@@ -3,6 +3,7 @@ cache expects; never an answer of an earlier build after a rebuild is swapped in
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import pytest
@@ -145,3 +146,31 @@ def test_the_cache_is_bounded_and_least_recently_used_goes_first() -> None:
     assert cache.get(("build", 0)) is not None and cache.get(("build", 1)) is None
     cache.put(("build", "huge"), answer(20_000))  # more than an eighth of the budget: not kept
     assert cache.get(("build", "huge")) is None
+
+
+def test_identical_requests_in_flight_share_one_evaluation(tiny: Path) -> None:
+    """Twenty clients asking the same uncached query at once take one worker run, not twenty."""
+    import concurrent.futures
+
+    with app_client(tiny) as client:
+        pool = client.app.state.pool
+        runs: list[object] = []
+        run = pool.run
+
+        async def counted(request):
+            runs.append(request)
+            await asyncio.sleep(0.3)  # still running when the others arrive
+            return await run(request)
+
+        pool.run = counted
+        query = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o . ?x ?y ?z }"
+        with concurrent.futures.ThreadPoolExecutor(20) as threads:
+            answers = list(
+                threads.map(lambda _: client.get("/sparql", params={"query": query}, headers=JSON), range(20))
+            )
+        assert [count(a) for a in answers] == [4] * 20
+        assert len(runs) == 1
+        exports = list(
+            concurrent.futures.ThreadPoolExecutor(5).map(lambda _: client.get("/export/nquads"), range(5))
+        )
+        assert {e.status_code for e in exports} == {200} and len(runs) == 2

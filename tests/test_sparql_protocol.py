@@ -56,6 +56,26 @@ def test_query_via_direct_post(client) -> None:
     assert boolean(client.post("/sparql", content="ASK {}", headers=DIRECT)) is True
 
 
+def test_query_content_type_construct_resolves_relative_iris_against_the_endpoint(client) -> None:
+    """W3C protocol test query_content_type_construct: the endpoint's URL is the base IRI."""
+    r = client.post(
+        "/sparql", content="CONSTRUCT { <s> <p> 1 } WHERE {}", headers={**DIRECT, "accept": "text/turtle"}
+    )
+    assert r.status_code == 200, r.text
+    triples = list(Graph().parse(data=r.text, format="turtle"))
+    assert [(str(s), str(p), o.toPython()) for s, p, o in triples] == [
+        ("http://testserver/s", "http://testserver/p", 1)
+    ]
+
+
+def test_a_query_of_its_own_base_keeps_it(client) -> None:
+    r = client.get(
+        "/sparql",
+        params={"query": "BASE <http://example.org/a/> SELECT ?x WHERE { BIND(<b> AS ?x) }"},
+    )
+    assert r.json()["results"]["bindings"][0]["x"]["value"] == "http://example.org/a/b"
+
+
 def test_get_with_protocol_default_graphs(client) -> None:
     query = f"ASK {{ {S11} a ?type . {S27} a ?type }}"
     assert boolean(
@@ -281,6 +301,29 @@ def test_keywords_inside_strings_are_not_refused(client) -> None:
     assert r.status_code == 200
 
 
+def test_the_openapi_schema_documents_the_query_parameter_and_bodies(client) -> None:
+    paths = client.get("/openapi.json").json()["paths"]
+    get = {p["name"] for p in paths["/sparql"]["get"]["parameters"]}
+    assert {"query", "default-graph-uri", "named-graph-uri"} <= get
+    bodies = paths["/sparql"]["post"]["requestBody"]["content"]
+    assert "query" in bodies["application/x-www-form-urlencoded"]["schema"]["properties"]
+    assert "application/sparql-query" in bodies
+    assert {p["name"] for p in paths["/queries/{name}"]["get"]["parameters"]} == {"name"}
+
+
+def test_statuses_follow_what_went_wrong_not_how_it_is_worded(client) -> None:
+    from api.errors import STATUS, QueryTooLong, status_of
+    from graph.named import NamedQueryError, UnknownNamedQuery
+
+    assert (
+        status_of(UnknownNamedQuery("any words")) == 404
+        and status_of(NamedQueryError("no named query")) == 400
+    )
+    assert status_of(QueryTooLong("")) == 413 and all(400 <= code < 600 for code in STATUS.values())
+    assert client.get("/queries/no-such-question").status_code == 404
+    assert client.get("/queries/evidence-table", params={"nonsense": "1"}).status_code == 400
+
+
 def test_overlong_query_is_refused(client) -> None:
     long_query = "ASK {}" + " " * 30000
     assert client.post("/sparql", content=long_query, headers=DIRECT).status_code == 413
@@ -295,22 +338,6 @@ def test_a_body_longer_than_any_acceptable_query_is_refused_unread(client, heade
     assert (
         client.post("/sparql", content=encoded, headers=FORM).status_code == 400
     )  # read, parsed, then refused by the parser
-
-
-def test_query_forms_are_remembered_in_bounded_memory() -> None:
-    """Parses are remembered by their bytes up to a budget of bytes; a form of many fields or a
-    long text is parsed each time and not kept."""
-    from api.forms import MAX_FIELDS, _Remembered
-
-    memo = _Remembered(max_bytes=100)
-    small = b"query=ASK+%7B%7D"
-    assert memo(small)["query"] == ("ASK {}",) and memo(small)["query"] == ("ASK {}",)
-    assert memo.hits == 1 and memo.bytes == len(small)
-    many = "&".join(f"f{i}=1" for i in range(MAX_FIELDS + 1)).encode()
-    assert len(memo(many)) == MAX_FIELDS + 1 and memo.bytes == len(small)  # parsed, not kept
-    for i in range(20):
-        memo(f"query=ASK+%7B%7D&n={i}".encode())
-    assert memo.bytes <= 100 and small not in memo._entries  # the oldest gave way
 
 
 # --- budgets on a real server -----------------------------------------------------------------
@@ -366,6 +393,52 @@ def test_large_answers_are_capped_and_say_so(store) -> None:
         proc.wait(timeout=10)
 
 
+CROSS = "SELECT * WHERE { GRAPH ?a { ?s ?p ?o } GRAPH ?b { ?t ?q ?v } }"  # 125 million rows
+
+
+def test_a_capped_answer_costs_the_cap_not_the_answer(store) -> None:
+    """A cross product of the whole graph with itself is cut at the cap within a 2 s budget (a
+    serialization of every row would run past it and get 422), in every format, marked capped."""
+    from serving import start_server
+
+    proc, url = start_server(
+        store, "--max-rows", "1000", "--query-timeout", "2", env={"RELAPSEKG_CACHE": "0"}
+    )
+    try:
+        for accept, rows in (
+            ("application/sparql-results+json", lambda r: len(r.json()["results"]["bindings"])),
+            ("application/sparql-results+xml", lambda r: r.text.count("<result>")),
+            ("text/csv", lambda r: len(list(csv.reader(io.StringIO(r.text)))) - 1),
+            ("text/tab-separated-values", lambda r: len(r.text.splitlines()) - 1),
+        ):
+            r = httpx.get(f"{url}/sparql", params={"query": CROSS}, headers={"accept": accept}, timeout=30)
+            assert r.status_code == 200, f"{accept}: {r.text[:200]}"
+            assert r.headers["x-relapsekg-capped"] == "1000" and "capped at 1000 rows" in r.headers["warning"]
+            assert rows(r) == 1000, accept
+        assert sorted(r.text.split("\n", 1)[0].split("\t")) == [
+            "?a",
+            "?b",
+            "?o",
+            "?p",
+            "?q",
+            "?s",
+            "?t",
+            "?v",
+        ]
+        construct = "CONSTRUCT { ?s ?p ?o . ?t ?q ?v . ?s ?q ?o } WHERE { GRAPH ?a { ?s ?p ?o } GRAPH ?b { ?t ?q ?v } }"
+        turtle = httpx.get(
+            f"{url}/sparql", params={"query": construct}, headers={"accept": "text/turtle"}, timeout=30
+        )
+        assert turtle.status_code == 200, turtle.text[:200]
+        assert turtle.headers["x-relapsekg-capped"] == "1000"
+        assert 0 < len(Graph().parse(data=turtle.content, format="turtle")) <= 1000
+        json_answer = httpx.get(f"{url}/sparql", params={"query": CROSS}, timeout=30).json()
+        assert json_answer["relapsekg"] == {"capped": True, "max_rows": 1000}
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
 def test_sparqlwrapper_and_rdflib_sparqlstore_speak_to_the_endpoint(server: str) -> None:
     from rdflib.plugins.stores.sparqlstore import SPARQLStore
     from SPARQLWrapper import JSON, SPARQLWrapper
@@ -386,54 +459,3 @@ def test_sparqlwrapper_and_rdflib_sparqlstore_speak_to_the_endpoint(server: str)
     )
     assert int(rows[0][0]) == 255
     assert json.loads(httpx.get(f"{server}/queries", timeout=10).text)
-
-
-# --- the short way in -------------------------------------------------------------------------
-
-
-def test_query_requests_answer_on_the_short_way_exactly_as_through_the_routes(store) -> None:
-    """api/fastpath.py sends query requests past FastAPI's routing: the same requests to an
-    application without it get the same status, body and headers."""
-    from fastapi.testclient import TestClient
-
-    from api.app import create_app
-    from api.fastpath import QueryFastPath
-    from api.settings import Settings
-
-    routed = create_app(Settings(store=store, workers=1))
-    routed.user_middleware = [m for m in routed.user_middleware if m.cls is not QueryFastPath]
-    requests = [
-        ("GET", "/sparql", {"params": {"query": "SELECT ?s WHERE { ?s a rkg:Study } ORDER BY ?s LIMIT 3"}}),
-        ("POST", "/sparql", {"content": "query=ASK+%7B%7D", "headers": FORM}),
-        ("POST", "/sparql", {"content": "ASK {}", "headers": {**DIRECT, "accept": "text/csv"}}),
-        ("POST", "/sparql", {"content": "query=ASK+%7B%7D&query=ASK+%7B%7D", "headers": FORM}),
-        ("POST", "/sparql", {"content": "update=CLEAR+ALL", "headers": FORM}),
-        ("POST", "/sparql", {"content": "ASK {}", "headers": {"content-type": "text/plain"}}),
-        ("GET", "/sparql", {"params": {"query": "SELECT ?x WHERE { ?x ?y }"}}),
-        ("GET", "/sparql", {"params": {"query": "ASK {}"}, "headers": {"accept": "image/png"}}),
-        ("GET", "/queries/adverse-events", {}),
-        (
-            "GET",
-            "/queries/evidence-table",
-            {"params": {"study": "aall1331"}, "headers": {"accept": "text/csv"}},
-        ),
-        ("GET", "/queries/evidence-table", {"params": {"study": "not an id"}}),
-        ("GET", "/queries/no-such-question", {}),
-        ("GET", "/queries/studies", {"params": {"nonsense": "1"}}),
-    ]
-    with TestClient(create_app(Settings(store=store, workers=1))) as short, TestClient(routed) as long:
-        for method, path, kwargs in requests:
-            a, b = short.request(method, path, **kwargs), long.request(method, path, **kwargs)
-            assert (a.status_code, a.content) == (b.status_code, b.content), (method, path, kwargs)
-            for header in ("content-type", "etag", "x-relapsekg-answer", "vary", "cache-control"):
-                assert a.headers.get(header) == b.headers.get(header), (method, path, header)
-        assert [QueryFastPath in layers(c.app) for c in (short, long)] == [True, False]
-
-
-def layers(app) -> list[type]:
-    """The classes of an application's middleware stack, outermost first."""
-    found, layer = [], app.middleware_stack
-    while layer is not None:
-        found.append(type(layer))
-        layer = getattr(layer, "app", None)
-    return found

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, HTTPException, Request
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 
-from graph.engine import engine_for
 from graph.exports import UnknownFormat, all_exports, get_export
+
+from ..querying import export_answer
 
 router = APIRouter(tags=["Exports"])
 
@@ -30,14 +30,18 @@ async def list_exports() -> JSONResponse:
 
 @router.get("/export/{fmt}", summary="Download an export (RIS, BibTeX, CSL-JSON, CSV tables, FHIR, RDF...)")
 async def export(fmt: str, request: Request) -> Response:
+    """Written by a query worker, under the same time budget as a query (api/querying.py)."""
     try:
         exp = get_export(fmt)
     except UnknownFormat as exc:
         raise HTTPException(404, str(exc)) from None
-    settings = request.app.state.settings
-    body = await run_in_threadpool(exp.write, engine_for(settings.store, settings.endpoint))
+    answer = await export_answer(request, exp.name)
     return Response(
-        body,
-        media_type=exp.media_type,
-        headers={"Content-Disposition": f'attachment; filename="{exp.filename}"'},
+        answer.body,
+        media_type=answer.media_type,
+        headers={
+            "Content-Disposition": f'attachment; filename="{exp.filename}"',
+            "ETag": answer.etag,
+            "X-Relapsekg-Answer": answer.source,
+        },
     )

@@ -1,11 +1,14 @@
-"""``/queries``: the named research questions, their documentation, and running them."""
+"""``/queries``: the named research questions, their documentation, and running them.
+
+An unknown name, an unknown parameter or a value of the wrong type raise the typed errors of
+:mod:`graph.named`, which :mod:`api.errors` maps to 404 and 400."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, Path, Request
 from fastapi.responses import JSONResponse, Response
 
-from graph.named import NamedQueries, NamedQueryError
+from graph.named import NamedQueries
 
 from ..negotiation import wants_html
 from ..pages import render_page
@@ -25,13 +28,14 @@ async def list_queries(request: Request) -> Response:
     return JSONResponse(queries)
 
 
-@router.get("/queries/{name}", summary="Run a named query; parameters as ?param=value, results by Accept")
-async def run_named(name: str, request: Request) -> Response:
+@router.get(
+    "/queries/{name}",
+    summary="Run a named query; its parameters as ?param=value (see /queries), results by Accept",
+)
+async def run_named(
+    request: Request, name: str = Path(description="the query's name, e.g. cns-efficacy (see /queries)")
+) -> Response:
     if query_page.wanted(request):  # a browser: the question's page (form, table, CSV, graph)
         return await query_page.page(request, name)
-    try:
-        query = NamedQueries().get(name)
-        sparql = query.sparql(dict(request.query_params))
-    except NamedQueryError as exc:
-        raise HTTPException(404 if "no named query" in str(exc) else 400, str(exc)) from None
+    sparql = NamedQueries().get(name).sparql(dict(request.query_params))
     return await run_sparql(request, sparql, request.headers.get("accept"))

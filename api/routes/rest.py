@@ -9,9 +9,9 @@ from __future__ import annotations
 from fastapi import APIRouter, HTTPException, Query, Request
 from pydantic import BaseModel, Field
 
-from graph.exports.tables import EVIDENCE_COLUMNS, sorted_references
+from graph.exports.tables import EVIDENCE_COLUMNS, evidence_table, sorted_references
 from graph.lookup import Lookup, contains_words, names_query, words
-from graph.named import NamedQueries, NamedQueryError
+from graph.named import NamedQueries
 from graph.namespaces import entity_iri
 
 from ..querying import select_rows
@@ -106,11 +106,8 @@ def _no_unknown(request: Request, allowed: set[str]) -> None:
 
 
 async def _named(request: Request, name: str, params: dict[str, str]) -> list[dict]:
-    try:
-        sparql = NamedQueries().get(name).sparql(params)
-    except NamedQueryError as exc:
-        raise HTTPException(400, str(exc)) from None
-    return await select_rows(request, sparql)
+    """A named query's rows, through the worker pool (a bad parameter value is a typed 400)."""
+    return await select_rows(request, NamedQueries().get(name).sparql(params))
 
 
 def _study(row: dict) -> Study:
@@ -130,9 +127,8 @@ def _study(row: dict) -> Study:
 
 
 def _result(row: dict) -> Result:
-    row = {k: row.get(k, "") for k in EVIDENCE_COLUMNS}
-    row["reference_number"] = sorted_references(row["reference_number"])
-    return Result(iri=entity_iri("result", row["result_id"]), **row)
+    """A row of :func:`graph.exports.tables.evidence_table`, as the export reads it."""
+    return Result(iri=entity_iri("result", row["result_id"]), **{k: row[k] for k in EVIDENCE_COLUMNS})
 
 
 @router.get(
@@ -162,7 +158,9 @@ async def study(study_id: str, request: Request) -> StudyDetail:
     rows = await _named(request, "studies", {"study": study_id})
     if not rows:
         raise HTTPException(404, f"no study {study_id!r}; see /api/studies")
-    results = [_result(r) for r in await _named(request, "evidence-table", {"study": study_id})]
+    results = [
+        _result(r) for r in evidence_table(await _named(request, "evidence-table", {"study": study_id}))
+    ]
     return StudyDetail(**_study(rows[0]).model_dump(), results=results)
 
 
@@ -220,7 +218,7 @@ async def results(
     # One entity per filter goes into the query; several (a label naming more than one) filter its rows.
     params = {k: next(iter(wanted[k])) if len(wanted.get(k, ())) == 1 else "" for k in asked}
     rows = await _named(request, "evidence-table", params)
-    return [_result(r) for r in rows if all(r.get(k, "") in ids for k, ids in wanted.items())]
+    return [_result(r) for r in evidence_table(rows) if all(r.get(k, "") in ids for k, ids in wanted.items())]
 
 
 async def _keys(request: Request, param: str, term: str) -> list[str]:

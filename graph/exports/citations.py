@@ -75,7 +75,7 @@ class Record:
 def records(engine: Engine) -> list[Record]:
     out = []
     for row in named_rows(engine, "bibliography"):
-        get = lambda k: row.get(k) or None  # noqa: E731
+        get = lambda k, row=row: row.get(k) or None  # noqa: E731
         out.append(
             Record(
                 id=row["id"],

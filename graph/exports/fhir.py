@@ -9,7 +9,9 @@ confidence interval or range. Built with fhir.resources, so an invalid resource 
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
+from fhir.resources.annotation import Annotation
 from fhir.resources.bundle import Bundle, BundleEntry
 from fhir.resources.codeableconcept import CodeableConcept
 from fhir.resources.coding import Coding
@@ -55,7 +57,7 @@ def _concept(system: str | None, code: str | None, display: str) -> CodeableConc
 
 
 def _quantity(value: str, unit: str, qualifier: str = "") -> Quantity:
-    fields = {"value": Decimal(value)}
+    fields: dict[str, Any] = {"value": Decimal(value)}
     if unit:
         fields.update(unit=unit, system=UCUM, code=UCUM_CODES.get(unit.split("–")[0], unit))
     if qualifier in COMPARATORS:
@@ -129,7 +131,7 @@ def evidence_resource(
         quantity=_quantity(r["value"], r["unit"], r["qualifier"]) if r["value"] else None,
         sampleSize=EvidenceStatisticSampleSize(numberOfParticipants=int(r["n"])) if r["n"] else None,
         attributeEstimate=_estimates(r) or None,
-        note=[{"text": "about (approximate value)"}] if r["qualifier"] == "about" else None,
+        note=[Annotation(text="about (approximate value)")] if r["qualifier"] == "about" else None,
     )
     refs = r["reference_number"]
     return Evidence(

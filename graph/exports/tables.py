@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable, Mapping, Sequence
 
-from ..engine import Engine
+import pyoxigraph as ox
+
+from ..engine import Engine, QueryError
 from ..named import NamedQueries
 from ..results import term_text, to_table
 from . import register
@@ -54,9 +57,17 @@ def sorted_references(text: str) -> str:
     return ";".join(sorted({n for n in text.split(";") if n}, key=int))
 
 
+def solutions(engine: Engine, sparql: str) -> ox.QuerySolutions:
+    """The rows of a SELECT query (an export's queries are all SELECT queries)."""
+    answer = engine.query(sparql)
+    if not isinstance(answer, ox.QuerySolutions):
+        raise QueryError(f"expected a SELECT query, got a {type(answer).__name__}: {sparql[:80]}")
+    return answer
+
+
 def rows_of(engine: Engine, sparql: str) -> list[dict[str, str]]:
     """A SELECT answer as dicts of plain strings; an unbound variable is an empty string."""
-    table = to_table(engine.query(sparql))
+    table = to_table(solutions(engine, sparql))
     return [{v: term_text(row.get(v)) for v in table.variables} for row in table.rows]
 
 
@@ -64,21 +75,33 @@ def named_rows(engine: Engine, name: str, params: dict[str, str] | None = None) 
     return rows_of(engine, NamedQueries().get(name).sparql(params))
 
 
+def evidence_table(rows: Iterable[Mapping[str, str]]) -> list[dict[str, str]]:
+    """The ``evidence-table`` query's rows as the export and the JSON API give them: every
+    documented column present (empty where the query left it unbound), reference numbers in
+    order. The one reading of that query's answer, whoever asked the graph for it."""
+    return [_tidy(row, EVIDENCE_COLUMNS) for row in rows]
+
+
+def cohort_table(rows: Iterable[Mapping[str, str]]) -> list[dict[str, str]]:
+    """The ``cohort-table`` query's rows, read as :func:`evidence_table` reads the evidence table."""
+    return [_tidy(row, COHORT_COLUMNS) for row in rows]
+
+
+def _tidy(row: Mapping[str, str], columns: list[str]) -> dict[str, str]:
+    tidy = {**dict.fromkeys(columns, ""), **row}
+    tidy["reference_number"] = sorted_references(tidy["reference_number"])
+    return tidy
+
+
 def evidence_rows(engine: Engine, params: dict[str, str] | None = None) -> list[dict[str, str]]:
-    rows = named_rows(engine, "evidence-table", params)
-    for row in rows:
-        row["reference_number"] = sorted_references(row.get("reference_number", ""))
-    return rows
+    return evidence_table(named_rows(engine, "evidence-table", params))
 
 
 def cohort_rows(engine: Engine, params: dict[str, str] | None = None) -> list[dict[str, str]]:
-    rows = named_rows(engine, "cohort-table", params)
-    for row in rows:
-        row["reference_number"] = sorted_references(row.get("reference_number", ""))
-    return rows
+    return cohort_table(named_rows(engine, "cohort-table", params))
 
 
-def write_csv(rows: list[dict[str, str]], columns: list[str]) -> bytes:
+def write_csv(rows: Sequence[Mapping[str, object]], columns: list[str]) -> bytes:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore", lineterminator="\r\n")
     writer.writeheader()
