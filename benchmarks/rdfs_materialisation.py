@@ -25,13 +25,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import owlrl
 
 from benchmarks.common import load, machine
+from graph.pipeline import validate
 from graph.reasoning.pipeline import split
 from graph.reasoning.rdfs import rdfs_entailments, relevant
-from graph.validate import validate_sources
 
 
 def measure(label: str, sources: Path | None, repeat: int) -> None:
-    validation = validate_sources(sources, reason=False, shacl="off")
+    validation = validate(sources, reason=False, shacl="off")
     if validation.dataset is None:
         print(f"  {label:<14} scale mode: the graph is streamed, never held in memory; not measured")
         return
@@ -59,7 +59,7 @@ def main() -> None:
     print(f"{machine()}; load {load()}")
     measure("curated", None, args.repeat)
     if args.whole:
-        validation = validate_sources(None, reason=False, shacl="off")
+        validation = validate(None, reason=False, shacl="off")
         assert validation.dataset is not None
         ontology, data = split(validation.dataset)
         whole = ontology + data

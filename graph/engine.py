@@ -148,8 +148,8 @@ def evaluate(
     prefixes declared, the default graph the union of all graphs unless the request or the query
     names one, and relative IRIs resolved against ``base_iri`` (the HTTP service passes its
     endpoint's URL, as the SPARQL 1.1 Protocol has it) unless the query declares its own BASE."""
-    default = [ox.NamedNode(g) for g in default_graphs]
-    named = [ox.NamedNode(g) for g in named_graphs]
+    default: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] = [ox.NamedNode(g) for g in default_graphs]
+    named: list[ox.NamedNode | ox.BlankNode] = [ox.NamedNode(g) for g in named_graphs]
     try:
         return store.query(
             sparql,
@@ -289,6 +289,8 @@ class RemoteEngine:
         now = time.monotonic()
         if self._graphs_read_at is None or now - self._graphs_read_at > self.dataset_ttl:
             answer = self._send(_OUR_GRAPHS, (), ())
+            if not isinstance(answer, ox.QuerySolutions):
+                raise QueryError(f"endpoint {self.url} answered a SELECT with {type(answer).__name__}")
             self._graphs = tuple(sorted(row["g"].value for row in answer))
             self._graphs_read_at = now
         return self._graphs
@@ -341,6 +343,7 @@ class RemoteEngine:
                 f"endpoint {self.url} answered {response.status_code}{hint}: {response.text[:500]}"
             )
         ctype = response.headers.get("content-type", "").split(";")[0].strip()
+        answer: Callable[[], Answer]
         if ctype in ("application/sparql-results+json", "application/json"):
             body = _portable_results(response.content)
             rows = lambda: len(json.loads(body).get("results", {}).get("bindings", []))  # noqa: E731
