@@ -245,7 +245,7 @@ def test_treatment_rules_give_one_row_per_rule_or_cohort_and_treatment(engine: L
 
 
 def test_an_arm_without_its_arm_link_fails_validation_naming_its_file(sources_copy) -> None:
-    from graph.validate import validate_sources
+    from graph.pipeline import validate
 
     path = sources_copy / "references" / "ref-11-hogan-2023.yaml"
     text = path.read_text(encoding="utf-8")
@@ -253,7 +253,7 @@ def test_an_arm_without_its_arm_link_fails_validation_naming_its_file(sources_co
     path.write_text(
         text.replace("    arm: aall1331-lr-blin\n    parent: aall1331-lr\n", "    parent: aall1331-lr\n")
     )
-    problems = validate_sources(sources_copy, reason=False).problems
+    problems = validate(sources_copy, reason=False).problems
     assert any(
         p.file.endswith("ref-11-hogan-2023.yaml")
         and "rkg:arm" in p.message

@@ -225,12 +225,14 @@ class ReportWriter:
                     {
                         "id": f"{sid}-exp",
                         "name": f"{self.acronym} {self.agent} arm",
+                        "arm": f"{sid}-exp",
                         "n": exp_n,
                         "interventions": [self._experimental()],
                     },
                     {
                         "id": f"{sid}-ctl",
                         "name": f"{self.acronym} chemotherapy arm",
+                        "arm": f"{sid}-ctl",
                         "n": ctl_n,
                         "interventions": [f"{sid}-control"],
                     },
