@@ -24,8 +24,11 @@ from .named import is_entity_id
 from .namespaces import ID
 
 # What names an entity, as the ontology says it: its label, preferred and alternative labels
-# (abbreviations are skos:altLabel), a study's acronym.
-NAME_PATH = "rdfs:label|skos:prefLabel|skos:altLabel|rkg:acronym"
+# (abbreviations and synonyms are skos:altLabel), a study's acronym. The main label is the one a
+# list of what is known shows beside the id, the shortest of them (a study's acronym before its
+# title); the other names can run to many synonyms each.
+MAIN_NAME_PATH = "rdfs:label|skos:prefLabel|rkg:acronym"
+OTHER_NAME_PATH = "skos:altLabel"
 # A result is named by what it measured as well: "overall survival" finds the OS results.
 RESULT_NAME_PATH = "rkg:endpoint/(rdfs:label|skos:altLabel)"
 _WORD = re.compile(r"\w+")
@@ -45,7 +48,8 @@ def words(text: str) -> tuple[str, ...]:
 
 def names_query(kinds: Iterable[str] | None = None, term: str | None = None) -> str:
     """The names of the entities of ``kinds`` (``study``, ``endpoint``…; None: every entity),
-    columns ``entity``, ``name`` and ``via`` (``endpoint`` for a result named by its endpoint).
+    columns ``entity``, ``name``, ``main`` (bound for a main label) and ``via`` (``endpoint``
+    for a result named by its endpoint).
 
     With ``term``, only the names that can match it: those containing its longest word (SPARQL's
     LCASE, a superset of the whole-word match made here) and every name of an entity whose id
@@ -69,8 +73,9 @@ def names_query(kinds: Iterable[str] | None = None, term: str | None = None) -> 
         if prefixes and is_entity_id(term.strip()):
             could_match += [f"?entity = <{ID}{k}/{term.strip()}>" for k in prefixes]
         narrow = f"FILTER({' || '.join(could_match) or 'false'})"
-    return f"""SELECT DISTINCT ?entity ?name ?via WHERE {{
-  {{ ?entity {NAME_PATH} ?name }} {through_endpoint}
+    return f"""SELECT DISTINCT ?entity ?name ?main ?via WHERE {{
+  {{ ?entity {MAIN_NAME_PATH} ?name . BIND("main" AS ?main) }}
+  UNION {{ ?entity {OTHER_NAME_PATH} ?name }} {through_endpoint}
   {keep}
   {narrow}
 }}"""
@@ -113,12 +118,18 @@ class Lookup:
     def __init__(self, rows: Iterable[dict[str, str]]) -> None:
         self._names: list[_Name] = []
         self._labels: dict[str, str] = {}
+        self._short: dict[str, str] = {}  # the shortest main name, shown in a list of what is known
+        others: dict[str, str] = {}
         for row in rows:
             iri, name = row["entity"], row["name"]
             via = row.get("via") or ""
             self._names.append(_Name(iri, name, words(name), via))
             if not via:
-                self._labels.setdefault(iri, name)
+                (self._labels if row.get("main") else others).setdefault(iri, name)
+            if row.get("main") and len(name) < len(self._short.get(iri, name + " ")):
+                self._short[iri] = name
+        for iri, name in others.items():  # an entity with no main label is shown by another name
+            self._labels.setdefault(iri, name)
         self._iris = {n.iri for n in self._names if not n.via}
 
     def resolve(self, term: str, kind: str | None = None) -> list[Match]:
@@ -153,15 +164,14 @@ class Lookup:
         return self._labels.get(iri, iri)
 
     def known(self, kind: str, limit: int = 60) -> list[str]:
-        """``id (label)`` of the entities of ``kind`` (the first ``limit``, then how many there
-        are), for a message that lists what is there."""
-        out: list[str] = []
+        """``id (shortest main name)`` of the entities of ``kind`` (the first ``limit``, then how many
+        there are), for a message that lists what is there. One label each, not every synonym:
+        the list stays short enough to read, and each id says what it is."""
         iris = sorted(i for i in self._iris if _kind_and_id(i)[0] == kind)
-        if len(iris) > limit:
-            return self.known(kind, len(iris))[:limit] + [f"… {len(iris)} in all"]
-        for iri in iris:
-            entity_kind, ident = _kind_and_id(iri)
-            if entity_kind == kind:
-                names = sorted({n.name for n in self._names if n.iri == iri and not n.via}, key=len)
-                out.append(f"{ident} ({', '.join(names)})" if names else ident)
-        return out
+        out = [self._shown(iri) for iri in iris[:limit]]
+        return out + [f"… {len(iris)} in all"] if len(iris) > limit else out
+
+    def _shown(self, iri: str) -> str:
+        ident = _kind_and_id(iri)[1]
+        label = self._short.get(iri) or self._labels.get(iri)
+        return f"{ident} ({label})" if label else ident

@@ -39,7 +39,13 @@ def test_whole_words_only_os_is_not_inside_positive(client) -> None:
     r = client.get("/api/results", params={"endpoint": "positive"})
     assert r.status_code == 400
     detail = r.text
-    assert "'positive'" in detail and "os (OS, overall survival)" in detail and "dfs (DFS" in detail
+    # Each known endpoint once, as its id and main label (its synonyms would make the list unreadable).
+    assert (
+        "'positive'" in detail
+        and "os (overall survival);" in detail
+        and "dfs (disease-free survival)" in detail
+    )
+    assert "OS rate" not in detail, "synonyms are matched, not listed"
     assert client.get("/api/results", params={"endpoint": "surv"}).status_code == 400, "no part-words"
 
 

@@ -37,9 +37,11 @@ def test_results_filters(client) -> None:
     by_intervention = client.get("/api/results", params={"intervention": "tisagenlecleucel"}).json()
     assert {r["result_id"] for r in by_intervention} >= {"prwcc-cns-cr", "prwcc-non-cns-em-cr"}
     assert client.get("/api/results", params={"colour": "blue"}).status_code == 400
-    for unknown in ("no-such-study", "AALL 1331"):  # names no study: a 400 listing the studies
+    for unknown in ("no-such-study", "AALL 1332"):  # names no study: a 400 listing the studies
         r = client.get("/api/results", params={"study": unknown})
         assert r.status_code == 400 and "aall1331 (AALL1331" in r.text, r.text
+    by_synonym = client.get("/api/results", params={"study": "AALL 1331"})  # skos:altLabel in synonyms.ttl
+    assert by_synonym.json() == client.get("/api/results", params={"study": "aall1331"}).json()
     assert client.get("/api/results", params={"cohort": "no-such-cohort"}).status_code == 400
     assert len(client.get("/api/results", params={"study": "aall1331"}).json()) == 27
 

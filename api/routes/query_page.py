@@ -25,7 +25,7 @@ from graph.namespaces import ID
 
 from ..negotiation import wants_html
 from ..pages import local_href, render_page
-from ..querying import run_sparql, select_rows
+from ..querying import answer_query, run_sparql, select_rows
 
 DOWNLOAD = "download"  # ?download=csv: the answer as a CSV file (a link cannot set Accept)
 MAX_CHOICES = 400  # entries of a parameter's choice list
@@ -106,8 +106,8 @@ def _cell(column: str, value: str) -> dict[str, str]:
 
 async def _select(request: Request, sparql: str) -> tuple[list[str], list[dict[str, str]]]:
     """The answer's columns, in the query's order, and its rows as strings."""
-    answer = await run_sparql(request, sparql, None, fmt="json")
-    data = json.loads(bytes(answer.body))
+    answer = await answer_query(request, sparql, "json", None)
+    data = json.loads(answer.body)
     rows = [{k: v["value"] for k, v in b.items()} for b in data["results"]["bindings"]]
     return data["head"]["vars"], rows
 
@@ -129,7 +129,7 @@ async def page(request: Request, name: str) -> Response:
     if DOWNLOAD in request.query_params:
         if request.query_params[DOWNLOAD] != "csv":
             raise HTTPException(400, f"{DOWNLOAD}= takes csv, got {request.query_params[DOWNLOAD]!r}")
-        answer = await run_sparql(request, sparql, None, fmt="csv")
+        answer = await run_sparql(request, sparql, "text/csv")
         answer.headers["Content-Disposition"] = f'attachment; filename="{name}.csv"'
         return answer
     columns, rows = await _select(request, sparql) if sparql else ([], [])
