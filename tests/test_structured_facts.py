@@ -141,10 +141,11 @@ def test_the_multivariable_analysis_of_dfs_names_three_favorable_predictors(engi
         engine,
         """SELECT ?factor ?direction ?level ?operator ?threshold ?unit ?endpoint ?cohort WHERE {
              ?a rkg:analysisKind rkg:MultivariableAnalysis ; rkg:aboutStudy id:study/aall1331 ;
-                rkg:endpoint/skos:altLabel ?endpoint ; rkg:cohort/rkg:relapseSite/skos:notation ?cohort ;
+                rkg:endpoint ?e ; rkg:cohort/rkg:relapseSite/skos:notation ?cohort ;
                 rkg:predictor ?p .
              ?p rkg:predictorFactor ?f ; rkg:effectDirection/skos:notation ?direction ; rkg:factorLevel ?level .
              BIND(STRAFTER(STR(?f), "/factor/") AS ?factor)
+             BIND(STRAFTER(STR(?e), "/endpoint/") AS ?endpoint)
              OPTIONAL { ?p rkg:operator ?operator ; rkg:threshold ?threshold ; rkg:unit ?unit } }""",
     )
     assert {(r["factor"], r["direction"]) for r in rows} == {
@@ -152,7 +153,7 @@ def test_the_multivariable_analysis_of_dfs_names_three_favorable_predictors(engi
         ("time-to-relapse", "favorable"),
         ("mrd", "favorable"),
     }
-    assert {(r["endpoint"], r["cohort"]) for r in rows} == {("DFS", "bm-pm-em")}
+    assert {(r["endpoint"], r["cohort"]) for r in rows} == {("dfs", "bm-pm-em")}
     mrd = next(r for r in rows if r["factor"] == "mrd")
     assert (mrd["operator"], Decimal(mrd["threshold"]), mrd["unit"]) == ("<", Decimal("0.01"), "%")
     assert {r["level"] for r in rows if r["factor"] != "mrd"} == {"younger patients", "relapsed later"}
