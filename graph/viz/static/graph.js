@@ -83,13 +83,14 @@
   // vis-network scales every label with the zoom: fitted in the window, a few hundred nodes get
   // labels of 3 to 6 pixels, piled on each other. So labels are drawn at one size on screen
   // (LABEL_PX, whatever the zoom) and placed greedily, the most telling node first (the focus
-  // and a question's nodes, studies, interventions, then by number of relations): a label that
-  // would overlap one already placed is left out until zooming in makes room for it.
+  // and a question's nodes, then studies and interventions, then the rest, each by number of
+  // relations: the drug most results are about goes before a study that cites it once): a label
+  // that would overlap one already placed is left out until zooming in makes room for it.
   const LABEL_PX = 12;
   const HIDDEN_INSIDE_PX = 3; // below the drawThreshold of the options (6 px): not drawn
   const LABEL_FONT = "system-ui, sans-serif";
   const INSIDE = new Set(["box", "ellipse", "circle"]); // shapes that carry their label inside
-  const KIND_WEIGHT = { study: 2000, intervention: 1000 };
+  const KIND_WEIGHT = { study: 1000, intervention: 1000 };
   const labelOf = new Map(data.nodes.map((n) => [n.id, n.label || ""]));
   const shownLabel = new Map();
   const ruler = document.createElement("canvas").getContext("2d");
