@@ -220,3 +220,21 @@ def test_an_endpoint_gets_the_same_answers_as_the_store(store: Path, server: str
     there = json.loads(result.stdout)
     assert [a["iri"] for a in there["answers"]] == [a["iri"] for a in here["answers"]]
     assert there["answers"][0]["quote"] == here["answers"][0]["quote"]
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("What was the 4-year DFS with blinatumomab in the low-risk cohort?", "result/aall1331-lr-dfs-blin"),
+        ("p-value of DFS in the BM±EM subgroup", "result/aall1331-bm-pm-em-dfs-blin"),
+    ],
+)
+def test_a_word_naming_a_kind_of_thing_prefers_that_kind_without_requiring_it(
+    store: Path, question: str, expected: str
+) -> None:
+    """ "In the low-risk cohort" says whose DFS, not that the answer is a cohort: the result about
+    those patients answers it, ahead of the cohort that shares its sentence."""
+    answer = ask_json(store, question, "--top", "3")
+    assert answer["answers"][0]["kind"] == "result", answer["answers"]
+    assert f"{ID}{expected}" in [a["iri"] for a in answer["answers"]]
+    assert answer["unanswered"] is False

@@ -28,6 +28,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from .extract import HIDDEN, KIND
 from .index import FILE, idf
 from .text import Tokenizer, is_number, phrase
 
@@ -64,6 +65,7 @@ class Concept:
     terms: tuple[str, ...]
     iris: tuple[str, ...]
     soft: bool = False  # named by hidden labels only: a word of the question, not a thing it names
+    kind: bool = False  # the name of a class: a fact of that kind is preferred, not required
     weight: float = 0.0
 
 
@@ -132,14 +134,14 @@ class AskIndex:
             if len(term) >= 4 and not is_number(term):
                 self._by_shape.setdefault((term[0], len(term)), []).append(term)
         self._linked_cache: dict[tuple[str, ...], list[tuple[int, float]]] = {}
-        self._lexicon: dict[str, tuple[tuple[str, ...], bool]] = {}
+        self._lexicon: dict[str, tuple[tuple[str, ...], int]] = {}
         for key, iris, soft in self._db.execute(
             "SELECT key, group_concat(iri, ' '), MIN(soft) FROM lexicon GROUP BY key"
         ):
-            self._lexicon[key] = (tuple(sorted(set(iris.split(" ")))), bool(soft))
+            self._lexicon[key] = (tuple(sorted(set(iris.split(" ")))), int(soft))
         self._names: dict[str, list[list[str]]] = {}  # IRI -> the terms of each of its names
         for key, (iris, soft) in self._lexicon.items():
-            for iri in iris if not soft else ():
+            for iri in iris if soft != HIDDEN else ():
                 self._names.setdefault(iri, []).append(key.split(" "))
         self._max_span = max((key.count(" ") + 1 for key in self._lexicon), default=1)
 
@@ -193,7 +195,9 @@ class AskIndex:
                     continue
                 found = self._lexicon.get(phrase(span))
                 if found:
-                    concepts.append(Concept(" ".join(span), tuple(span), found[0], found[1]))
+                    concepts.append(
+                        Concept(" ".join(span), tuple(span), found[0], found[1] == HIDDEN, found[1] == KIND)
+                    )
                     covered = start + size
                     break
         for concept in concepts:
@@ -280,7 +284,9 @@ class AskIndex:
             }
             for i in named:  # a quote that names a thing is about it, if less closely than a link
                 links[i] = max(links.get(i, 0.0), NAMED)
-            found = {t for t in content if f" {t} " in held}
+            # A number (a time point, a value, a year) is the fact's only if it says it: a number in
+            # the name of a neighbour (a "4-year DFS" result next to a treatment phase) is not.
+            found = {t for t in content if f" {t} " in (quoted if is_number(t) else held)}
             for index in links:
                 if not concepts[index].soft:
                     found.update(t for t in concepts[index].terms if t in weights)
@@ -293,7 +299,7 @@ class AskIndex:
             hit.unlinked = [
                 c.words
                 for i, c in enumerate(concepts)
-                if not c.soft and links.get(i, 0.0) < ABOUT and i not in named
+                if not (c.soft or c.kind) and links.get(i, 0.0) < ABOUT and i not in named
             ]
             hits.append(hit)
         # A fact not about every thing the question names, or without its numbers, counts half; one
