@@ -238,3 +238,17 @@ def test_a_word_naming_a_kind_of_thing_prefers_that_kind_without_requiring_it(
     assert answer["answers"][0]["kind"] == "result", answer["answers"]
     assert f"{ID}{expected}" in [a["iri"] for a in answer["answers"]]
     assert answer["unanswered"] is False
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("How many patients had a BM + EM relapse?", "cohort/aall1331-bm-em"),
+        ("How many patients had a BM ± EM relapse?", "cohort/aall1331-bm-pm-em"),
+        ("How many patients had a BM +/- EM relapse?", "cohort/aall1331-bm-pm-em"),
+    ],
+)
+def test_plus_minus_is_not_plus(store: Path, question: str, expected: str) -> None:
+    """Marrow relapse with or without EM disease (BM ± EM) is not combined relapse (BM + EM)."""
+    answer = ask_json(store, question, "--top", "1")
+    assert answer["answers"][0]["iri"] == f"{ID}{expected}", answer["answers"]
