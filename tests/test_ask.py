@@ -252,3 +252,12 @@ def test_plus_minus_is_not_plus(store: Path, question: str, expected: str) -> No
     """Marrow relapse with or without EM disease (BM ± EM) is not combined relapse (BM + EM)."""
     answer = ask_json(store, question, "--top", "1")
     assert answer["answers"][0]["iri"] == f"{ID}{expected}", answer["answers"]
+
+
+def test_a_why_question_is_answered_by_a_finding_before_the_numbers(store: Path) -> None:
+    """ "Why" is a word of the question (a stopword) that asks for a kind of fact: the authors'
+    explanation, not the results it explains."""
+    answer = ask_json(store, "Why was the difference for BM + EM relapse not significant?", "--top", "3")
+    assert answer["answers"][0]["kind"] == "finding", answer["answers"]
+    assert f"{ID}finding/aall1331-bm-em-underpowered" in [a["iri"] for a in answer["answers"]]
+    assert any(link["words"] == "why" for link in answer["linked"]), answer["linked"]

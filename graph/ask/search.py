@@ -50,7 +50,7 @@ INCOMPLETE = 0.5
 # many", "rate", "percentage") asks for a number.
 QUANTITY_KINDS = {"https://w3id.org/relapsekg/ontology#Result", "https://w3id.org/relapsekg/ontology#Cohort"}
 QUANTITY_KINDS_SHORT = {"result", "cohort"}  # the same, as the kinds of the index
-NO_NUMBER = 0.85
+OTHER_KIND = 0.7  # a fact of none of the kinds the question asks for (by their hidden labels)
 NAMED = 0.2  # the link of a fact to a thing its quote names (not a link of the graph's)
 ABOUT = 1.0  # a fact is about what it points at itself (or what its quote names; see below)
 
@@ -78,6 +78,7 @@ class Hit:
     parts: dict[str, float] = field(default_factory=dict)
     missing: set[str] = field(default_factory=set)  # the question's terms it does not hold
     unlinked: list[str] = field(default_factory=list)  # the things the question names it is not about
+    asked: bool = False  # of a kind the question asks for (points at a hidden label's IRI itself)
 
     @property
     def complete(self) -> bool:
@@ -191,9 +192,11 @@ class AskIndex:
                 if start + size <= covered:
                     break
                 span = terms[start : start + size]
-                if size == 1 and span[0] in self.stop:
-                    continue
                 found = self._lexicon.get(phrase(span))
+                # A word that alone says nothing names nothing, unless it is one of the words a
+                # question asks for a kind of fact with ("why": a finding; a hidden label).
+                if size == 1 and span[0] in self.stop and not (found and found[1] == HIDDEN):
+                    continue
                 if found:
                     concepts.append(
                         Concept(" ".join(span), tuple(span), found[0], found[1] == HIDDEN, found[1] == KIND)
@@ -275,6 +278,7 @@ class AskIndex:
         best_bm25 = max(bm25.values(), default=1.0) or 1.0
         hits = []
         fact_kinds = {row[0]: row[3] for row in rows}
+        asked = [i for i, c in enumerate(concepts) if c.soft]  # words asking for a kind of fact
         for fact, fact_terms, fact_quote_terms, _kind in rows:
             held = f" {fact_terms or ''} "  # terms between spaces: a membership test is a substring test
             quoted = f" {fact_quote_terms or ''} "
@@ -301,15 +305,17 @@ class AskIndex:
                 for i, c in enumerate(concepts)
                 if not (c.soft or c.kind) and links.get(i, 0.0) < ABOUT and i not in named
             ]
+            hit.asked = any(links.get(i, 0.0) >= ABOUT for i in asked)
             hits.append(hit)
         # A fact not about every thing the question names, or without its numbers, counts half; one
-        # without a number, when the question asks for one, counts less.
+        # of none of the kinds the question asks for ("why": a finding; "how many": a cohort or a
+        # result, any fact with a number), less.
         asks_number = any(c.soft and set(c.iris) & QUANTITY_KINDS for c in concepts)
         for hit in hits:
             if not hit.complete:
                 hit.score *= INCOMPLETE
-            if asks_number and fact_kinds.get(hit.id) not in QUANTITY_KINDS_SHORT:
-                hit.score *= NO_NUMBER
+            if asked and not (hit.asked or (asks_number and fact_kinds.get(hit.id) in QUANTITY_KINDS_SHORT)):
+                hit.score *= OTHER_KIND
         hits.sort(key=lambda h: (-h.score, h.id))
         hits = hits[:top]
         records = dict(
