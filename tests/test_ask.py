@@ -261,3 +261,17 @@ def test_a_why_question_is_answered_by_a_finding_before_the_numbers(store: Path)
     assert answer["answers"][0]["kind"] == "finding", answer["answers"]
     assert f"{ID}finding/aall1331-bm-em-underpowered" in [a["iri"] for a in answer["answers"]]
     assert any(link["words"] == "why" for link in answer["linked"]), answer["linked"]
+
+
+def test_a_long_word_that_is_part_of_a_name_the_graph_has_is_not_an_unknown_name(store: Path) -> None:
+    """ "experimental" is in no quote, but "experimental arm" is a name of the blinatumomab arm: the
+    question names nothing the graph lacks."""
+    answer = ask_json(store, "how long were the blinatumomab blocks in the experimental arm?", "--top", "3")
+    linked = {iri for link in answer["linked"] for iri in link["iris"]}
+    assert f"{ID}intervention/blinatumomab-chemotherapy" in linked
+    assert answer["unanswered"] is False
+
+
+def test_a_question_for_a_trials_aim_gets_the_study(store: Path) -> None:
+    answer = ask_json(store, "What was the primary aim of the AALL1331 trial?", "--top", "1")
+    assert answer["answers"][0]["iri"] == f"{ID}study/aall1331"

@@ -231,6 +231,10 @@ class AskIndex:
         terms, unknown = self._terms(question)
         content = list(dict.fromkeys(t for t in terms if t not in self.stop))
         concepts = self._link(terms)
+        # A long word the graph lacks is no unknown name when it is part of a name it has
+        # ("experimental" of "experimental arm").
+        named_terms = {t for c in concepts for t in c.terms}
+        unknown = [w for w in unknown if not set(self.tokenizer.terms(w)) <= named_terms]
         if not content:
             return Search(question, terms, content, concepts, [], True, unknown)
         weights = self._term_idf(content)
