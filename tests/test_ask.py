@@ -275,3 +275,10 @@ def test_a_long_word_that_is_part_of_a_name_the_graph_has_is_not_an_unknown_name
 def test_a_question_for_a_trials_aim_gets_the_study(store: Path) -> None:
     answer = ask_json(store, "What was the primary aim of the AALL1331 trial?", "--top", "1")
     assert answer["answers"][0]["iri"] == f"{ID}study/aall1331"
+
+
+def test_a_fact_without_the_code_the_question_writes_does_not_answer_it(store: Path) -> None:
+    """The graph knows CNS3 disease, but no fact gives its share among low-risk patients: the
+    low-risk results found for the rest of the question do not answer it."""
+    answer = ask_json(store, "How many of the low-risk AALL1331 patients had CNS3 disease, in percent?")
+    assert answer["unanswered"] is True

@@ -82,7 +82,14 @@ class Hit:
 
     @property
     def complete(self) -> bool:
-        return not self.unlinked and not any(is_number(t) for t in self.missing)
+        """About every thing the question names, with every number and code it writes (a time point,
+        a year, "CNS3", "E1910": a fact without them is about something else)."""
+        return not self.unlinked and not any(is_number(t) or _is_code(t) for t in self.missing)
+
+
+def _is_code(term: str) -> bool:
+    """Letters and digits together: a name ("cns3", "e1910"), not a number ("72p9" is 72.9)."""
+    return not is_number(term) and any(c.isdigit() for c in term) and any(c.isalpha() for c in term)
 
 
 @dataclass
