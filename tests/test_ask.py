@@ -282,3 +282,15 @@ def test_a_fact_without_the_code_the_question_writes_does_not_answer_it(store: P
     low-risk results found for the rest of the question do not answer it."""
     answer = ask_json(store, "How many of the low-risk AALL1331 patients had CNS3 disease, in percent?")
     assert answer["unanswered"] is True
+
+
+def test_a_did_it_improve_question_is_answered_by_the_finding_without_a_number(store: Path) -> None:
+    """ "Improve" asks for the authors' claim; "outcomes" for numbers: the finding answers, and it
+    needs no number of its own to count as an answer."""
+    answer = ask_json(
+        store, "Did adding blinatumomab improve outcomes in low-risk patients as a whole?", "--top", "3"
+    )
+    assert f"{ID}finding/aall1331-no-overall-benefit" in [a["iri"] for a in answer["answers"]], answer[
+        "answers"
+    ]
+    assert answer["unanswered"] is False

@@ -346,9 +346,17 @@ class AskIndex:
             or hits[0].coverage < ANSWERED_COVERAGE
             or not hits[0].complete
             or bool(unknown)
-            or (asks_number and not {"value", "n", "p_value"} & set(hits[0].record))
+            or (asks_number and not self._numbered_or_asked(hits[0], fact_kinds))
         )
         return Search(question, terms, content, concepts, hits, unanswered, unknown)
+
+    @staticmethod
+    def _numbered_or_asked(hit: Hit, fact_kinds: dict[int, str]) -> bool:
+        """A fact with a number, or of another kind the question asks for ("did it improve
+        outcomes": a finding answers without a number)."""
+        if {"value", "n", "p_value"} & set(hit.record):
+            return True
+        return hit.asked and fact_kinds.get(hit.id) not in QUANTITY_KINDS_SHORT
 
     def reference_numbers(self, iris: list[str]) -> list[int]:
         """The reference numbers of those of ``iris`` that are publications of the graph."""
