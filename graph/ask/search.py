@@ -51,6 +51,9 @@ INCOMPLETE = 0.5
 QUANTITY_KINDS = {"https://w3id.org/relapsekg/ontology#Result", "https://w3id.org/relapsekg/ontology#Cohort"}
 QUANTITY_KINDS_SHORT = {"result", "cohort"}  # the same, as the kinds of the index
 OTHER_KIND = 0.7  # a fact of none of the kinds the question asks for (by their hidden labels)
+SHARED_POOL = 20  # the best facts among which those sharing a sentence are compared
+QUOTED_ONLY = 0.9  # per thing the question names that a fact only quotes and its sentence's others point at
+FAR_ENOUGH = 0.6  # a link at least this close (one step further) is structure, not a quote
 NAMED = 0.2  # the link of a fact to a thing its quote names (not a link of the graph's)
 ABOUT = 1.0  # a fact is about what it points at itself (or what its quote names; see below)
 
@@ -79,12 +82,35 @@ class Hit:
     missing: set[str] = field(default_factory=set)  # the question's terms it does not hold
     unlinked: list[str] = field(default_factory=list)  # the things the question names it is not about
     asked: bool = False  # of a kind the question asks for (points at a hidden label's IRI itself)
+    links: dict[int, float] = field(default_factory=dict)  # concept index -> how closely it is about it
 
     @property
     def complete(self) -> bool:
         """About every thing the question names, with every number and code it writes (a time point,
         a year, "CNS3", "E1910": a fact without them is about something else)."""
         return not self.unlinked and not any(is_number(t) or _is_code(t) for t in self.missing)
+
+
+def _structure_first(hits: list[Hit], concepts: list[Concept]) -> list[Hit]:
+    """Of facts quoting the same sentence (a cohort and the results measured in it), the ones that
+    point at what the question names (a result at its endpoint) before those that only quote it:
+    each thing named that a fact only quotes, and another fact of the sentence points at, costs it
+    ``QUOTED_ONLY``."""
+    groups: dict[tuple[str, ...], list[Hit]] = {}
+    for hit in hits:
+        groups.setdefault(tuple(hit.record.get("quotes", ())), []).append(hit)
+    for group in groups.values():
+        if len(group) < 2:
+            continue
+        pointed = {i for h in group for i, w in h.links.items() if w >= ABOUT}
+        for hit in group:
+            quoted_only = [
+                i
+                for i, c in enumerate(concepts)
+                if not (c.soft or c.kind) and i in pointed and hit.links.get(i, 0.0) < FAR_ENOUGH
+            ]
+            hit.score *= QUOTED_ONLY ** len(quoted_only)
+    return sorted(hits, key=lambda h: (-h.score, h.id))
 
 
 def _is_code(term: str) -> bool:
@@ -317,6 +343,7 @@ class AskIndex:
                 if not (c.soft or c.kind) and links.get(i, 0.0) < ABOUT and i not in named
             ]
             hit.asked = any(links.get(i, 0.0) >= ABOUT for i in asked)
+            hit.links = links
             hits.append(hit)
         # A fact not about every thing the question names, or without its numbers, counts half; one
         # of none of the kinds the question asks for ("why": a finding; "how many": a cohort or a
@@ -328,7 +355,7 @@ class AskIndex:
             if asked and not (hit.asked or (asks_number and fact_kinds.get(hit.id) in QUANTITY_KINDS_SHORT)):
                 hit.score *= OTHER_KIND
         hits.sort(key=lambda h: (-h.score, h.id))
-        hits = hits[:top]
+        hits = hits[: max(top, SHARED_POOL)]
         records = dict(
             self._db.execute(
                 f"SELECT id, record FROM facts WHERE id IN ({','.join('?' * len(hits))})",
@@ -337,6 +364,7 @@ class AskIndex:
         )
         for hit in hits:
             hit.record = json.loads(records[hit.id])
+        hits = _structure_first(hits, concepts)[:top]
         # Not answered: the best fact covers too little of the question, lacks a number the question
         # asks about (a time point, a value, a year), is not about a thing the question names, has
         # no number where the question asks for one ("how many", "what rate": a hidden label of a
