@@ -309,3 +309,10 @@ def test_the_result_comes_before_the_cohort_that_shares_its_sentence(store: Path
     answer = ask_json(store, question, "--top", "3")
     top = answer["answers"][0]
     assert top["kind"] == "result" and top["endpoint"] == "overall survival", answer["answers"]
+
+
+def test_a_word_no_fact_has_does_not_leave_an_answerable_question_unanswered(store: Path) -> None:
+    """ "everybody" is in no fact: it cannot tell facts apart, and weighs less than the words that do."""
+    answer = ask_json(store, "Which reinduction was given to everybody on AALL1331?", "--top", "1")
+    assert answer["answers"][0]["iri"] == f"{ID}phase/aall1331-reinduction"
+    assert answer["unanswered"] is False

@@ -42,6 +42,7 @@ LINKED_CACHE = 128  # concepts whose facts are remembered
 # A best fact covering less of the question than this (rarity-weighted share of its terms) does
 # not answer it.
 ANSWERED_COVERAGE = 0.4
+ABSENT = 0.5  # the weight of a word no fact has, against its (maximal) rarity
 TYPO_CUTOFF = 0.75  # difflib ratio for a word the graph does not have to be read as one it has
 _WORD = re.compile(r"[^\s,;:?!()\[\]\"']+")
 WEIGHTS = {"coverage": 0.5, "links": 0.3, "bm25": 0.2}
@@ -274,6 +275,8 @@ class AskIndex:
         for t in content:  # numbers (time points, values, years) decide between facts alike in words
             if is_number(t):
                 weights[t] *= 1.5
+            elif t not in self._df:  # a word no fact has ("everyone", "cutoff") tells no fact apart
+                weights[t] *= ABSENT
         match = " OR ".join(f'"{t}"' for t in content)
         bm25 = {
             rowid: -score
