@@ -316,3 +316,12 @@ def test_a_word_no_fact_has_does_not_leave_an_answerable_question_unanswered(sto
     answer = ask_json(store, "Which reinduction was given to everybody on AALL1331?", "--top", "1")
     assert answer["answers"][0]["iri"] == f"{ID}phase/aall1331-reinduction"
     assert answer["unanswered"] is False
+
+
+def test_a_word_for_a_thing_must_be_answered_by_a_fact_about_that_thing(store: Path) -> None:
+    """ "EFS" is a word a question may use for DFS (a hidden label): a fact about the patients but not
+    about their survival does not answer the question, as with a name of the thing."""
+    answer = ask_json(store, "EFS of the patients with testicular involvement persisting after reinduction")
+    assert answer["unanswered"] is True
+    found = ask_json(store, "event-free survival in isolated extramedullary relapse", "--top", "1")
+    assert found["answers"][0]["endpoint"] == "disease-free survival" and found["unanswered"] is False

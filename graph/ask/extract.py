@@ -247,8 +247,9 @@ def _bibliographic_names(graph: Graph, iri: str) -> list[str]:
 
 
 # How a surface form names its IRI (the lexicon's ``soft`` column): a name of a thing; a hidden
-# label, a word a question may use for it; the name of a class, a kind of thing.
-NAME, HIDDEN, KIND = 0, 1, 2
+# label of a thing, a word a question may use for it ("EFS" for DFS); the name of a class, a kind
+# of thing; a hidden label of a class, a word asking for a kind of fact ("why": a finding).
+NAME, HIDDEN, KIND, ASKS = 0, 1, 2, 3
 
 
 def lexicon(graph: Graph, linked: set[str]) -> list[tuple[str, str, int]]:
@@ -262,9 +263,9 @@ def lexicon(graph: Graph, linked: set[str]) -> list[tuple[str, str, int]]:
     forms = []
     for iri in linked:
         for p, label in graph.names.get(iri, ()):
-            forms.append(
-                (label, iri, HIDDEN if p == SKOS + "hiddenLabel" else KIND if iri in classes else NAME)
-            )
+            hidden = p == SKOS + "hiddenLabel"
+            how = (ASKS if hidden else KIND) if iri in classes else (HIDDEN if hidden else NAME)
+            forms.append((label, iri, how))
         for name in _bibliographic_names(graph, iri):
             forms.append((name, iri, NAME))
     return forms

@@ -28,7 +28,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from .extract import HIDDEN, KIND
+from .extract import ASKS, HIDDEN, KIND
 from .index import FILE, idf
 from .text import Tokenizer, is_number, phrase
 
@@ -69,6 +69,7 @@ class Concept:
     terms: tuple[str, ...]
     iris: tuple[str, ...]
     soft: bool = False  # named by hidden labels only: a word of the question, not a thing it names
+    word_for: bool = False  # a hidden label of a thing ("EFS" for DFS): soft, but a fact must be about it
     kind: bool = False  # the name of a class: a fact of that kind is preferred, not required
     weight: float = 0.0
 
@@ -176,7 +177,7 @@ class AskIndex:
             self._lexicon[key] = (tuple(sorted(set(iris.split(" ")))), int(soft))
         self._names: dict[str, list[list[str]]] = {}  # IRI -> the terms of each of its names
         for key, (iris, soft) in self._lexicon.items():
-            for iri in iris if soft != HIDDEN else ():
+            for iri in iris if soft not in (HIDDEN, ASKS) else ():
                 self._names.setdefault(iri, []).append(key.split(" "))
         self._max_span = max((key.count(" ") + 1 for key in self._lexicon), default=1)
 
@@ -229,11 +230,18 @@ class AskIndex:
                 found = self._lexicon.get(phrase(span))
                 # A word that alone says nothing names nothing, unless it is one of the words a
                 # question asks for a kind of fact with ("why": a finding; a hidden label).
-                if size == 1 and span[0] in self.stop and not (found and found[1] == HIDDEN):
+                if size == 1 and span[0] in self.stop and not (found and found[1] == ASKS):
                     continue
                 if found:
                     concepts.append(
-                        Concept(" ".join(span), tuple(span), found[0], found[1] == HIDDEN, found[1] == KIND)
+                        Concept(
+                            " ".join(span),
+                            tuple(span),
+                            found[0],
+                            soft=found[1] in (HIDDEN, ASKS),
+                            kind=found[1] == KIND,
+                            word_for=found[1] == HIDDEN,
+                        )
                     )
                     covered = start + size
                     break
@@ -343,7 +351,7 @@ class AskIndex:
             hit.unlinked = [
                 c.words
                 for i, c in enumerate(concepts)
-                if not (c.soft or c.kind) and links.get(i, 0.0) < ABOUT and i not in named
+                if (c.word_for or not (c.soft or c.kind)) and links.get(i, 0.0) < ABOUT and i not in named
             ]
             hit.asked = any(links.get(i, 0.0) >= ABOUT for i in asked)
             hit.links = links
