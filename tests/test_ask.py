@@ -325,3 +325,10 @@ def test_a_word_for_a_thing_must_be_answered_by_a_fact_about_that_thing(store: P
     assert answer["unanswered"] is True
     found = ask_json(store, "event-free survival in isolated extramedullary relapse", "--top", "1")
     assert found["answers"][0]["endpoint"] == "disease-free survival" and found["unanswered"] is False
+
+
+def test_a_quote_names_a_thing_only_with_its_name_as_a_phrase(store: Path) -> None:
+    """The IEM sentence has "isolated", "CNS" and "relapse" here and there, but gives no survival for
+    isolated CNS relapse: its results do not answer a question about that."""
+    answer = ask_json(store, "OS for isolated CNS relapse, blinatumomab vs chemo")
+    assert answer["unanswered"] is True

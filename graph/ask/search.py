@@ -327,13 +327,35 @@ class AskIndex:
         hits = []
         fact_kinds = {row[0]: row[3] for row in rows}
         asked = [i for i, c in enumerate(concepts) if c.soft]  # words asking for a kind of fact
+        # A quote names a thing if it holds one of its names as a phrase, not only its words here
+        # and there ("isolated ... testicular ... relapse" in a sentence on isolated EM relapse).
+        maybe_named: dict[int, set[int]] = {}
+        for fact, _terms, fact_quote_terms, _kind in rows:
+            quoted = f" {fact_quote_terms or ''} "
+            bag = {
+                i
+                for i in range(len(concepts))
+                if linked.get(fact, {}).get(i, 0.0) < ABOUT
+                and any(all(f" {t} " in quoted for t in n) for n in names[i])
+            }
+            if bag:
+                maybe_named[fact] = bag
+        # One step away in the structure (a result's arm's intervention), the words suffice.
+        near = {
+            fact: {i for i in bag if linked.get(fact, {}).get(i, 0.0) >= FAR_ENOUGH}
+            for fact, bag in maybe_named.items()
+        }
+        named_by_quote = self._named_as_phrases(
+            {f: bag - near[f] for f, bag in maybe_named.items() if bag - near[f]}, names
+        )
+        for fact, found in near.items():
+            if found:
+                named_by_quote[fact] = named_by_quote.get(fact, set()) | found
         for fact, fact_terms, fact_quote_terms, _kind in rows:
             held = f" {fact_terms or ''} "  # terms between spaces: a membership test is a substring test
             quoted = f" {fact_quote_terms or ''} "
             links = dict(linked.get(fact, {}))
-            named = {
-                i for i in range(len(concepts)) if any(all(f" {t} " in quoted for t in n) for n in names[i])
-            }
+            named = named_by_quote.get(fact, set())
             for i in named:  # a quote that names a thing is about it, if less closely than a link
                 links[i] = max(links.get(i, 0.0), NAMED)
             # A number (a time point, a value, a year) is the fact's only if it says it: a number in
@@ -388,6 +410,28 @@ class AskIndex:
             or (asks_number and not self._numbered_or_asked(hits[0], fact_kinds))
         )
         return Search(question, terms, content, concepts, hits, unanswered, unknown)
+
+    def _named_as_phrases(
+        self, maybe: dict[int, set[int]], names: list[set[tuple[str, ...]]]
+    ) -> dict[int, set[int]]:
+        """Of the concepts whose names' words a fact's quote holds, those it holds as a phrase."""
+        if not maybe:
+            return {}
+        ids = sorted(maybe)
+        rows = self._db.execute(
+            f"SELECT id, record FROM facts WHERE id IN ({','.join('?' * len(ids))})", ids
+        ).fetchall()
+        texts = [
+            " \n".join([*r.get("quotes", []), r.get("statement", ""), r.get("label", "")])
+            for r in (json.loads(x) for _i, x in rows)
+        ]
+        out: dict[int, set[int]] = {}
+        for (fact, _record), terms in zip(rows, self.tokenizer.many(texts), strict=True):
+            joined = f" {' '.join(terms)} "
+            found = {i for i in maybe[fact] if any(f" {' '.join(n)} " in joined for n in names[i])}
+            if found:
+                out[fact] = found
+        return out
 
     @staticmethod
     def _numbered_or_asked(hit: Hit, fact_kinds: dict[int, str]) -> bool:
