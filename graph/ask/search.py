@@ -330,6 +330,7 @@ class AskIndex:
         # A quote names a thing if it holds one of its names as a phrase, not only its words here
         # and there ("isolated ... testicular ... relapse" in a sentence on isolated EM relapse).
         maybe_named: dict[int, set[int]] = {}
+        quote_terms = {row[0]: row[2] or "" for row in rows}
         for fact, _terms, fact_quote_terms, _kind in rows:
             quoted = f" {fact_quote_terms or ''} "
             bag = {
@@ -340,9 +341,15 @@ class AskIndex:
             }
             if bag:
                 maybe_named[fact] = bag
-        # One step away in the structure (a result's arm's intervention), the words suffice.
+        # A one-word name is its own phrase; one step away in the structure (a result's arm's
+        # intervention), the words suffice.
         near = {
-            fact: {i for i in bag if linked.get(fact, {}).get(i, 0.0) >= FAR_ENOUGH}
+            fact: {
+                i
+                for i in bag
+                if linked.get(fact, {}).get(i, 0.0) >= FAR_ENOUGH
+                or any(len(n) == 1 and f" {n[0]} " in f" {quote_terms[fact]} " for n in names[i])
+            }
             for fact, bag in maybe_named.items()
         }
         named_by_quote = self._named_as_phrases(
