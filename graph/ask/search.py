@@ -355,9 +355,9 @@ class AskIndex:
         named_by_quote = self._named_as_phrases(
             {f: bag - near[f] for f, bag in maybe_named.items() if bag - near[f]}, names
         )
-        for fact, found in near.items():
-            if found:
-                named_by_quote[fact] = named_by_quote.get(fact, set()) | found
+        for fact, by_structure in near.items():
+            if by_structure:
+                named_by_quote[fact] = named_by_quote.get(fact, set()) | by_structure
         for fact, fact_terms, fact_quote_terms, _kind in rows:
             held = f" {fact_terms or ''} "  # terms between spaces: a membership test is a substring test
             quoted = f" {fact_quote_terms or ''} "
