@@ -3,17 +3,23 @@
 1. The question is cut into terms by the index's tokenizer (:mod:`.text`).
 2. Linking: its longest runs of terms that are a name of something in the graph (a label, an
    acronym, a synonym of ``ontology/synonyms.ttl``, "Jacoby 2022") become *concepts*, each a set
-   of IRIs.
+   of IRIs. A name of a thing must be answered by a fact about it; a class's name ("cohort") and a
+   hidden label of a class ("why", "how many") ask for a kind of fact, preferred but not required;
+   a hidden label of a thing ("EFS" for DFS) is a word for it, required like its name.
 3. Candidates: the facts FTS5 ranks best by BM25 over their quotes and the names of what they
    point at, and the facts that point at the rarer concepts.
 4. Each candidate is scored by how much of the question it covers: the question's terms found in
-   its text or in a concept it points at (weighted by rarity), the concepts it points at (itself,
-   one step further, or named in its quote, each less), and its BM25 score. A fact that is not
-   about every thing the question names, or lacks a number of the question (a time point, a
-   year), counts half; one without a number when the question asks for one, less.
+   its text or in a concept it points at (weighted by rarity; a word no fact has weighs less; a
+   number counts only if the fact's own quote or label says it), the concepts it points at
+   (itself, one step further, or named in its quote as a phrase, each less), and its BM25 score.
+   A fact that is not about every thing the question names, or lacks a number or code of the
+   question (a time point, a year, "CNS3"), counts half; one of none of the kinds the question
+   asks for, less. Of facts quoting the same sentence, those that point at what the question
+   names (a result at its endpoint) come before those that only quote it (its cohort).
 5. The best fact answers the question only if it is complete in that sense, covers enough of
-   the question, has a number if one is asked for, and the question names nothing the graph does
-   not know; otherwise the question is *unanswered*, and the closest facts are given apart.
+   the question, has a number if one is asked for (unless it is of another kind asked for), and
+   the question names nothing the graph does not know; otherwise the question is *unanswered*,
+   and the closest facts are given apart.
 """
 
 from __future__ import annotations
