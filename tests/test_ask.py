@@ -332,3 +332,9 @@ def test_a_quote_names_a_thing_only_with_its_name_as_a_phrase(store: Path) -> No
     isolated CNS relapse: its results do not answer a question about that."""
     answer = ask_json(store, "OS for isolated CNS relapse, blinatumomab vs chemo")
     assert answer["unanswered"] is True
+
+
+def test_the_results_come_before_the_analysis_that_groups_them(store: Path) -> None:
+    """The analysis quotes the sentence its results come from; the results give the numbers."""
+    answer = ask_json(store, "median OS in first salvage versus later salvage, Dombret 2019", "--top", "2")
+    assert [a["kind"] for a in answer["answers"]] == ["result", "result"], answer["answers"]

@@ -60,6 +60,7 @@ QUANTITY_KINDS_SHORT = {"result", "cohort"}  # the same, as the kinds of the ind
 OTHER_KIND = 0.7  # a fact of none of the kinds the question asks for (by their hidden labels)
 SHARED_POOL = 20  # the best facts among which those sharing a sentence are compared
 QUOTED_ONLY = 0.9  # per thing the question names that a fact only quotes and its sentence's others point at
+UNNUMBERED = 0.95  # a fact of a sentence whose other facts give its numbers
 FAR_ENOUGH = 0.6  # a link at least this close (one step further) is structure, not a quote
 NAMED = 0.2  # the link of a fact to a thing its quote names (not a link of the graph's)
 ABOUT = 1.0  # a fact is about what it points at itself (or what its quote names; see below)
@@ -103,7 +104,8 @@ def _structure_first(hits: list[Hit], concepts: list[Concept]) -> list[Hit]:
     """Of facts quoting the same sentence (a cohort and the results measured in it), the ones that
     point at what the question names (a result at its endpoint) before those that only quote it:
     each thing named that a fact only quotes, and another fact of the sentence points at, costs it
-    ``QUOTED_ONLY``."""
+    ``QUOTED_ONLY``. And the facts that give the sentence's numbers (its results, with their
+    values) before those that only group them (the analysis they belong to)."""
     groups: dict[tuple[str, ...], list[Hit]] = {}
     for hit in hits:
         groups.setdefault(tuple(hit.record.get("quotes", ())), []).append(hit)
@@ -118,6 +120,11 @@ def _structure_first(hits: list[Hit], concepts: list[Concept]) -> list[Hit]:
                 if not (c.soft or c.kind) and i in pointed and hit.links.get(i, 0.0) < FAR_ENOUGH
             ]
             hit.score *= QUOTED_ONLY ** len(quoted_only)
+        numbered = [h for h in group if {"value", "n", "p_value"} & set(h.record)]
+        if numbered:  # the facts that give the sentence's numbers before those that only group them
+            for hit in group:
+                if hit not in numbered:
+                    hit.score *= UNNUMBERED
     return sorted(hits, key=lambda h: (-h.score, h.id))
 
 
