@@ -5,6 +5,12 @@ code, with the verbatim quote that answers each question. A question's expected 
 facts of the graph whose quote contains that quote, or is contained in it, or shares most of it
 (of the kind the reader named, when the graph has one of that kind with the quote). Run after a
 build: ``python -m benchmarks.ask_expected QUESTIONS.yaml [--store DIR] > OUT.yaml``.
+
+The reader guessed a kind without seeing the graph; where the graph states the answer in a fact of
+another kind (a treatment phase for "what reinduction", a result for "what proportion"), the item
+names both kinds (``kind: [intervention, phase]``) and says why in its ``note``. An item whose
+expected facts were chosen by hand (the quote is in no fact's, or its sentence is shared by facts
+that do not state the answer) has ``expected_by_hand: true`` and a ``note``, and is kept as it is.
 """
 
 from __future__ import annotations
@@ -29,7 +35,9 @@ def _norm(text: str) -> str:
     return re.sub(r"[^a-z0-9%.]+", "", text.lower().replace("\\pm", "±"))
 
 
-def expected_for(quote: str, kind: str | None, facts: list[tuple[str, str, list[str]]]) -> list[str]:
+def expected_for(
+    quote: str, kind: str | list[str] | None, facts: list[tuple[str, str, list[str]]]
+) -> list[str]:
     """Facts whose quote holds the reader's quote (or is held by it); only when none does, those
     sharing most of it (a reader may drop the article's LaTeX or reflow a sentence)."""
     wanted = _norm(quote)
@@ -45,7 +53,8 @@ def expected_for(quote: str, kind: str | None, facts: list[tuple[str, str, list[
         ):
             near.append((iri, fact_kind))
     found = exact or near
-    of_kind = [iri for iri, k in found if k == kind]
+    kinds = set(kind) if isinstance(kind, list) else {kind}
+    of_kind = [iri for iri, k in found if k in kinds]
     return sorted(of_kind or [iri for iri, _k in found])
 
 
@@ -62,7 +71,7 @@ def main() -> None:
     items = yaml.safe_load(args.questions.read_text(encoding="utf-8"))
     missing = 0
     for item in items:
-        if item.get("unanswerable"):
+        if item.get("unanswerable") or item.get("expected_by_hand"):
             continue
         item["expected"] = expected_for(item["quote"], item.get("kind"), facts)
         if not item["expected"]:

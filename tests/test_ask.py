@@ -132,7 +132,7 @@ def test_a_misspelt_name_is_read_as_the_graph_spells_it(store: Path) -> None:
     linked = {iri for link in answer["linked"] for iri in link["iris"]}
     assert {f"{ID}intervention/blinatumomab", f"{ID}endpoint/dfs"} <= linked
     assert "https://w3id.org/relapsekg/ontology#SiteIsolatedEM" in linked
-    assert all("/aall1331-iem" in a["iri"] for a in answer["answers"]), answer["answers"]
+    assert all("iem-" in a["iri"] for a in answer["answers"]), answer["answers"]  # all about IEM relapse
     assert answer["unanswered"] is False
 
 
@@ -220,3 +220,121 @@ def test_an_endpoint_gets_the_same_answers_as_the_store(store: Path, server: str
     there = json.loads(result.stdout)
     assert [a["iri"] for a in there["answers"]] == [a["iri"] for a in here["answers"]]
     assert there["answers"][0]["quote"] == here["answers"][0]["quote"]
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("What was the 4-year DFS with blinatumomab in the low-risk cohort?", "result/aall1331-lr-dfs-blin"),
+        ("p-value of DFS in the BM±EM subgroup", "result/aall1331-bm-pm-em-dfs-blin"),
+    ],
+)
+def test_a_word_naming_a_kind_of_thing_prefers_that_kind_without_requiring_it(
+    store: Path, question: str, expected: str
+) -> None:
+    """ "In the low-risk cohort" says whose DFS, not that the answer is a cohort: the result about
+    those patients answers it, ahead of the cohort that shares its sentence."""
+    answer = ask_json(store, question, "--top", "3")
+    assert answer["answers"][0]["kind"] == "result", answer["answers"]
+    assert f"{ID}{expected}" in [a["iri"] for a in answer["answers"]]
+    assert answer["unanswered"] is False
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("How many patients had a BM + EM relapse?", "cohort/aall1331-bm-em"),
+        ("How many patients had a BM ± EM relapse?", "cohort/aall1331-bm-pm-em"),
+        ("How many patients had a BM +/- EM relapse?", "cohort/aall1331-bm-pm-em"),
+    ],
+)
+def test_plus_minus_is_not_plus(store: Path, question: str, expected: str) -> None:
+    """Marrow relapse with or without EM disease (BM ± EM) is not combined relapse (BM + EM)."""
+    answer = ask_json(store, question, "--top", "1")
+    assert answer["answers"][0]["iri"] == f"{ID}{expected}", answer["answers"]
+
+
+def test_a_why_question_is_answered_by_a_finding_before_the_numbers(store: Path) -> None:
+    """ "Why" is a word of the question (a stopword) that asks for a kind of fact: the authors'
+    explanation, not the results it explains."""
+    answer = ask_json(store, "Why was the difference for BM + EM relapse not significant?", "--top", "3")
+    assert answer["answers"][0]["kind"] == "finding", answer["answers"]
+    assert f"{ID}finding/aall1331-bm-em-underpowered" in [a["iri"] for a in answer["answers"]]
+    assert any(link["words"] == "why" for link in answer["linked"]), answer["linked"]
+
+
+def test_a_long_word_that_is_part_of_a_name_the_graph_has_is_not_an_unknown_name(store: Path) -> None:
+    """ "experimental" is in no quote, but "experimental arm" is a name of the blinatumomab arm: the
+    question names nothing the graph lacks."""
+    answer = ask_json(store, "how long were the blinatumomab blocks in the experimental arm?", "--top", "3")
+    linked = {iri for link in answer["linked"] for iri in link["iris"]}
+    assert f"{ID}intervention/blinatumomab-chemotherapy" in linked
+    assert answer["unanswered"] is False
+
+
+def test_a_question_for_a_trials_aim_gets_the_study(store: Path) -> None:
+    answer = ask_json(store, "What was the primary aim of the AALL1331 trial?", "--top", "1")
+    assert answer["answers"][0]["iri"] == f"{ID}study/aall1331"
+
+
+def test_a_fact_without_the_code_the_question_writes_does_not_answer_it(store: Path) -> None:
+    """The graph knows CNS3 disease, but no fact gives its share among low-risk patients: the
+    low-risk results found for the rest of the question do not answer it."""
+    answer = ask_json(store, "How many of the low-risk AALL1331 patients had CNS3 disease, in percent?")
+    assert answer["unanswered"] is True
+
+
+def test_a_did_it_improve_question_is_answered_by_the_finding_without_a_number(store: Path) -> None:
+    """ "Improve" asks for the authors' claim; "outcomes" for numbers: the finding answers, and it
+    needs no number of its own to count as an answer."""
+    answer = ask_json(
+        store, "Did adding blinatumomab improve outcomes in low-risk patients as a whole?", "--top", "3"
+    )
+    assert f"{ID}finding/aall1331-no-overall-benefit" in [a["iri"] for a in answer["answers"]], answer[
+        "answers"
+    ]
+    assert answer["unanswered"] is False
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "4-year overall survival in isolated BM relapse, blinatumomab arm",
+        "overall survival at 4 years for marrow relapse with or without EM disease, blinatumomab arm",
+    ],
+)
+def test_the_result_comes_before_the_cohort_that_shares_its_sentence(store: Path, question: str) -> None:
+    """The cohort quotes the sentence that gives the survival; the result points at the endpoint
+    the question names, and comes first."""
+    answer = ask_json(store, question, "--top", "3")
+    top = answer["answers"][0]
+    assert top["kind"] == "result" and top["endpoint"] == "overall survival", answer["answers"]
+
+
+def test_a_word_no_fact_has_does_not_leave_an_answerable_question_unanswered(store: Path) -> None:
+    """ "everybody" is in no fact: it cannot tell facts apart, and weighs less than the words that do."""
+    answer = ask_json(store, "Which reinduction was given to everybody on AALL1331?", "--top", "1")
+    assert answer["answers"][0]["iri"] == f"{ID}phase/aall1331-reinduction"
+    assert answer["unanswered"] is False
+
+
+def test_a_word_for_a_thing_must_be_answered_by_a_fact_about_that_thing(store: Path) -> None:
+    """ "EFS" is a word a question may use for DFS (a hidden label): a fact about the patients but not
+    about their survival does not answer the question, as with a name of the thing."""
+    answer = ask_json(store, "EFS of the patients with testicular involvement persisting after reinduction")
+    assert answer["unanswered"] is True
+    found = ask_json(store, "event-free survival in isolated extramedullary relapse", "--top", "1")
+    assert found["answers"][0]["endpoint"] == "disease-free survival" and found["unanswered"] is False
+
+
+def test_a_quote_names_a_thing_only_with_its_name_as_a_phrase(store: Path) -> None:
+    """The IEM sentence has "isolated", "CNS" and "relapse" here and there, but gives no survival for
+    isolated CNS relapse: its results do not answer a question about that."""
+    answer = ask_json(store, "OS for isolated CNS relapse, blinatumomab vs chemo")
+    assert answer["unanswered"] is True
+
+
+def test_the_results_come_before_the_analysis_that_groups_them(store: Path) -> None:
+    """The analysis quotes the sentence its results come from; the results give the numbers."""
+    answer = ask_json(store, "median OS in first salvage versus later salvage, Dombret 2019", "--top", "2")
+    assert [a["kind"] for a in answer["answers"]] == ["result", "result"], answer["answers"]

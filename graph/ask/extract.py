@@ -246,14 +246,26 @@ def _bibliographic_names(graph: Graph, iri: str) -> list[str]:
     return names
 
 
-def lexicon(graph: Graph, linked: set[str]) -> list[tuple[str, str, bool]]:
-    """(surface form, IRI, soft) for everything some fact links to: labels, acronyms, synonyms.
-    A hidden label (skos:hiddenLabel) is soft: a word a question may use for the thing, not its
-    name, so a fact need not point at it to answer the question."""
+# How a surface form names its IRI (the lexicon's ``soft`` column): a name of a thing; a hidden
+# label of a thing, a word a question may use for it ("EFS" for DFS); the name of a class, a kind
+# of thing; a hidden label of a class, a word asking for a kind of fact ("why": a finding).
+NAME, HIDDEN, KIND, ASKS = 0, 1, 2, 3
+
+
+def lexicon(graph: Graph, linked: set[str]) -> list[tuple[str, str, int]]:
+    """(surface form, IRI, how it names it) for everything some fact links to: labels, acronyms,
+    synonyms. A hidden label (skos:hiddenLabel) is soft: a word a question may use for the thing,
+    not its name, so a fact need not point at it to answer the question. The name of a class (the
+    type of something) names a kind: "cohort", "subgroup", "trial". A question saying "in the
+    low-risk cohort" asks about the low-risk patients, and a result about them answers it, though
+    it is not itself a cohort; so a fact of that kind is preferred, not required."""
+    classes = {o for triples in graph.triples.values() for p, o, literal in triples if p == RDF_TYPE}
     forms = []
     for iri in linked:
         for p, label in graph.names.get(iri, ()):
-            forms.append((label, iri, p == SKOS + "hiddenLabel"))
+            hidden = p == SKOS + "hiddenLabel"
+            how = (ASKS if hidden else KIND) if iri in classes else (HIDDEN if hidden else NAME)
+            forms.append((label, iri, how))
         for name in _bibliographic_names(graph, iri):
-            forms.append((name, iri, False))
+            forms.append((name, iri, NAME))
     return forms

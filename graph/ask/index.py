@@ -2,7 +2,7 @@
 
 Tables: ``facts`` (each fact's record as JSON, and its terms), ``docs`` (FTS5 over its quotes and
 the names of what it points at), ``links`` (IRI -> facts that point at it, directly, one step
-further, or back, with a weight), ``lexicon`` (a name's terms -> IRI) and ``df`` (in how many facts
+further, or back, with a weight), ``lexicon`` (a name's terms -> IRI, and how it names it: :data:`.extract.NAME`, ...) and ``df`` (in how many facts
 each linked IRI appears). Written to a temporary name and renamed, so a reader never opens half an
 index.
 """

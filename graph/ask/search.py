@@ -3,17 +3,23 @@
 1. The question is cut into terms by the index's tokenizer (:mod:`.text`).
 2. Linking: its longest runs of terms that are a name of something in the graph (a label, an
    acronym, a synonym of ``ontology/synonyms.ttl``, "Jacoby 2022") become *concepts*, each a set
-   of IRIs.
+   of IRIs. A name of a thing must be answered by a fact about it; a class's name ("cohort") and a
+   hidden label of a class ("why", "how many") ask for a kind of fact, preferred but not required;
+   a hidden label of a thing ("EFS" for DFS) is a word for it, required like its name.
 3. Candidates: the facts FTS5 ranks best by BM25 over their quotes and the names of what they
    point at, and the facts that point at the rarer concepts.
 4. Each candidate is scored by how much of the question it covers: the question's terms found in
-   its text or in a concept it points at (weighted by rarity), the concepts it points at (itself,
-   one step further, or named in its quote, each less), and its BM25 score. A fact that is not
-   about every thing the question names, or lacks a number of the question (a time point, a
-   year), counts half; one without a number when the question asks for one, less.
+   its text or in a concept it points at (weighted by rarity; a word no fact has weighs less; a
+   number counts only if the fact's own quote or label says it), the concepts it points at
+   (itself, one step further, or named in its quote as a phrase, each less), and its BM25 score.
+   A fact that is not about every thing the question names, or lacks a number or code of the
+   question (a time point, a year, "CNS3"), counts half; one of none of the kinds the question
+   asks for, less. Of facts quoting the same sentence, those that point at what the question
+   names (a result at its endpoint) come before those that only quote it (its cohort).
 5. The best fact answers the question only if it is complete in that sense, covers enough of
-   the question, has a number if one is asked for, and the question names nothing the graph does
-   not know; otherwise the question is *unanswered*, and the closest facts are given apart.
+   the question, has a number if one is asked for (unless it is of another kind asked for), and
+   the question names nothing the graph does not know; otherwise the question is *unanswered*,
+   and the closest facts are given apart.
 """
 
 from __future__ import annotations
@@ -28,6 +34,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from .extract import ASKS, HIDDEN, KIND
 from .index import FILE, idf
 from .text import Tokenizer, is_number, phrase
 
@@ -41,6 +48,7 @@ LINKED_CACHE = 128  # concepts whose facts are remembered
 # A best fact covering less of the question than this (rarity-weighted share of its terms) does
 # not answer it.
 ANSWERED_COVERAGE = 0.4
+ABSENT = 0.5  # the weight of a word no fact has, against its (maximal) rarity
 TYPO_CUTOFF = 0.75  # difflib ratio for a word the graph does not have to be read as one it has
 _WORD = re.compile(r"[^\s,;:?!()\[\]\"']+")
 WEIGHTS = {"coverage": 0.5, "links": 0.3, "bm25": 0.2}
@@ -49,7 +57,11 @@ INCOMPLETE = 0.5
 # many", "rate", "percentage") asks for a number.
 QUANTITY_KINDS = {"https://w3id.org/relapsekg/ontology#Result", "https://w3id.org/relapsekg/ontology#Cohort"}
 QUANTITY_KINDS_SHORT = {"result", "cohort"}  # the same, as the kinds of the index
-NO_NUMBER = 0.85
+OTHER_KIND = 0.7  # a fact of none of the kinds the question asks for (by their hidden labels)
+SHARED_POOL = 20  # the best facts among which those sharing a sentence are compared
+QUOTED_ONLY = 0.9  # per thing the question names that a fact only quotes and its sentence's others point at
+UNNUMBERED = 0.95  # a fact of a sentence whose other facts give its numbers
+FAR_ENOUGH = 0.6  # a link at least this close (one step further) is structure, not a quote
 NAMED = 0.2  # the link of a fact to a thing its quote names (not a link of the graph's)
 ABOUT = 1.0  # a fact is about what it points at itself (or what its quote names; see below)
 
@@ -64,6 +76,8 @@ class Concept:
     terms: tuple[str, ...]
     iris: tuple[str, ...]
     soft: bool = False  # named by hidden labels only: a word of the question, not a thing it names
+    word_for: bool = False  # a hidden label of a thing ("EFS" for DFS): soft, but a fact must be about it
+    kind: bool = False  # the name of a class: a fact of that kind is preferred, not required
     weight: float = 0.0
 
 
@@ -76,10 +90,47 @@ class Hit:
     parts: dict[str, float] = field(default_factory=dict)
     missing: set[str] = field(default_factory=set)  # the question's terms it does not hold
     unlinked: list[str] = field(default_factory=list)  # the things the question names it is not about
+    asked: bool = False  # of a kind the question asks for (points at a hidden label's IRI itself)
+    links: dict[int, float] = field(default_factory=dict)  # concept index -> how closely it is about it
 
     @property
     def complete(self) -> bool:
-        return not self.unlinked and not any(is_number(t) for t in self.missing)
+        """About every thing the question names, with every number and code it writes (a time point,
+        a year, "CNS3", "E1910": a fact without them is about something else)."""
+        return not self.unlinked and not any(is_number(t) or _is_code(t) for t in self.missing)
+
+
+def _structure_first(hits: list[Hit], concepts: list[Concept]) -> list[Hit]:
+    """Of facts quoting the same sentence (a cohort and the results measured in it), the ones that
+    point at what the question names (a result at its endpoint) before those that only quote it:
+    each thing named that a fact only quotes, and another fact of the sentence points at, costs it
+    ``QUOTED_ONLY``. And the facts that give the sentence's numbers (its results, with their
+    values) before those that only group them (the analysis they belong to)."""
+    groups: dict[tuple[str, ...], list[Hit]] = {}
+    for hit in hits:
+        groups.setdefault(tuple(hit.record.get("quotes", ())), []).append(hit)
+    for group in groups.values():
+        if len(group) < 2:
+            continue
+        pointed = {i for h in group for i, w in h.links.items() if w >= ABOUT}
+        for hit in group:
+            quoted_only = [
+                i
+                for i, c in enumerate(concepts)
+                if not (c.soft or c.kind) and i in pointed and hit.links.get(i, 0.0) < FAR_ENOUGH
+            ]
+            hit.score *= QUOTED_ONLY ** len(quoted_only)
+        numbered = [h for h in group if {"value", "n", "p_value"} & set(h.record)]
+        if numbered:  # the facts that give the sentence's numbers before those that only group them
+            for hit in group:
+                if hit not in numbered:
+                    hit.score *= UNNUMBERED
+    return sorted(hits, key=lambda h: (-h.score, h.id))
+
+
+def _is_code(term: str) -> bool:
+    """Letters and digits together: a name ("cns3", "e1910"), not a number ("72p9" is 72.9)."""
+    return not is_number(term) and any(c.isdigit() for c in term) and any(c.isalpha() for c in term)
 
 
 @dataclass
@@ -132,14 +183,14 @@ class AskIndex:
             if len(term) >= 4 and not is_number(term):
                 self._by_shape.setdefault((term[0], len(term)), []).append(term)
         self._linked_cache: dict[tuple[str, ...], list[tuple[int, float]]] = {}
-        self._lexicon: dict[str, tuple[tuple[str, ...], bool]] = {}
+        self._lexicon: dict[str, tuple[tuple[str, ...], int]] = {}
         for key, iris, soft in self._db.execute(
             "SELECT key, group_concat(iri, ' '), MIN(soft) FROM lexicon GROUP BY key"
         ):
-            self._lexicon[key] = (tuple(sorted(set(iris.split(" ")))), bool(soft))
+            self._lexicon[key] = (tuple(sorted(set(iris.split(" ")))), int(soft))
         self._names: dict[str, list[list[str]]] = {}  # IRI -> the terms of each of its names
         for key, (iris, soft) in self._lexicon.items():
-            for iri in iris if not soft else ():
+            for iri in iris if soft not in (HIDDEN, ASKS) else ():
                 self._names.setdefault(iri, []).append(key.split(" "))
         self._max_span = max((key.count(" ") + 1 for key in self._lexicon), default=1)
 
@@ -189,11 +240,22 @@ class AskIndex:
                 if start + size <= covered:
                     break
                 span = terms[start : start + size]
-                if size == 1 and span[0] in self.stop:
-                    continue
                 found = self._lexicon.get(phrase(span))
+                # A word that alone says nothing names nothing, unless it is one of the words a
+                # question asks for a kind of fact with ("why": a finding; a hidden label).
+                if size == 1 and span[0] in self.stop and not (found and found[1] == ASKS):
+                    continue
                 if found:
-                    concepts.append(Concept(" ".join(span), tuple(span), found[0], found[1]))
+                    concepts.append(
+                        Concept(
+                            " ".join(span),
+                            tuple(span),
+                            found[0],
+                            soft=found[1] in (HIDDEN, ASKS),
+                            kind=found[1] == KIND,
+                            word_for=found[1] == HIDDEN,
+                        )
+                    )
                     covered = start + size
                     break
         for concept in concepts:
@@ -224,12 +286,18 @@ class AskIndex:
         terms, unknown = self._terms(question)
         content = list(dict.fromkeys(t for t in terms if t not in self.stop))
         concepts = self._link(terms)
+        # A long word the graph lacks is no unknown name when it is part of a name it has
+        # ("experimental" of "experimental arm").
+        named_terms = {t for c in concepts for t in c.terms}
+        unknown = [w for w in unknown if not set(self.tokenizer.terms(w)) <= named_terms]
         if not content:
             return Search(question, terms, content, concepts, [], True, unknown)
         weights = self._term_idf(content)
         for t in content:  # numbers (time points, values, years) decide between facts alike in words
             if is_number(t):
                 weights[t] *= 1.5
+            elif t not in self._df:  # a word no fact has ("everyone", "cutoff") tells no fact apart
+                weights[t] *= ABSENT
         match = " OR ".join(f'"{t}"' for t in content)
         bm25 = {
             rowid: -score
@@ -271,16 +339,48 @@ class AskIndex:
         best_bm25 = max(bm25.values(), default=1.0) or 1.0
         hits = []
         fact_kinds = {row[0]: row[3] for row in rows}
+        asked = [i for i, c in enumerate(concepts) if c.soft]  # words asking for a kind of fact
+        # A quote names a thing if it holds one of its names as a phrase, not only its words here
+        # and there ("isolated ... testicular ... relapse" in a sentence on isolated EM relapse).
+        maybe_named: dict[int, set[int]] = {}
+        quote_terms = {row[0]: row[2] or "" for row in rows}
+        for fact, _terms, fact_quote_terms, _kind in rows:
+            quoted = f" {fact_quote_terms or ''} "
+            bag = {
+                i
+                for i in range(len(concepts))
+                if linked.get(fact, {}).get(i, 0.0) < ABOUT
+                and any(all(f" {t} " in quoted for t in n) for n in names[i])
+            }
+            if bag:
+                maybe_named[fact] = bag
+        # A one-word name is its own phrase; one step away in the structure (a result's arm's
+        # intervention), the words suffice.
+        near = {
+            fact: {
+                i
+                for i in bag
+                if linked.get(fact, {}).get(i, 0.0) >= FAR_ENOUGH
+                or any(len(n) == 1 and f" {n[0]} " in f" {quote_terms[fact]} " for n in names[i])
+            }
+            for fact, bag in maybe_named.items()
+        }
+        named_by_quote = self._named_as_phrases(
+            {f: bag - near[f] for f, bag in maybe_named.items() if bag - near[f]}, names
+        )
+        for fact, by_structure in near.items():
+            if by_structure:
+                named_by_quote[fact] = named_by_quote.get(fact, set()) | by_structure
         for fact, fact_terms, fact_quote_terms, _kind in rows:
             held = f" {fact_terms or ''} "  # terms between spaces: a membership test is a substring test
             quoted = f" {fact_quote_terms or ''} "
             links = dict(linked.get(fact, {}))
-            named = {
-                i for i in range(len(concepts)) if any(all(f" {t} " in quoted for t in n) for n in names[i])
-            }
+            named = named_by_quote.get(fact, set())
             for i in named:  # a quote that names a thing is about it, if less closely than a link
                 links[i] = max(links.get(i, 0.0), NAMED)
-            found = {t for t in content if f" {t} " in held}
+            # A number (a time point, a value, a year) is the fact's only if it says it: a number in
+            # the name of a neighbour (a "4-year DFS" result next to a treatment phase) is not.
+            found = {t for t in content if f" {t} " in (quoted if is_number(t) else held)}
             for index in links:
                 if not concepts[index].soft:
                     found.update(t for t in concepts[index].terms if t in weights)
@@ -293,19 +393,22 @@ class AskIndex:
             hit.unlinked = [
                 c.words
                 for i, c in enumerate(concepts)
-                if not c.soft and links.get(i, 0.0) < ABOUT and i not in named
+                if (c.word_for or not (c.soft or c.kind)) and links.get(i, 0.0) < ABOUT and i not in named
             ]
+            hit.asked = any(links.get(i, 0.0) >= ABOUT for i in asked)
+            hit.links = links
             hits.append(hit)
         # A fact not about every thing the question names, or without its numbers, counts half; one
-        # without a number, when the question asks for one, counts less.
+        # of none of the kinds the question asks for ("why": a finding; "how many": a cohort or a
+        # result, any fact with a number), less.
         asks_number = any(c.soft and set(c.iris) & QUANTITY_KINDS for c in concepts)
         for hit in hits:
             if not hit.complete:
                 hit.score *= INCOMPLETE
-            if asks_number and fact_kinds.get(hit.id) not in QUANTITY_KINDS_SHORT:
-                hit.score *= NO_NUMBER
+            if asked and not (hit.asked or (asks_number and fact_kinds.get(hit.id) in QUANTITY_KINDS_SHORT)):
+                hit.score *= OTHER_KIND
         hits.sort(key=lambda h: (-h.score, h.id))
-        hits = hits[:top]
+        hits = hits[: max(top, SHARED_POOL)]
         records = dict(
             self._db.execute(
                 f"SELECT id, record FROM facts WHERE id IN ({','.join('?' * len(hits))})",
@@ -314,6 +417,7 @@ class AskIndex:
         )
         for hit in hits:
             hit.record = json.loads(records[hit.id])
+        hits = _structure_first(hits, concepts)[:top]
         # Not answered: the best fact covers too little of the question, lacks a number the question
         # asks about (a time point, a value, a year), is not about a thing the question names, has
         # no number where the question asks for one ("how many", "what rate": a hidden label of a
@@ -323,9 +427,39 @@ class AskIndex:
             or hits[0].coverage < ANSWERED_COVERAGE
             or not hits[0].complete
             or bool(unknown)
-            or (asks_number and not {"value", "n", "p_value"} & set(hits[0].record))
+            or (asks_number and not self._numbered_or_asked(hits[0], fact_kinds))
         )
         return Search(question, terms, content, concepts, hits, unanswered, unknown)
+
+    def _named_as_phrases(
+        self, maybe: dict[int, set[int]], names: list[set[tuple[str, ...]]]
+    ) -> dict[int, set[int]]:
+        """Of the concepts whose names' words a fact's quote holds, those it holds as a phrase."""
+        if not maybe:
+            return {}
+        ids = sorted(maybe)
+        rows = self._db.execute(
+            f"SELECT id, record FROM facts WHERE id IN ({','.join('?' * len(ids))})", ids
+        ).fetchall()
+        texts = [
+            " \n".join([*r.get("quotes", []), r.get("statement", ""), r.get("label", "")])
+            for r in (json.loads(x) for _i, x in rows)
+        ]
+        out: dict[int, set[int]] = {}
+        for (fact, _record), terms in zip(rows, self.tokenizer.many(texts), strict=True):
+            joined = f" {' '.join(terms)} "
+            found = {i for i in maybe[fact] if any(f" {' '.join(n)} " in joined for n in names[i])}
+            if found:
+                out[fact] = found
+        return out
+
+    @staticmethod
+    def _numbered_or_asked(hit: Hit, fact_kinds: dict[int, str]) -> bool:
+        """A fact with a number, or of another kind the question asks for ("did it improve
+        outcomes": a finding answers without a number)."""
+        if {"value", "n", "p_value"} & set(hit.record):
+            return True
+        return hit.asked and fact_kinds.get(hit.id) not in QUANTITY_KINDS_SHORT
 
     def reference_numbers(self, iris: list[str]) -> list[int]:
         """The reference numbers of those of ``iris`` that are publications of the graph."""

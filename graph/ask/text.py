@@ -7,7 +7,9 @@ batch of strings and its ``fts5vocab`` table reads the terms back in order.
 
 What FTS5 cannot know is written before it: decimals keep their point (``72.9`` is one term,
 ``72p9``, not ``72`` and ``9``), and the LaTeX of the article's quotes (``$P=0.031$``,
-``\\pm``) is reduced to its words.
+``\\pm``) is reduced to its words. A plus-minus sign (``±``, ``+/-``, LaTeX ``\\pm``) becomes the
+word ``pm``: "BM ± EM" (marrow relapse, with or without extramedullary disease) is not "BM + EM"
+(combined relapse), though FTS5 would drop both signs and read both as "bm em".
 """
 
 from __future__ import annotations
@@ -19,12 +21,14 @@ from collections.abc import Iterable, Sequence
 TOKENIZER = "porter unicode61 remove_diacritics 2"
 _DECIMAL = re.compile(r"(?<![\d.])(\d+)\.(\d+)(?!\.?\d)")
 _LATEX = re.compile(r"\\(pm|geq|leq|ge|le|times|%)|\$")
-_LATEX_WORDS = {"pm": " ± ", "geq": " ≥ ", "ge": " ≥ ", "leq": " ≤ ", "le": " ≤ ", "times": " × ", "%": "%"}
+_PLUS_MINUS = re.compile(r"±|\+\s*/\s*[-−]")
+_LATEX_WORDS = {"pm": " pm ", "geq": " ≥ ", "ge": " ≥ ", "leq": " ≤ ", "le": " ≤ ", "times": " × ", "%": "%"}
 
 
 def prepare(text: str) -> str:
-    """Text as FTS5 should tokenize it: decimals kept whole, LaTeX markup reduced to its words."""
+    """Text as FTS5 should tokenize it: decimals kept whole, LaTeX markup and ± reduced to words."""
     text = _LATEX.sub(lambda m: _LATEX_WORDS.get(m.group(1) or "", " "), text)
+    text = _PLUS_MINUS.sub(" pm ", text)
     return _DECIMAL.sub(r"\1p\2", text)
 
 
