@@ -8,9 +8,10 @@ import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import quote, urlparse
+from urllib.parse import quote
 
 import pytest
+from browsing import Watched
 from serving import start_server
 
 from graph.build import build
@@ -20,39 +21,6 @@ from graph.namespaces import ID
 
 CAR_T = f"{ID}intervention/cd19-car-t"
 XSS = '<img src=x onerror="window.__xss=true"> "><script>window.__xss=true</script> Jacoby CNS study'
-
-
-class Watched:
-    """A page with every console error, page error, dialog and request to another host recorded."""
-
-    def __init__(self, browser, width: int = 1500, height: int = 950) -> None:
-        self.page = browser.new_page(viewport={"width": width, "height": height})
-        self.errors: list[str] = []
-        self.foreign: list[str] = []
-        self.dialogs: list[str] = []
-        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
-        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-        self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
-        self.page.on("request", self._request)
-
-    def _request(self, request) -> None:
-        host = urlparse(request.url).hostname
-        if request.url.startswith(("data:", "blob:", "file:")) or host in ("127.0.0.1", "localhost"):
-            return
-        self.foreign.append(request.url)
-
-    def open(self, url: str):
-        self.page.goto(url)
-        self.page.wait_for_selector("body[data-state=settled]", state="attached", timeout=60000)
-        return self.page
-
-    def clean(self) -> None:
-        assert self.errors == [], self.errors
-        assert self.foreign == [], f"requests to other hosts: {self.foreign}"
-        assert self.dialogs == []
-
-    def close(self) -> None:
-        self.page.close()
 
 
 @pytest.fixture()
