@@ -1,5 +1,5 @@
 """A question answered: the facts found, the named query that answers it, the SPARQL that
-reproduces them, as the JSON of ``../shared/interface.md`` ("Questions in plain words").
+reproduces them, as the JSON contract documented in docs/ask.md.
 
 Nothing here writes text: every field is a value of the graph, every quote its verbatim quote.
 """
