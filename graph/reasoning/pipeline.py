@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import OWL, PROV, RDF, RDFS, XSD
 
 from ..corpus import Problem
@@ -44,7 +44,7 @@ from .hermit import (
 )
 from .localize import PROBE, localize
 from .names import graph_name, short, slug
-from .rdfs import rdfs_entailments
+from .rdfs import rdflib_term, rdfs_entailments
 from .rules import overlap_probes, read_rules, rules_graph, rules_turtle
 
 DERIVED_GRAPH = GRAPH["derived"]
@@ -226,18 +226,8 @@ def derive_comparisons(data: Graph) -> Graph:
     if not isinstance(constructed, ox.QueryTriples):
         raise TypeError(f"{COMPARISONS.name} must be a CONSTRUCT query")
     for triple in constructed:
-        derived.add((_rdflib(triple.subject), _rdflib(triple.predicate), _rdflib(triple.object)))
+        derived.add((rdflib_term(triple.subject), rdflib_term(triple.predicate), rdflib_term(triple.object)))
     return derived
-
-
-def _rdflib(term):
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if term.language:
-        return Literal(term.value, lang=term.language)
-    return Literal(term.value, datatype=URIRef(term.datatype.value))
 
 
 def closure_assertions(data: Graph) -> Graph:

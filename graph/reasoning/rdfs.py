@@ -58,7 +58,7 @@ def rdfs_entailments(ontology: Graph, data: Graph, known: Graph | None = None) -
     triples = store.query(_PROLOGUE + RULES.read_text(encoding="utf-8"))
     assert isinstance(triples, ox.QueryTriples)
     for triple in triples:
-        s, p, o = (_rdflib(t) for t in (triple.subject, triple.predicate, triple.object))
+        s, p, o = (rdflib_term(t) for t in (triple.subject, triple.predicate, triple.object))
         if isinstance(s, BNode) or isinstance(o, BNode) or s == o:
             continue
         if p == RDF.type and o in _TRIVIAL_TYPES:
@@ -101,7 +101,8 @@ def _oxigraph(term: object) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype or XSD.string)))
 
 
-def _rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> URIRef | BNode | Literal:
+def rdflib_term(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> URIRef | BNode | Literal:
+    """A pyoxigraph term as rdflib's (what both reasoning steps read back from Oxigraph)."""
     if isinstance(term, ox.NamedNode):
         return URIRef(term.value)
     if isinstance(term, ox.BlankNode):

@@ -11,7 +11,8 @@ from rdflib import Graph, URIRef
 from .. import store as stores
 from ..namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH, RKG
 from .names import short
-from .pipeline import DERIVED_GRAPH, _rdflib
+from .pipeline import DERIVED_GRAPH
+from .rdfs import rdflib_term
 
 _CLASSES = f"""
 SELECT ?class ?label (COUNT(DISTINCT ?x) AS ?n) (GROUP_CONCAT(DISTINCT STR(?x); separator=" ") AS ?members)
@@ -113,7 +114,7 @@ def ontology_graph(store_root: Path) -> Graph:
     if not isinstance(constructed, ox.QueryTriples):
         raise TypeError("a CONSTRUCT query answered with solutions")
     for triple in constructed:
-        g.add((_rdflib(triple.subject), _rdflib(triple.predicate), _rdflib(triple.object)))
+        g.add((rdflib_term(triple.subject), rdflib_term(triple.predicate), rdflib_term(triple.object)))
     return g
 
 
