@@ -19,6 +19,7 @@ from pyoxigraph import QuerySolutions
 from rdflib import Dataset, Graph, URIRef
 
 from graph.engine import LocalEngine
+from graph.named import NamedQueries
 from graph.namespaces import ID, RKG
 from graph.pipeline import validate
 from graph.results import term_text, to_table
@@ -288,3 +289,35 @@ def test_shapes_reject_a_broken_declaration_at_its_line(rule: str, curated) -> N
 
 def test_the_declarations_as_curated_conform(curated) -> None:
     assert broken(curated, lambda g: None) == []
+
+
+# -- the named question ----------------------------------------------------------------------------
+
+
+def test_the_declarations_question_lists_the_competing_interests_with_their_quotes(
+    engine: LocalEngine,
+) -> None:
+    query = NamedQueries().all()["declarations"]
+    interests = select(engine, query.sparql({"kind": "competing-interest"}))
+    assert sorted((r["relationship"], r["organisation"]) for r in interests) == [
+        ("advisory-board", "Amgen"),
+        ("advisory-board", "KiTE Pharm"),
+        ("consultant", "Amgen"),
+        ("consulting-fees", "Amgen"),
+        ("payment", "Amgen"),
+    ]
+    assert all(r["declared_by"] == "Ibrahim Aldoss" and r["none_declared"] == "false" for r in interests)
+    assert all(r["organisation"] in r["quote"] for r in interests)
+    funding = select(engine, query.sparql({"kind": "funding"}))
+    assert [(r["none_declared"], r["quote"]) for r in funding] == [("true", "Funding: None.")]
+    every = select(engine, query.sparql())
+    assert {r["kind"] for r in every} == {
+        "funding",
+        "commissioned",
+        "external-peer-review",
+        "disclosure-form",
+        "competing-interest",
+        "no-competing-interests",
+        "accountability",
+        "open-access",
+    }
