@@ -111,7 +111,9 @@ def main() -> None:
     )
     print(f"# {http_stack()}; {load()} at the start")
     server_env = {"PYTHONPATH": str(args.server_tree.resolve())} if args.server_tree else {}
-    print(f"# relapsekg's servers run from {args.server_tree.resolve() if args.server_tree else 'this tree'}\n")
+    print(
+        f"# relapsekg's servers run from {args.server_tree.resolve() if args.server_tree else 'this tree'}\n"
+    )
 
     cold_cmd, cold_url = relapsekg_server(store, "--workers", "2", "--query-timeout", "60")
     warm_cmd, warm_url = relapsekg_server(store, "--workers", "2", "--query-timeout", "60")
