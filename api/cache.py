@@ -17,9 +17,13 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
+K = TypeVar("K", bound=Hashable)
 T = TypeVar("T")
+MEMO_CHARS = (
+    4 * 2**20
+)  # characters of the texts (queries, form bodies, Accept headers) a memo keeps verdicts on
 
 _ENTRY_OVERHEAD = 256  # bytes of bookkeeping per entry, roughly
 
@@ -83,7 +87,7 @@ class ResultCache:
         self.bytes = 0
 
 
-class Memo(Generic[T]):
+class Memo(Generic[K, T]):
     """What the service remembers about a request's text (its query form, whether its answer may be
     cached, its kept-answer key; the verdict on an Accept header): least recently used first out,
     bounded by the characters of the texts it is keyed by. The one policy for every in-process memo
@@ -91,30 +95,33 @@ class Memo(Generic[T]):
 
     Worth it where measured (on the shared 2-core VM at load average 11): the read-only guard and
     the volatility test scan the whole text (6.1 and 2.5 ms for the longest named query, 7,163
-    characters), hashing it for the kept answers takes 90 µs and weighing an Accept header 39 µs,
-    where a cached answer takes 0.3-0.5 ms in all. Parsing a form or query string is not
-    remembered any more: the routes let Starlette parse it, as for every other route.
+    characters), hashing it for the kept answers takes 90 µs and weighing an Accept header 39 µs
+    (30 µs for ``wants_html`` at load 3), where a cached answer takes 0.3-0.5 ms in all. A form
+    body's parse (api/routes/sparql.py) takes 67 µs at 0.9 KiB and 415 µs at 6 KiB, the lookup
+    about 3 µs. The graph view's payloads are answers, kept in the answer cache above.
     """
 
-    def __init__(self, max_chars: int, compute: Callable[[str], T]) -> None:
+    def __init__(self, max_chars: int, compute: Callable[[K], T], size: Callable[[Any], int] = len) -> None:
         self.max_chars = max_chars
         self.max_entry = max_chars // 8
         self.chars = 0
         self._compute = compute
-        self._entries: OrderedDict[str, T] = OrderedDict()
+        self._size = size  # the characters a key stands for (its text's length)
+        self._entries: OrderedDict[K, tuple[T, int]] = OrderedDict()
 
-    def __call__(self, text: str) -> T:
-        found = self._entries.get(text)
+    def __call__(self, key: K) -> T:
+        found = self._entries.get(key)
         if found is not None:
-            self._entries.move_to_end(text)
-            return found
-        value = self._compute(text)  # an exception (a refusal) is not remembered
-        if len(text) <= self.max_entry:
-            self._entries[text] = value
-            self.chars += len(text)
+            self._entries.move_to_end(key)
+            return found[0]
+        value = self._compute(key)  # an exception (a refusal) is not remembered
+        size = self._size(key)
+        if size <= self.max_entry:
+            self._entries[key] = (value, size)
+            self.chars += size
             while self.chars > self.max_chars:
-                evicted, _ = self._entries.popitem(last=False)
-                self.chars -= len(evicted)
+                _, (_, evicted) = self._entries.popitem(last=False)
+                self.chars -= evicted
         return value
 
     def __len__(self) -> int:

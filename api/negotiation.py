@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .cache import MEMO_CHARS, Memo
+
 
 @dataclass(frozen=True)
 class MediaRange:
@@ -62,8 +64,16 @@ def choose(header: str | None, offers: list[str]) -> str | None:
     return chosen
 
 
-def wants_html(header: str | None) -> bool:
-    """A browser navigation: HTML is preferred over the machine formats."""
+def _prefers_html(header: str) -> bool:
     return choose(
         header, ["text/html", "application/sparql-results+json", "text/turtle"]
     ) == "text/html" and any(r.type == "text" and r.subtype == "html" for r in parse_accept(header))
+
+
+# Asked on every /queries/{name} request (a browser gets the question's page): 30 µs a header.
+_HTML_VERDICTS: Memo[str, bool] = Memo(MEMO_CHARS, _prefers_html)
+
+
+def wants_html(header: str | None) -> bool:
+    """A browser navigation: HTML is preferred over the machine formats."""
+    return _HTML_VERDICTS(header or "*/*")

@@ -28,7 +28,7 @@ from graph.results import GRAPH_FORMATS, RESULT_FORMATS, SERVED_GRAPH_FORMATS
 from graph.sparqltext import volatile
 from graph.store import BUILDS, current_name
 
-from .cache import CachedAnswer, Memo
+from .cache import MEMO_CHARS, CachedAnswer, Memo
 from .errors import EngineFailed, MalformedQuery, NotAcceptable, status_of
 from .guard import check
 from .negotiation import choose
@@ -63,7 +63,6 @@ GRAPH_OFFERS = [
 # every time: sending it costs far more than the read, and the cache's room is better spent on
 # evaluated answers.
 KEPT_IN_CACHE = 64 * 1024
-MEMO_CHARS = 4 * 2**20  # characters of query texts (and Accept headers) whose verdicts are remembered
 
 
 def error_response(status: int, message: str, headers: dict[str, str] | None = None) -> PlainTextResponse:
@@ -86,7 +85,7 @@ class QueryText:
     key: str  # what its kept answer is filed under
 
 
-def _text_facts(max_length: int) -> Memo[QueryText]:
+def _text_facts(max_length: int) -> Memo[str, QueryText]:
     return Memo(
         MEMO_CHARS, lambda sparql: QueryText(check(sparql, max_length), volatile(sparql), text_key(sparql))
     )
@@ -101,7 +100,7 @@ def query_text(request: Request, sparql: str) -> QueryText:
     return state.query_texts(sparql)
 
 
-_NEGOTIATED = {
+_NEGOTIATED: dict[bool, Memo[str, str | None]] = {
     False: Memo(MEMO_CHARS, lambda accept: choose(accept, RESULT_OFFERS)),
     True: Memo(MEMO_CHARS, lambda accept: choose(accept, GRAPH_OFFERS)),
 }
@@ -149,14 +148,16 @@ async def answer_query(
     default_graphs: tuple[str, ...] = (),
     named_graphs: tuple[str, ...] = (),
     base_iri: str | None = None,
+    text: QueryText | None = None,
 ) -> CachedAnswer:
     """The serialized answer: from the cache of the current build, from the body the build kept
     for this request, or from a query worker, in that order. Identical requests that arrive
-    while one is being answered wait for that answer instead of running again (:func:`_shared`)."""
+    while one is being answered wait for that answer instead of running again (:func:`_shared`).
+    ``text``: the query's facts, if the caller has them already (:func:`query_text`)."""
     state = request.app.state
     settings = state.settings
     cache = state.cache
-    text = query_text(request, sparql)
+    text = text or query_text(request, sparql)
     build = "" if settings.endpoint else current_name(settings.store)
     if not (build and cache.enabled and not text.volatile):
         return await _fresh_answer(
@@ -303,9 +304,10 @@ async def run_sparql(
     base_iri: str | None = None,
 ) -> Response:
     """The HTTP response to a query: negotiated by ``accept``, ``304`` for a GET that has it already."""
-    fmt, media = negotiate(query_text(request, sparql).form, accept)
+    text = query_text(request, sparql)
+    fmt, media = negotiate(text.form, accept)
     answer = await answer_query(
-        request, sparql, fmt, media, tuple(default_graphs), tuple(named_graphs), base_iri
+        request, sparql, fmt, media, tuple(default_graphs), tuple(named_graphs), base_iri, text
     )
     headers = answer_headers(request, answer)
     if request.method == "GET" and _not_modified(request.headers.get("if-none-match"), answer.etag):

@@ -83,6 +83,13 @@ def main() -> None:
     parser.add_argument(
         "--timeout", type=float, default=60.0, help="seconds the peer may take for one answer"
     )
+    parser.add_argument(
+        "--server-tree",
+        type=Path,
+        help="run relapsekg's servers from this tree (say, the one before a change) to compare like with "
+        "like in one session; the graph is built by this tree either way",
+    )
+    parser.add_argument("--http-only", action="store_true", help="skip the in-process comparison")
     args = parser.parse_args()
 
     from rdflib import Dataset
@@ -102,7 +109,11 @@ def main() -> None:
         f"# graph: {trig.read_text(encoding='utf-8').count(chr(10))} lines of TriG; {len(queries)} named queries; "
         f"{args.repeats} runs per query and engine, more until {args.min_time:g} s, at most {args.budget:g} s"
     )
-    print(f"# {http_stack()}; {load()} at the start\n")
+    print(f"# {http_stack()}; {load()} at the start")
+    server_env = {"PYTHONPATH": str(args.server_tree.resolve())} if args.server_tree else {}
+    print(
+        f"# relapsekg's servers run from {args.server_tree.resolve() if args.server_tree else 'this tree'}\n"
+    )
 
     cold_cmd, cold_url = relapsekg_server(store, "--workers", "2", "--query-timeout", "60")
     warm_cmd, warm_url = relapsekg_server(store, "--workers", "2", "--query-timeout", "60")
@@ -116,12 +127,12 @@ def main() -> None:
         process(
             cold_cmd,
             f"{cold_url}/sparql?query=ASK%7B%7D",
-            env={"RELAPSEKG_CACHE": "0", "RELAPSEKG_KEPT_ANSWERS": "0"},
+            env={"RELAPSEKG_CACHE": "0", "RELAPSEKG_KEPT_ANSWERS": "0", **server_env},
         ),
         process(
             warm_cmd,
             f"{warm_url}/sparql?query=ASK%7B%7D",
-            env={"RELAPSEKG_CACHE": "1", "RELAPSEKG_KEPT_ANSWERS": "1"},
+            env={"RELAPSEKG_CACHE": "1", "RELAPSEKG_KEPT_ANSWERS": "1", **server_env},
         ),
     ):
         cold_client, warm_client = (
@@ -231,6 +242,9 @@ def main() -> None:
         + (f"; they differ on {', '.join(disagree)}" if disagree else "")
         + "\n"
     )
+    if args.http_only:
+        print(f"# {load()} at the end")
+        return
 
     ds = Dataset(default_union=True)
     ds.parse(trig, format="trig")

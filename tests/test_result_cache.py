@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from swapped import COUNT, app_client, count, swap_in
 
-from api.cache import CachedAnswer, ResultCache
+from api.cache import CachedAnswer, Memo, ResultCache
 from api.settings import Settings
 from graph.sparqltext import volatile
 
@@ -148,6 +148,29 @@ def test_the_cache_is_bounded_and_least_recently_used_goes_first() -> None:
     assert cache.get(("build", "huge")) is None
 
 
+def test_a_memo_is_bounded_by_the_characters_of_its_keys_and_forgets_refusals() -> None:
+    computed: list[str] = []
+
+    def verdict(text: str) -> str | None:
+        computed.append(text)
+        if text == "refused":
+            raise ValueError(text)
+        return None if text.startswith("none") else text.upper()
+
+    memo: Memo[str, str | None] = Memo(80, verdict)
+    assert memo("a" * 10) == memo("a" * 10) == "A" * 10 and computed == ["a" * 10]
+    assert memo("none") is None and memo("none") is None and computed.count("none") == 1
+    for _ in range(2):
+        with pytest.raises(ValueError):
+            memo("refused")
+    assert computed.count("refused") == 2, "a refusal is computed again, not remembered"
+    memo("x" * 11)  # more than an eighth of the bound: computed, not kept
+    assert len(memo) == 2
+    for i in range(10):
+        memo(f"{i}" * 10)
+    assert memo.chars <= 80 and len(memo) == 8, "the least recently used went first"
+
+
 def test_identical_requests_in_flight_share_one_evaluation(tiny: Path) -> None:
     """Twenty clients asking the same uncached query at once take one worker run, not twenty."""
     import concurrent.futures
@@ -174,3 +197,25 @@ def test_identical_requests_in_flight_share_one_evaluation(tiny: Path) -> None:
             concurrent.futures.ThreadPoolExecutor(5).map(lambda _: client.get("/export/nquads"), range(5))
         )
         assert {e.status_code for e in exports} == {200} and len(runs) == 2
+
+
+def test_a_graph_view_is_drawn_once_per_build_and_kept_with_the_answers(tiny: Path) -> None:
+    with app_client(tiny) as client:
+        cache = client.app.state.cache
+        first = client.get("/graph/data")
+        page = client.get("/graph")
+        assert first.status_code == 200 and page.status_code == 200
+        entries, hits = len(cache), cache.hits
+        assert client.get("/graph/data").content == first.content
+        assert client.get("/graph").content == page.content
+        assert cache.hits == hits + 2 and len(cache) == entries, "both are the kept bytes, nothing redrawn"
+        swap_in(tiny, 3)
+        assert client.get("/graph/data").status_code == 200
+        assert cache.hits == hits + 2, "a rebuild draws the view again, from the new build's answers"
+
+
+def test_without_the_cache_a_graph_view_is_drawn_every_time(tiny: Path) -> None:
+    with app_client(tiny, cache_mb=0) as client:
+        for _ in range(2):
+            assert client.get("/graph/data").status_code == 200
+        assert len(client.app.state.cache) == 0

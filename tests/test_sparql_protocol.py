@@ -52,6 +52,12 @@ def test_form_fields_are_decoded_as_utf8_with_plus_for_space(client) -> None:
     assert boolean(client.get("/sparql?" + body)) is True
 
 
+def test_a_form_of_thousands_of_fields_is_a_400(client) -> None:
+    body = "query=ASK+%7B%7D" + "&x=1" * 1000
+    r = client.post("/sparql", content=body, headers=FORM)
+    assert r.status_code == 400 and "more than 1000 fields" in r.text
+
+
 def test_query_via_direct_post(client) -> None:
     assert boolean(client.post("/sparql", content="ASK {}", headers=DIRECT)) is True
 

@@ -2,29 +2,30 @@
 ``?question=NAME``), the JSON the page asks for when a node is clicked, expanded or searched,
 and vis-network served from pyvis's own copy, so the page loads nothing from another host.
 
-Every query goes through the worker pool (same time budget and row cap as ``/sparql``); a
-view's payload (queries + networkx layout) is cached per graph build, since the graph is
-read-only until a rebuild swaps it.
+Every query goes through the worker pool (same time budget and row cap as ``/sparql``). A view
+(its queries and its networkx layout) is kept in the answer cache (:mod:`api.cache`), as the bytes
+of its JSON and of its page, under the current build, since the graph is read-only until a
+rebuild swaps it: the one bounded cache of answers, and off with it (``RELAPSEKG_CACHE=0``).
 """
 
 from __future__ import annotations
 
-from collections import OrderedDict
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Query, Request
-from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 
 from graph.named import NamedQueryError
 from graph.store import current_name
 from graph.viz import extract, render, views
 
+from ..cache import CachedAnswer
 from ..pages import SECURITY_HEADERS, local_href
 from ..querying import select_rows
 
 router = APIRouter(tags=["Graph view"])
 RESERVED = {"focus", "depth", "question"}
-CACHE_SIZE = 32  # views per server (each a few hundred KiB for the curated graph)
 
 FocusParam = Query(None, description="draw this node's neighbourhood: an IRI, /id/KIND/ID or KIND/ID")
 DepthParam = Query(
@@ -44,14 +45,6 @@ def _build_identity(request: Request) -> str | None:
     return None if settings.endpoint else current_name(settings.store) or None
 
 
-def _views(request: Request) -> OrderedDict[tuple, dict[str, Any]]:
-    """This app's cache of view payloads (per app: two servers in one process hold other graphs)."""
-    state = request.app.state
-    if not hasattr(state, "graph_views"):
-        state.graph_views = OrderedDict()
-    return state.graph_views
-
-
 async def _run(request: Request, steps):
     try:
         return await extract.run_async(steps, lambda query: select_rows(request, query))
@@ -64,13 +57,8 @@ async def _run(request: Request, steps):
 
 
 async def _payload(request: Request, focus: str | None, depth: int, question: str | None) -> dict[str, Any]:
+    """A view: its nodes, edges and layout, and its title."""
     params = {k: v for k, v in request.query_params.items() if k not in RESERVED}
-    build = _build_identity(request)
-    cache = _views(request)
-    key = (build, focus, depth, question, tuple(sorted(params.items())))
-    if build is not None and key in cache:
-        cache.move_to_end(key)
-        return cache[key]
     try:
         steps = views.steps(focus, depth, question, params)
     except (ValueError, NamedQueryError) as exc:
@@ -78,11 +66,38 @@ async def _payload(request: Request, focus: str | None, depth: int, question: st
     view = await _run(request, steps)
     data = render.payload(view, questions=views.question_menu())
     data["title"] = views.title(view)
-    if build is not None:
-        cache[key] = data
-        while len(cache) > CACHE_SIZE:
-            cache.popitem(last=False)
     return data
+
+
+async def _kept_view(
+    request: Request,
+    as_bytes: Callable[[dict[str, Any]], bytes],
+    media_type: str,
+    focus: str | None,
+    depth: int,
+    question: str | None,
+) -> bytes:
+    """A view written by ``as_bytes`` (its JSON, its page), from the answer cache of the current build
+    or computed and kept there."""
+    build = _build_identity(request)
+    cache = request.app.state.cache
+    params = tuple(sorted((k, v) for k, v in request.query_params.items() if k not in RESERVED))
+    key = (build, "graph view", media_type, focus, depth, question, params)
+    hit = cache.get(key) if build is not None else None
+    if hit is not None:
+        return hit.body
+    body = as_bytes(await _payload(request, focus, depth, question))
+    if build is not None:
+        cache.put(key, CachedAnswer(body, media_type, False, etag="", source="cache", build=build))
+    return body
+
+
+def _page(data: dict[str, Any]) -> bytes:
+    return render.page(data, data["title"], asset_url=lambda name: f"/graph/assets/{name}").encode()
+
+
+def _json(data: dict[str, Any]) -> bytes:
+    return bytes(JSONResponse(data).body)  # as JSONResponse writes it
 
 
 @router.get("/graph", response_class=HTMLResponse, summary="The evidence graph in the browser")
@@ -92,8 +107,7 @@ async def graph_page(
     depth: int = DepthParam,
     question: str | None = QuestionParam,
 ) -> HTMLResponse:
-    data = await _payload(request, focus, depth, question)
-    html = render.page(data, data["title"], asset_url=lambda name: f"/graph/assets/{name}")
+    html = await _kept_view(request, _page, "text/html", focus, depth, question)
     return HTMLResponse(html, headers=SECURITY_HEADERS)
 
 
@@ -103,8 +117,9 @@ async def graph_data(
     focus: str | None = FocusParam,
     depth: int = DepthParam,
     question: str | None = QuestionParam,
-) -> JSONResponse:
-    return JSONResponse(await _payload(request, focus, depth, question))
+) -> Response:
+    body = await _kept_view(request, _json, "application/json", focus, depth, question)
+    return Response(body, media_type="application/json")
 
 
 def _iri(value: str) -> str:
