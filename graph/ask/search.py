@@ -34,6 +34,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from wordfreq import zipf_frequency
+
 from .extract import ASKS, HIDDEN, KIND
 from .index import FILE, idf
 from .text import Tokenizer, is_number, phrase
@@ -49,6 +51,7 @@ LINKED_CACHE = 128  # concepts whose facts are remembered
 # not answer it.
 ANSWERED_COVERAGE = 0.4
 ABSENT = 0.5  # the weight of a word no fact has, against its (maximal) rarity
+RARE_IN_ENGLISH = 3.0  # Zipf frequency below which a word the graph lacks is a name it does not know
 TYPO_CUTOFF = 0.75  # difflib ratio for a word the graph does not have to be read as one it has
 _WORD = re.compile(r"[^\s,;:?!()\[\]\"']+")
 WEIGHTS = {"coverage": 0.5, "links": 0.3, "bm25": 0.2}
@@ -56,7 +59,6 @@ INCOMPLETE = 0.5
 # Kinds of facts that carry numbers: a question whose words name one by a hidden label ("how
 # many", "rate", "percentage") asks for a number.
 QUANTITY_KINDS = {"https://w3id.org/relapsekg/ontology#Result", "https://w3id.org/relapsekg/ontology#Cohort"}
-QUANTITY_KINDS_SHORT = {"result", "cohort"}  # the same, as the kinds of the index
 OTHER_KIND = 0.7  # a fact of none of the kinds the question asks for (by their hidden labels)
 SHARED_POOL = 20  # the best facts among which those sharing a sentence are compared
 QUOTED_ONLY = 0.9  # per thing the question names that a fact only quotes and its sentence's others point at
@@ -128,6 +130,12 @@ def _structure_first(hits: list[Hit], concepts: list[Concept]) -> list[Hit]:
     return sorted(hits, key=lambda h: (-h.score, h.id))
 
 
+def _rare_in_english(word: str) -> bool:
+    """A word of four letters or more that English rarely uses (wordfreq's Zipf scale: "ponatinib"
+    0, "accrual" 2.5, "cutoff" 3.2, "cost" 5.4): a technical name, not a way of asking."""
+    return len(word) >= 4 and zipf_frequency(word, "en") < RARE_IN_ENGLISH
+
+
 def _is_code(term: str) -> bool:
     """Letters and digits together: a name ("cns3", "e1910"), not a number ("72p9" is 72.9)."""
     return not is_number(term) and any(c.isdigit() for c in term) and any(c.isalpha() for c in term)
@@ -178,10 +186,6 @@ class AskIndex:
         words = self.tokenizer.many([w for _v, w in variants])
         self._variants = {phrase(k): tuple(w) for k, w in zip(keys, words, strict=True) if k}
         self._df: dict[str, int] = dict(self._db.execute("SELECT term, doc FROM docs_terms"))
-        self._by_shape: dict[tuple[str, int], list[str]] = {}  # (initial, length) -> terms
-        for term in self._df:
-            if len(term) >= 4 and not is_number(term):
-                self._by_shape.setdefault((term[0], len(term)), []).append(term)
         self._linked_cache: dict[tuple[str, ...], list[tuple[int, float]]] = {}
         self._lexicon: dict[str, tuple[tuple[str, ...], int]] = {}
         for key, iris, soft in self._db.execute(
@@ -193,6 +197,13 @@ class AskIndex:
             for iri in iris if soft not in (HIDDEN, ASKS) else ():
                 self._names.setdefault(iri, []).append(key.split(" "))
         self._max_span = max((key.count(" ") + 1 for key in self._lexicon), default=1)
+        # The words the graph knows: those of its facts, and those of the names a question may use
+        # ("mechanism" of the words asking for an intervention).
+        self._known = set(self._df) | {term for key in self._lexicon for term in key.split(" ")}
+        self._words: dict[str, str] = dict(self._db.execute("SELECT word, term FROM words"))
+        self._by_shape: dict[tuple[str, int], list[str]] = {}  # (initial, length) -> words
+        for word in self._words:
+            self._by_shape.setdefault((word[0], len(word)), []).append(word)
 
     def close(self) -> None:
         self._db.close()
@@ -207,30 +218,34 @@ class AskIndex:
     def _terms(self, question: str) -> tuple[list[str], list[str]]:
         """The question's terms (variants replaced, misspellings of the graph's words corrected),
         and the names in it the graph does not know: unknown words written as names are (capitals
-        after the first word, letters with digits) or long enough to be one."""
+        after the first word, letters with digits), long enough to be one, or rare in English (a
+        drug, a trial, a gene: "ponatinib", "ELIANA"; a common word the graph lacks, "everyone",
+        says nothing the graph would have to know)."""
         words = _WORD.findall(question)
         terms: list[str] = []
         unknown: list[str] = []
         for position, (word, word_terms) in enumerate(zip(words, self.tokenizer.many(words), strict=True)):
             for term in word_terms:
                 for t in self._variants.get(term, (term,)):
-                    if t not in self._df and t not in self.stop and not is_number(t):
-                        near = [
-                            w
-                            for n in range(len(t) - 2, len(t) + 3)
-                            for w in self._by_shape.get((t[0], n), ())
-                        ]
-                        close = difflib.get_close_matches(t, near, 1, TYPO_CUTOFF)
+                    if t not in self._known and t not in self.stop and not is_number(t):
+                        close = self._spelt(word.lower())
                         if close and len(t) >= 5:
-                            t = close[0]
+                            t = close
                         elif (
                             (position > 0 and any(c.isupper() for c in word))
                             or (any(c.isdigit() for c in word) and any(c.isalpha() for c in word))
                             or len(t) >= 10
+                            or _rare_in_english(word)
                         ):
                             unknown.append(word)
                     terms.append(t)
         return terms, unknown
+
+    def _spelt(self, word: str) -> str | None:
+        """The term of the graph's word closest to ``word`` in spelling, if close enough."""
+        near = [w for n in range(len(word) - 2, len(word) + 3) for w in self._by_shape.get((word[:1], n), ())]
+        close = difflib.get_close_matches(word, near, 1, TYPO_CUTOFF)
+        return self._words[close[0]] if close else None
 
     def _link(self, terms: list[str]) -> list[Concept]:
         concepts: list[Concept] = []
@@ -332,19 +347,20 @@ class AskIndex:
         names = [{tuple(n) for iri in c.iris for n in self._names.get(iri, ())} for c in concepts]
         ids = sorted(candidates)
         rows = self._db.execute(
-            f"SELECT id, terms, quote_terms, kind FROM facts WHERE id IN ({','.join('?' * len(ids))})", ids
+            f"SELECT id, terms, quote_terms, numbered FROM facts WHERE id IN ({','.join('?' * len(ids))})",
+            ids,
         ).fetchall()
         total_weight = sum(weights.values())
         concept_weight = sum(c.weight for c in concepts) or 1.0
         best_bm25 = max(bm25.values(), default=1.0) or 1.0
         hits = []
-        fact_kinds = {row[0]: row[3] for row in rows}
+        numbered = {row[0] for row in rows if row[3]}
         asked = [i for i, c in enumerate(concepts) if c.soft]  # words asking for a kind of fact
         # A quote names a thing if it holds one of its names as a phrase, not only its words here
         # and there ("isolated ... testicular ... relapse" in a sentence on isolated EM relapse).
         maybe_named: dict[int, set[int]] = {}
         quote_terms = {row[0]: row[2] or "" for row in rows}
-        for fact, _terms, fact_quote_terms, _kind in rows:
+        for fact, _terms, fact_quote_terms, _numbered in rows:
             quoted = f" {fact_quote_terms or ''} "
             bag = {
                 i
@@ -371,7 +387,7 @@ class AskIndex:
         for fact, by_structure in near.items():
             if by_structure:
                 named_by_quote[fact] = named_by_quote.get(fact, set()) | by_structure
-        for fact, fact_terms, fact_quote_terms, _kind in rows:
+        for fact, fact_terms, fact_quote_terms, _numbered in rows:
             held = f" {fact_terms or ''} "  # terms between spaces: a membership test is a substring test
             quoted = f" {fact_quote_terms or ''} "
             links = dict(linked.get(fact, {}))
@@ -405,7 +421,7 @@ class AskIndex:
         for hit in hits:
             if not hit.complete:
                 hit.score *= INCOMPLETE
-            if asked and not (hit.asked or (asks_number and fact_kinds.get(hit.id) in QUANTITY_KINDS_SHORT)):
+            if asked and not (hit.asked or (asks_number and hit.id in numbered)):
                 hit.score *= OTHER_KIND
         hits.sort(key=lambda h: (-h.score, h.id))
         hits = hits[: max(top, SHARED_POOL)]
@@ -427,7 +443,7 @@ class AskIndex:
             or hits[0].coverage < ANSWERED_COVERAGE
             or not hits[0].complete
             or bool(unknown)
-            or (asks_number and not self._numbered_or_asked(hits[0], fact_kinds))
+            or (asks_number and not (hits[0].id in numbered or hits[0].asked))
         )
         return Search(question, terms, content, concepts, hits, unanswered, unknown)
 
@@ -452,14 +468,6 @@ class AskIndex:
             if found:
                 out[fact] = found
         return out
-
-    @staticmethod
-    def _numbered_or_asked(hit: Hit, fact_kinds: dict[int, str]) -> bool:
-        """A fact with a number, or of another kind the question asks for ("did it improve
-        outcomes": a finding answers without a number)."""
-        if {"value", "n", "p_value"} & set(hit.record):
-            return True
-        return hit.asked and fact_kinds.get(hit.id) not in QUANTITY_KINDS_SHORT
 
     def reference_numbers(self, iris: list[str]) -> list[int]:
         """The reference numbers of those of ``iris`` that are publications of the graph."""
