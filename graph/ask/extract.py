@@ -195,6 +195,8 @@ def facts(graph: Graph) -> list[Fact]:
             if p not in NOT_LINKS and p not in LABEL_PROPERTIES and p in graph.names:
                 # What it has ("number of blocks", "how long"): words a question asks for it with.
                 context.extend(_all_names(graph, p))
+                if literal and _asked_for(graph, p):
+                    links[p] = 1.0
             name = p in FIELDS and (o if literal else name_of(graph, o))
             if name and FIELDS[p] not in record:
                 record[FIELDS[p]] = name
@@ -255,6 +257,12 @@ def _is_quantity(p: str, o: str) -> bool:
     return p.startswith(RKG) and p not in NOT_QUANTITIES and _QUANTITY.fullmatch(o) is not None
 
 
+def _asked_for(graph: Graph, prop: str) -> bool:
+    """Whether questions ask for this property's value in words of their own (its hidden labels:
+    "how long" for a duration); a fact is then linked to it, and found by them."""
+    return any(p == SKOS + "hiddenLabel" for p, _label in graph.names.get(prop, ()))
+
+
 def _bibliographic_names(graph: Graph, iri: str) -> list[str]:
     """How researchers name a publication: "Jacoby 2022", "Jacoby et al. 2022", "ref 27", by its
     first author (the head of its ``bibo:authorList``; any author when the list is not given):
@@ -274,8 +282,9 @@ def _bibliographic_names(graph: Graph, iri: str) -> list[str]:
 
 # How a surface form names its IRI (the lexicon's ``soft`` column): a name of a thing; a hidden
 # label of a thing, a word a question may use for it ("EFS" for DFS); the name of a class, a kind
-# of thing; a hidden label of a class, a word asking for a kind of fact ("why": a finding).
-NAME, HIDDEN, KIND, ASKS = 0, 1, 2, 3
+# of thing; a hidden label of a class, a word asking for a kind of fact ("why": a finding); a hidden
+# label of a property, a word asking for its value ("how many", "how long": a number).
+NAME, HIDDEN, KIND, ASKS, VALUE = 0, 1, 2, 3, 4
 
 
 def lexicon(graph: Graph, linked: set[str]) -> list[tuple[str, str, int]]:
@@ -286,6 +295,7 @@ def lexicon(graph: Graph, linked: set[str]) -> list[tuple[str, str, int]]:
     low-risk cohort" asks about the low-risk patients, and a result about them answers it, though
     it is not itself a cohort; so a fact of that kind is preferred, not required."""
     classes = {o for triples in graph.triples.values() for p, o, literal in triples if p == RDF_TYPE}
+    properties = {p for triples in graph.triples.values() for p, _o, _literal in triples}
     # What a fact's parts are (a p-value, a confidence interval, a range): a question naming one
     # asks for a fact that has it, as much as for a thing it names.
     parts = {iri for kinds in graph.parts.values() for iri in kinds} & classes
@@ -293,6 +303,10 @@ def lexicon(graph: Graph, linked: set[str]) -> list[tuple[str, str, int]]:
     for iri in linked:
         for p, label in graph.names.get(iri, ()):
             hidden = p == SKOS + "hiddenLabel"
+            if iri in properties:  # only the words a question asks for its value with
+                if hidden:
+                    forms.append((label, iri, VALUE))
+                continue
             if iri in classes and iri not in parts:
                 how = ASKS if hidden else KIND
             else:

@@ -36,7 +36,7 @@ from typing import Any
 
 from wordfreq import zipf_frequency
 
-from .extract import ASKS, HIDDEN, KIND
+from .extract import ASKS, HIDDEN, KIND, NAME, VALUE
 from .index import FILE, idf
 from .text import Tokenizer, is_number, phrase
 
@@ -56,9 +56,6 @@ TYPO_CUTOFF = 0.75  # difflib ratio for a word the graph does not have to be rea
 _WORD = re.compile(r"[^\s,;:?!()\[\]\"']+")
 WEIGHTS = {"coverage": 0.5, "links": 0.3, "bm25": 0.2}
 INCOMPLETE = 0.5
-# Kinds of facts that carry numbers: a question whose words name one by a hidden label ("how
-# many", "rate", "percentage") asks for a number.
-QUANTITY_KINDS = {"https://w3id.org/relapsekg/ontology#Result", "https://w3id.org/relapsekg/ontology#Cohort"}
 OTHER_KIND = 0.7  # a fact of none of the kinds the question asks for (by their hidden labels)
 SHARED_POOL = 20  # the best facts among which those sharing a sentence are compared
 QUOTED_ONLY = 0.9  # per thing the question names that a fact only quotes and its sentence's others point at
@@ -188,13 +185,17 @@ class AskIndex:
         self._df: dict[str, int] = dict(self._db.execute("SELECT term, doc FROM docs_terms"))
         self._linked_cache: dict[tuple[str, ...], list[tuple[int, float]]] = {}
         self._lexicon: dict[str, tuple[tuple[str, ...], int]] = {}
-        for key, iris, soft in self._db.execute(
-            "SELECT key, group_concat(iri, ' '), MIN(soft) FROM lexicon GROUP BY key"
+        self._asks_value: set[str] = set()  # keys that ask for a property's value (a number)
+        for key, iris, soft, hows in self._db.execute(
+            "SELECT key, group_concat(iri, ' '), MIN(soft), group_concat(DISTINCT soft) FROM lexicon GROUP BY key"
         ):
             self._lexicon[key] = (tuple(sorted(set(iris.split(" ")))), int(soft))
+            hows_ = {int(h) for h in str(hows).split(",")}
+            if VALUE in hows_ and not hows_ & {NAME, HIDDEN}:  # not also the name of a thing ("age")
+                self._asks_value.add(key)
         self._names: dict[str, list[list[str]]] = {}  # IRI -> the terms of each of its names
         for key, (iris, soft) in self._lexicon.items():
-            for iri in iris if soft not in (HIDDEN, ASKS) else ():
+            for iri in iris if soft not in (HIDDEN, ASKS, VALUE) else ():
                 self._names.setdefault(iri, []).append(key.split(" "))
         self._max_span = max((key.count(" ") + 1 for key in self._lexicon), default=1)
         # The words the graph knows: those of its facts, and those of the names a question may use
@@ -266,7 +267,7 @@ class AskIndex:
                             " ".join(span),
                             tuple(span),
                             found[0],
-                            soft=found[1] in (HIDDEN, ASKS),
+                            soft=found[1] in (HIDDEN, ASKS, VALUE),
                             kind=found[1] == KIND,
                             word_for=found[1] == HIDDEN,
                         )
@@ -356,6 +357,7 @@ class AskIndex:
         hits = []
         numbered = {row[0] for row in rows if row[3]}
         asked = [i for i, c in enumerate(concepts) if c.soft]  # words asking for a kind of fact
+        value_words = [i for i, c in enumerate(concepts) if phrase(c.terms) in self._asks_value]
         # A quote names a thing if it holds one of its names as a phrase, not only its words here
         # and there ("isolated ... testicular ... relapse" in a sentence on isolated EM relapse).
         maybe_named: dict[int, set[int]] = {}
@@ -391,6 +393,8 @@ class AskIndex:
             held = f" {fact_terms or ''} "  # terms between spaces: a membership test is a substring test
             quoted = f" {fact_quote_terms or ''} "
             links = dict(linked.get(fact, {}))
+            if fact in numbered:  # words asking for a number are answered by any number it states
+                links.update((i, ABOUT) for i in value_words)
             named = named_by_quote.get(fact, set())
             for i in named:  # a quote that names a thing is about it, if less closely than a link
                 links[i] = max(links.get(i, 0.0), NAMED)
@@ -417,7 +421,7 @@ class AskIndex:
         # A fact not about every thing the question names, or without its numbers, counts half; one
         # of none of the kinds the question asks for ("why": a finding; "how many": a cohort or a
         # result, any fact with a number), less.
-        asks_number = any(c.soft and set(c.iris) & QUANTITY_KINDS for c in concepts)
+        asks_number = bool(value_words)
         for hit in hits:
             if not hit.complete:
                 hit.score *= INCOMPLETE
