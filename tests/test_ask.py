@@ -387,3 +387,11 @@ def test_an_index_an_older_release_wrote_is_made_again_not_read(store: Path, tmp
         db.execute("DROP TABLE words")  # what the first release's index lacked
     answer = AskerSource(copy).get().ask(IBM_DFS, 1).response
     assert answer["unanswered"] is False and "-ibm-dfs-" in answer["answers"][0]["iri"]
+
+
+def test_a_publication_asked_for_is_the_one_the_named_study_is_reported_in(store: Path) -> None:
+    """ "TOWER trial citation": the publication does not point at the study (the study points at
+    it), yet it is what the question asks for, and answers it."""
+    answer = ask_json(store, "TOWER trial citation Kantarjian NEJM", "--top", "1")
+    assert answer["answers"][0]["iri"] == f"{ID}publication/ref-15-kantarjian-2017"
+    assert answer["unanswered"] is False

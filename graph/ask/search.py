@@ -36,7 +36,7 @@ from typing import Any
 
 from wordfreq import zipf_frequency
 
-from .extract import ASKS, HIDDEN, KIND, NAME, VALUE
+from .extract import ASKS, BACK, HIDDEN, KIND, NAME, VALUE
 from .index import FILE, idf
 from .text import Tokenizer, is_number, phrase
 
@@ -410,12 +410,17 @@ class AskIndex:
             parts = {"coverage": coverage, "links": link_score, "bm25": text_score}
             score = sum(WEIGHTS[k] * v for k, v in parts.items())
             hit = Hit(fact, {}, score, coverage, parts, set(content) - found)
+            hit.asked = any(links.get(i, 0.0) >= ABOUT for i in asked)
+            of_kind_asked = any(links.get(i, 0.0) >= ABOUT for i in asked if i not in value_words)
+            # A fact of the kind asked for ("the citation of TOWER": a publication) is about a thing
+            # the question names when it is linked to it in either direction (the publication the
+            # study is reported in); any other fact must point at it.
+            close = BACK if of_kind_asked else ABOUT
             hit.unlinked = [
                 c.words
                 for i, c in enumerate(concepts)
-                if (c.word_for or not (c.soft or c.kind)) and links.get(i, 0.0) < ABOUT and i not in named
+                if (c.word_for or not (c.soft or c.kind)) and links.get(i, 0.0) < close and i not in named
             ]
-            hit.asked = any(links.get(i, 0.0) >= ABOUT for i in asked)
             hit.links = links
             hits.append(hit)
         # A fact not about every thing the question names, or without its numbers, counts half; one
