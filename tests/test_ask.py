@@ -395,3 +395,24 @@ def test_a_publication_asked_for_is_the_one_the_named_study_is_reported_in(store
     answer = ask_json(store, "TOWER trial citation Kantarjian NEJM", "--top", "1")
     assert answer["answers"][0]["iri"] == f"{ID}publication/ref-15-kantarjian-2017"
     assert answer["unanswered"] is False
+
+
+@pytest.mark.parametrize(
+    "question, expected",
+    [
+        ("the AALL1331 trial", "study/aall1331"),
+        ("Kantarjian 2017 blinatumomab versus chemotherapy for advanced ALL", "publication/ref-15-kantarjian-2017"),
+    ],
+)
+def test_a_question_naming_a_thing_and_no_more_gets_the_thing_itself_first(
+    store: Path, question: str, expected: str
+) -> None:
+    """AALL1331 is pointed at by more facts than are read as candidates; the study itself still
+    comes first, before its phases and cohorts."""
+    answer = ask_json(store, question, "--top", "1")
+    assert answer["answers"][0]["iri"] == f"{ID}{expected}"
+
+
+def test_a_question_asking_a_number_of_a_named_thing_is_not_answered_by_the_thing(store: Path) -> None:
+    answer = ask_json(store, "How many low-risk patients were randomized in AALL1331?", "--top", "1")
+    assert answer["answers"][0]["kind"] == "cohort" and answer["answers"][0]["n"], answer["answers"]

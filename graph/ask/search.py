@@ -56,6 +56,7 @@ TYPO_CUTOFF = 0.75  # difflib ratio for a word the graph does not have to be rea
 _WORD = re.compile(r"[^\s,;:?!()\[\]\"']+")
 WEIGHTS = {"coverage": 0.5, "links": 0.3, "bm25": 0.2}
 INCOMPLETE = 0.5
+ITSELF = 1.15  # a fact that is a thing the question names, against the facts that point at it
 OTHER_KIND = 0.7  # a fact of none of the kinds the question asks for (by their hidden labels)
 SHARED_POOL = 20  # the best facts among which those sharing a sentence are compared
 QUOTED_ONLY = 0.9  # per thing the question names that a fact only quotes and its sentence's others point at
@@ -332,6 +333,14 @@ class AskIndex:
                 linked.setdefault(fact, {})[index] = weight
             if len(pointing) <= LINKED_CANDIDATES:
                 candidates.update(fact for fact, _w in pointing)
+        named_things = sorted({iri for c in concepts if not (c.soft or c.kind) for iri in c.iris})
+        if named_things:  # the things named, themselves, however many facts point at them
+            candidates.update(
+                fact
+                for (fact,) in self._db.execute(
+                    f"SELECT id FROM facts WHERE iri IN ({','.join('?' * len(named_things))})", named_things
+                )
+            )
         if not candidates:
             return Search(question, terms, content, concepts, [], True, unknown)
         unranked = [fact for fact in candidates if fact not in bm25]
@@ -348,7 +357,7 @@ class AskIndex:
         names = [{tuple(n) for iri in c.iris for n in self._names.get(iri, ())} for c in concepts]
         ids = sorted(candidates)
         rows = self._db.execute(
-            f"SELECT id, terms, quote_terms, numbered FROM facts WHERE id IN ({','.join('?' * len(ids))})",
+            f"SELECT id, terms, quote_terms, numbered, iri FROM facts WHERE id IN ({','.join('?' * len(ids))})",
             ids,
         ).fetchall()
         total_weight = sum(weights.values())
@@ -362,7 +371,7 @@ class AskIndex:
         # and there ("isolated ... testicular ... relapse" in a sentence on isolated EM relapse).
         maybe_named: dict[int, set[int]] = {}
         quote_terms = {row[0]: row[2] or "" for row in rows}
-        for fact, _terms, fact_quote_terms, _numbered in rows:
+        for fact, _terms, fact_quote_terms, _numbered, _iri in rows:
             quoted = f" {fact_quote_terms or ''} "
             bag = {
                 i
@@ -389,7 +398,7 @@ class AskIndex:
         for fact, by_structure in near.items():
             if by_structure:
                 named_by_quote[fact] = named_by_quote.get(fact, set()) | by_structure
-        for fact, fact_terms, fact_quote_terms, _numbered in rows:
+        for fact, fact_terms, fact_quote_terms, _numbered, fact_iri in rows:
             held = f" {fact_terms or ''} "  # terms between spaces: a membership test is a substring test
             quoted = f" {fact_quote_terms or ''} "
             links = dict(linked.get(fact, {}))
@@ -422,6 +431,10 @@ class AskIndex:
                 if (c.word_for or not (c.soft or c.kind)) and links.get(i, 0.0) < close and i not in named
             ]
             hit.links = links
+            # The thing the question names itself ("Jacoby 2018", "the TOWER trial"), unless the
+            # question asks for a number or for a kind of fact it is not.
+            if fact_iri in named_things and not value_words and (hit.asked or not asked):
+                hit.score *= ITSELF
             hits.append(hit)
         # A fact not about every thing the question names, or without its numbers, counts half; one
         # of none of the kinds the question asks for ("why": a finding; "how many": a cohort or a
