@@ -52,6 +52,10 @@ ENTITY_REFS: dict[tuple[str, str], tuple[str, ...]] = {
     ("adverse_events", "cohort"): ("cohorts",),
     ("adverse_events", "comparator"): ("cohorts",),
     ("adverse_events", "finding"): ("findings",),
+    ("organisations", "part_of"): ("organisations",),
+    ("people", "affiliations"): ("organisations",),
+    ("declarations", "declared_by"): ("people",),
+    ("declarations", "organisation"): ("organisations",),
 }
 
 
@@ -261,6 +265,34 @@ def check_numbers(corpus: Corpus) -> list[Problem]:
     return problems
 
 
+def check_printed(corpus: Corpus) -> list[Problem]:
+    """Every name a fact gives "as printed" (an organisation, a person, "I.A.") is in its own quote,
+    and a person ``listed_as`` is a name of the publication's author list."""
+    problems: list[Problem] = []
+    for f in corpus.files:
+        for path, fact in f.facts():
+            quotes = [" ".join(q.replace("*", "").split()) for q in fact.quotes]
+            for name, value in fact.printed():
+                if not any(" ".join(value.split()) in q for q in quotes):
+                    problems.append(
+                        Problem(
+                            f.name,
+                            f.line_of(*path, name),
+                            f"{_label(path)}.{name} = {value!r} is not printed in its quote",
+                        )
+                    )
+        for i, person in enumerate(f.source.people):
+            if person.listed_as and person.listed_as not in f.source.publication.authors:
+                problems.append(
+                    Problem(
+                        f.name,
+                        f.line_of("people", i, "listed_as"),
+                        f"people[{i}].listed_as: {person.listed_as!r} is not one of the publication's authors",
+                    )
+                )
+    return problems
+
+
 def check_external_iris(corpus: Corpus, allow: IriAllowList) -> list[Problem]:
     """Codes, DOIs and URLs a curator wrote must be verified or printed in the source."""
     problems: list[Problem] = []
@@ -287,6 +319,17 @@ def check_external_iris(corpus: Corpus, allow: IriAllowList) -> list[Problem]:
                             f.name,
                             f.line_of(section, i, "code"),
                             f"{section}[{i}].code: {item.code} is not a verified term of vocabularies.md",
+                        )
+                    )
+        for i, d in enumerate(f.source.declarations):
+            for field_name in ("document", "license"):
+                iri = getattr(d, field_name)
+                if iri and not allow.allows(iri):
+                    problems.append(
+                        Problem(
+                            f.name,
+                            f.line_of("declarations", i, field_name),
+                            f"declarations[{i}].{field_name}: {iri} is neither printed in the source nor listed in vocabularies.md",
                         )
                     )
 
@@ -320,6 +363,7 @@ def run_all(corpus: Corpus, vocab: Vocabulary, allow: IriAllowList) -> Checked:
         *check_controlled_keys(corpus, vocab),
         *quote_problems,
         *check_numbers(corpus),
+        *check_printed(corpus),
         *check_external_iris(corpus, allow),
     ]
     return Checked(problems, spans)

@@ -18,7 +18,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
 from .corpus import Corpus, CuratedFile
 from .model import ENTITY_SECTIONS, TIMEPOINT, Fact, Publication, Result
-from .namespaces import BIBO, CITO, GRAPH, ID, OA, RKG, entity_iri
+from .namespaces import BIBO, CITO, GRAPH, ID, OA, RKG, SCHEMA, entity_iri
 from .origins import Origin
 from .quotes import Spans
 from .searchtext import search_triples
@@ -110,6 +110,7 @@ class Converter:
         article = self.corpus.article()
         self.article = self.node("publication", article.source.publication.id) if article else None
         self._shared: set[tuple] = set()
+        self.current: URIRef | None = None  # the publication of the file being converted
 
     # -- helpers -------------------------------------------------------------------------------
     def entity(self, sections: Iterable[str], slug: str) -> URIRef:
@@ -184,6 +185,7 @@ class Converter:
         """One named graph per curated file, in the corpus' order, each complete when yielded."""
         for f in self.corpus.files:
             g = PublicationGraph(graph_iri(f), Origin(f.name, f.line_of("publication")))
+            self.current = self.node("publication", f.source.publication.id)  # the file's own publication
             self.publication(g, f)
             for section, kind in ENTITY_SECTIONS.items():
                 write = SECTION_WRITERS[section]
@@ -525,6 +527,57 @@ class Converter:
                 g.add((node, prop, self.key("adverse_events", field_name, value)))
         add_literals(g, node, ((RKG.significant, e.significant), (RKG.gradeExtent, e.grade_extent)))
 
+    # -- the article's people, organisations and own declarations ------------------------------
+    def organisations(self, g: PublicationGraph, node: URIRef, o: Any) -> None:
+        g.add((node, RDF.type, RKG.Organisation))
+        g.add((node, RDF.type, PROV.Organization))
+        g.add((node, RDFS.label, Literal(o.name)))
+        if o.part_of:
+            g.add((node, SCHEMA.parentOrganization, self.entity(["organisations"], o.part_of)))
+        add_literals(g, node, ((SCHEMA.address, o.address),))
+
+    def people(self, g: PublicationGraph, node: URIRef, p: Any) -> None:
+        """A person of the file's publication: ``listed_as`` makes them one of its authors."""
+        g.add((node, RDF.type, RKG.Person))
+        g.add((node, RDF.type, PROV.Person))
+        g.add((node, RDFS.label, Literal(p.name)))
+        publication = self.current
+        assert publication is not None
+        if p.listed_as:
+            g.add((publication, RKG.author, node))
+            g.add((node, RKG.listedAs, Literal(p.listed_as)))
+        if p.corresponding:
+            g.add((publication, RKG.correspondingAuthor, node))
+        for organisation in p.affiliations:
+            g.add((node, SCHEMA.affiliation, self.entity(["organisations"], organisation)))
+        add_literals(
+            g,
+            node,
+            ((SCHEMA.honorificSuffix, p.degree), (SCHEMA.email, p.email), (SCHEMA.address, p.address)),
+        )
+
+    def declarations(self, g: PublicationGraph, node: URIRef, d: Any) -> None:
+        """One declaration about the file's publication; its kind is its class (DeclarationKinds)."""
+        g.add((node, RDF.type, self.key("declarations", "kind", d.kind)))
+        g.add((node, RDF.type, RKG.Declaration))
+        g.add((node, RDFS.label, Literal(d.statement)))
+        g.add((node, RKG.statement, Literal(d.statement)))
+        assert self.current is not None
+        g.add((node, RKG.declarationOf, self.current))
+        for person in d.declared_by:
+            g.add((node, RKG.declaredBy, self.entity(["people"], person)))
+        if d.relationship:
+            g.add((node, RKG.relationship, self.key("declarations", "relationship", d.relationship)))
+        if d.organisation:
+            g.add((node, RKG.organisation, self.entity(["organisations"], d.organisation)))
+        add_literals(g, node, ((RKG.noneDeclared, d.none_declared or None), (RKG.printedAs, d.printed_as)))
+        if d.document:
+            g.add((node, RKG.document, URIRef(d.document)))
+        if d.license:
+            g.add((node, DCTERMS.license, URIRef(d.license)))
+            if d.license_label:
+                self.add_once(g, (URIRef(d.license), RDFS.label, Literal(d.license_label)))
+
     def citation(self, g: PublicationGraph, f: CuratedFile, index: int, c: Any) -> None:
         citing = self.node("publication", f.source.publication.id)
         for number in c.refs:
@@ -580,6 +633,9 @@ SECTION_WRITERS: dict[str, SectionWriter] = {
     "phases": Converter.phases,
     "analyses": Converter.analyses,
     "adverse_events": Converter.adverse_events,
+    "organisations": Converter.organisations,
+    "people": Converter.people,
+    "declarations": Converter.declarations,
 }
 
 

@@ -48,6 +48,11 @@ class Fact(Strict):
         """The numbers this fact asserts, each of which must appear in its quote."""
         return []
 
+    def printed(self) -> list[tuple[str, str]]:
+        """Names and strings this fact gives as the text prints them, each of which must appear in
+        its quote (the markup ``*`` of italics aside): a label "as printed" is checked, not trusted."""
+        return []
+
 
 class Publication(Fact):
     id: Slug
@@ -398,6 +403,77 @@ class AdverseEvent(Fact):
         return self
 
 
+class Organisation(Fact):
+    """An organisation the text names (an affiliation, a company, an editorial office), by the name
+    it prints, so a declaration or an author can point at it as a node."""
+
+    id: Slug
+    name: str
+    part_of: Slug | None = None
+    address: str | None = None
+
+    def printed(self) -> list[tuple[str, str]]:
+        return [(k, v) for k, v in (("name", self.name), ("address", self.address)) if v]
+
+
+class Person(Fact):
+    """A person the text names: an author with the name printed above the text, the name the
+    article's own citation line lists (``listed_as``), affiliations and correspondence details."""
+
+    id: Slug
+    name: str
+    listed_as: str | None = None
+    degree: str | None = None
+    affiliations: list[Slug] = Field(default_factory=list)
+    corresponding: bool = False
+    email: str | None = None
+    address: str | None = None
+
+    def printed(self) -> list[tuple[str, str]]:
+        fields = (
+            ("name", self.name),
+            ("degree", self.degree),
+            ("email", self.email),
+            ("address", self.address),
+        )
+        return [(k, v) for k, v in fields if v]
+
+
+class Declaration(Fact):
+    """One of the article's own declarations (funding, provenance and peer review, disclosure,
+    competing interests, ethics, licence): a kind, who declares it, and what it names.
+
+    ``printed_as`` is how the text names the declarant where it does not print the name ("I.A.",
+    "The other author"); ``none_declared`` is a declaration that there is nothing to declare
+    ("Funding: None."). A competing interest is one relationship with one organisation."""
+
+    id: Slug
+    kind: str
+    statement: str
+    declared_by: list[Slug] = Field(default_factory=list)
+    printed_as: str | None = None
+    relationship: str | None = None
+    organisation: Slug | None = None
+    none_declared: bool = False
+    document: str | None = None
+    license: str | None = None
+    license_label: str | None = None
+
+    @model_validator(mode="after")
+    def _coherent(self) -> Declaration:
+        if self.relationship and not (self.organisation and self.declared_by):
+            raise ValueError("a relationship (competing interest) names the organisation and who declares it")
+        if self.none_declared and self.relationship:
+            raise ValueError("a declaration of none names no relationship")
+        if self.license_label and not self.license:
+            raise ValueError("license_label labels the license IRI: give license too")
+        return self
+
+    def printed(self) -> list[tuple[str, str]]:
+        fields = (("printed_as", self.printed_as), ("license_label", self.license_label))
+        return [(k, v) for k, v in fields if v]
+
+
 class Citation(Fact):
     refs: list[int] = Field(min_length=1)
     intent: list[str] = Field(min_length=1)
@@ -422,6 +498,9 @@ class SourceFile(Strict):
     phases: list[TreatmentPhase] = Field(default_factory=list)
     analyses: list[Analysis] = Field(default_factory=list)
     adverse_events: list[AdverseEvent] = Field(default_factory=list)
+    organisations: list[Organisation] = Field(default_factory=list)
+    people: list[Person] = Field(default_factory=list)
+    declarations: list[Declaration] = Field(default_factory=list)
 
 
 # Sections whose items are entities with an ``id``, with the IRI path segment of each.
@@ -438,4 +517,7 @@ ENTITY_SECTIONS: dict[str, str] = {
     "phases": "phase",
     "analyses": "analysis",
     "adverse_events": "adverse-event",
+    "organisations": "organisation",
+    "people": "person",
+    "declarations": "declaration",
 }

@@ -48,6 +48,8 @@ FIELD_SCHEMES: dict[tuple[str, str], str] = {
     ("adverse_events", "rate"): "AdverseEventRates",
     ("adverse_events", "grade"): "AdverseEventGrades",
     ("adverse_events", "reversibility"): "Reversibility",
+    ("declarations", "kind"): "DeclarationKinds",
+    ("declarations", "relationship"): "CompetingInterestKinds",
 }
 
 # Prefixes a curator may write a code with (``code: NCIT:C123``), and the IRI each stands for.

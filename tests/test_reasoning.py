@@ -7,13 +7,15 @@ what to install.
 from __future__ import annotations
 
 import json
+import random
 import re
 from decimal import Decimal
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
-from rdflib import BNode, Graph, Literal
-from rdflib.namespace import OWL, RDF, RDFS
+from rdflib import BNode, Graph, Literal, Namespace
+from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from graph import paths
 from graph.engine import LocalEngine
@@ -22,7 +24,15 @@ from graph.namespaces import ID, INFERRED_GRAPH, RKG
 from graph.pipeline import validate
 from graph.quotes import SourceText, numbers_in
 from graph.reasoning import DERIVED_GRAPH, reason
-from graph.reasoning.hermit import HermitAnswer, ReasonerUnavailable, java_executable, require_java
+from graph.reasoning.hermit import (
+    HermitAnswer,
+    ReasonerUnavailable,
+    java_executable,
+    owl_input,
+    read_answer,
+    require_java,
+    run_hermit,
+)
 from graph.reasoning.pipeline import materialize
 from graph.reasoning.rules import SNAPSHOT, read_rules, rules_turtle
 from graph.vocab import default_allow_list
@@ -274,6 +284,107 @@ def test_the_inferred_subsumptions_do_not_depend_on_which_equivalent_class_hermi
         ]
         subsumptions = {t for t in graphs[0] if t[1] == RDFS.subClassOf}
         assert graphs[0] == graphs[1] and subsumptions == expected
+
+
+EX = Namespace("https://example.org/")
+
+
+def in_order(triples: list[tuple], seed: int) -> Graph:
+    """The triples added in a shuffled order: the order HermiT reads them in."""
+    shuffled = list(triples)
+    random.Random(seed).shuffle(shuffled)
+    g = Graph()
+    for triple in shuffled:
+        g.add(triple)
+    return g
+
+
+def test_the_reasoner_reads_the_same_ontology_whatever_the_order_of_the_triples() -> None:
+    """A class with a SKOS label, and a data property declared a sub-property of skos:altLabel (as
+    rkg:acronym is): left undeclared, skos:altLabel was a data property in some orders, which
+    made the class an individual and gave it its superclass as a type."""
+    triples = [
+        (EX.PValue, RDF.type, OWL.Class),
+        (EX.Estimate, RDF.type, OWL.Class),
+        (EX.PValue, RDFS.subClassOf, EX.Estimate),
+        (EX.PValue, SKOS.altLabel, Literal("p-value")),
+        (EX.acronym, RDF.type, OWL.DatatypeProperty),
+        (EX.acronym, RDFS.subPropertyOf, SKOS.altLabel),
+        (EX.Study, RDF.type, OWL.Class),
+        (EX.study, RDF.type, EX.Study),
+        (EX.study, EX.acronym, Literal("S")),
+    ]
+    answers = [run_hermit(in_order(triples, seed)) for seed in range(4)]
+    for answer in answers:
+        assert (answer.types, answer.subclasses) == (answers[0].types, answers[0].subclasses)
+    assert (str(EX.PValue), str(EX.Estimate)) in answers[0].subclasses
+    assert not {c for x, c in answers[0].types if x == str(EX.PValue)}, "a class typed as an instance"
+
+
+def test_a_punned_iri_keeps_its_subsumptions_apart_from_its_types() -> None:
+    """OWL 2 punning: an IRI used as a class (or property) and as an individual names two things.
+    CiTO does this on purpose (``?citation cito:hasCitationCharacterization cito:supports``); the
+    individual gets only the types entailed for it, never the superclasses of the class or the
+    super-properties of the property it shares a name with."""
+    g = Graph()
+    for cls in (EX.Kind, EX.Super, EX.Characterization):
+        g.add((cls, RDF.type, OWL.Class))
+    g.add((EX.Kind, RDFS.subClassOf, EX.Super))
+    for prop in (EX.supports, EX.cites, EX.characterization):
+        g.add((prop, RDF.type, OWL.ObjectProperty))
+    g.add((EX.supports, RDFS.subPropertyOf, EX.cites))
+    g.add((EX.characterization, RDFS.range, EX.Characterization))
+    g.add((EX.citation, EX.characterization, EX.supports))
+    g.add((EX.citation, EX.characterization, EX.Kind))
+    answer = run_hermit(g)
+    assert (str(EX.Kind), str(EX.Super)) in answer.subclasses
+    assert {c for x, c in answer.types if x == str(EX.Kind)} == {str(EX.Characterization)}
+    assert {c for x, c in answer.types if x == str(EX.supports)} == {str(EX.Characterization)}
+
+
+def test_hermits_lines_are_read_as_what_they_say() -> None:
+    printed = "\n".join(
+        [
+            f"SubClassOf( <{EX.Kind}> <{EX.Super}> )",
+            f"SubObjectPropertyOf( <{EX.supports}> <{EX.cites}> )",
+            f"EquivalentClasses( <{EX.A}> <{EX.B}> <{EX.C}> )",
+            f"EquivalentClasses( <{OWL.Nothing}> <{EX.Empty}> )",
+            f"Type( <{EX.Kind}> <{EX.Characterization}> )",
+            f"Type( <{EX.supports}> <{OWL.Thing}> )",
+        ]
+    )
+    answer = read_answer(printed)
+    assert answer.subclasses == {(str(EX.Kind), str(EX.Super))}
+    assert answer.types == {(str(EX.Kind), str(EX.Characterization))}
+    assert answer.equivalents == {
+        frozenset(map(str, pair)) for pair in [(EX.A, EX.B), (EX.A, EX.C), (EX.B, EX.C)]
+    }
+    assert answer.unsatisfiable == {str(EX.Empty)}
+
+
+def test_the_undeclared_properties_are_annotations_for_the_reasoner() -> None:
+    g = Graph()
+    g.add((EX.acronym, RDF.type, OWL.DatatypeProperty))
+    g.add((EX.acronym, RDFS.subPropertyOf, SKOS.altLabel))
+    g.add((EX.partOf, RDF.type, OWL.ObjectProperty))
+    g.add((EX.within, RDF.type, OWL.ObjectProperty))
+    g.add((EX.within, RDFS.subPropertyOf, EX.partOf))
+    g.add((EX.PValue, SKOS.altLabel, Literal("p-value")))
+    g.add((EX.p, RDF.type, OWL.Restriction))
+    g.add((EX.p, OWL.onProperty, EX.undeclaredButLogical))
+    owl = owl_input(g)
+    assert (SKOS.altLabel, RDF.type, OWL.AnnotationProperty) in owl
+    assert (EX.acronym, RDFS.subPropertyOf, SKOS.altLabel) not in owl, "not an OWL 2 DL axiom"
+    assert (EX.within, RDFS.subPropertyOf, EX.partOf) in owl
+    assert (EX.undeclaredButLogical, RDF.type, OWL.AnnotationProperty) not in owl
+
+
+def test_no_class_or_property_is_typed_with_its_own_superclass_or_super_property(engine: LocalEngine) -> None:
+    rows = engine.query(f"""SELECT ?x ?t WHERE {{
+        GRAPH <{INFERRED_GRAPH}> {{ ?x a ?t }}
+        GRAPH ?g {{ ?x rdfs:subClassOf|rdfs:subPropertyOf ?t }} }}""")
+    assert isinstance(rows, ox.QuerySolutions)
+    assert not [(r["x"].value, r["t"].value) for r in rows]
 
 
 def test_significant_results_are_exactly_those_with_p_below_005(engine: LocalEngine) -> None:

@@ -4,7 +4,7 @@
 * ``pipeline``   the reasoning step of validate/build: consistency, coherence, inferred graph
 * ``patients``   risk group of a patient (or of a homogeneous group described by ranges)
 * ``localize``   which entities make an inconsistent graph inconsistent
-* ``hermit``     running HermiT through owlready2
+* ``hermit``     running HermiT (the copy owlready2 ships) and reading its answer
 """
 
 from __future__ import annotations

@@ -1,24 +1,34 @@
-"""Run HermiT (OWL 2 DL) through owlready2 on an rdflib graph and read back what it inferred.
+"""Run HermiT (OWL 2 DL), the copy that owlready2 ships, on an rdflib graph and read what it inferred.
 
-The graph goes to a fresh owlready2 World as N-Triples; HermiT checks consistency, classifies
-the classes and realises the individuals (owlready2's ``sync_reasoner_hermit``); owlready2 keeps
-HermiT's answers in an ontology of their own, so what was inferred is exactly what is read back
-from there, never mixed with what was asserted.
+The graph goes to HermiT's command line as N-Triples (``owl_input``: every property's kind
+declared, so the OWL API parser inside HermiT reads the same ontology whatever the order of the
+triples); HermiT checks consistency, classifies the classes and realises the individuals, and
+prints one line per direct subsumption (``SubClassOf``), equivalence (``EquivalentClasses``) and
+type (``Type``). Those lines are read as they are (``read_answer``). owlready2's
+``sync_reasoner_hermit`` runs the same command but files the answer under one kind per IRI (class,
+property or individual, whichever line came last): an IRI that is two of them, as OWL 2 punning
+allows, had its superclasses or super-properties written as its types. CiTO puns on purpose
+(``?citation cito:hasCitationCharacterization cito:supports`` makes the property cito:supports an
+individual too), and every build carried ``cito:supports a cito:cites``. Under OWL 2 punning the
+individual and the class (or property) of one IRI are different things, so here a ``Type`` line is
+a type and a ``SubClassOf`` line a subsumption, whatever else the IRI is: the individual is given
+the types HermiT entails for it, never its namesake's superclasses.
 """
 
 from __future__ import annotations
 
-import io
 import os
+import re
 import shutil
+import subprocess
+import tempfile
 import time
 import zipfile
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from rdflib import BNode, Graph, Literal
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 from rdflib.term import Node
 
@@ -43,7 +53,6 @@ OWL2_DATATYPES = {
     XSD.normalizedString,
     XSD.token,
 }
-_INFERENCES = "http://inferrences/"  # owlready2's ontology for reasoner output (sic)
 
 
 class ReasonerUnavailable(RuntimeError):
@@ -66,7 +75,7 @@ class HermitAnswer:
 
 
 def java_executable() -> str | None:
-    """The Java launcher owlready2 will use: JAVA_HOME/bin/java, else ``java`` on PATH."""
+    """The Java launcher HermiT runs on: JAVA_HOME/bin/java, else ``java`` on PATH."""
     home = os.environ.get("JAVA_HOME")
     if home and (Path(home) / "bin" / "java").is_file():
         return str(Path(home) / "bin" / "java")
@@ -100,85 +109,161 @@ def hermit_version() -> str:
 
 
 # HermiT runs are short: the client JIT compiler alone (C1) halves their time, and a serial
-# collector suits a single-threaded reasoner. Passed in JDK_JAVA_OPTIONS, which the `java`
-# launcher of Java 9+ reads, because owlready2 builds the command line itself.
+# collector suits a single-threaded reasoner.
 JVM_OPTIONS = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
-
-
-@contextmanager
-def _jvm_options():
-    before = os.environ.get("JDK_JAVA_OPTIONS")
-    os.environ["JDK_JAVA_OPTIONS"] = f"{before} {JVM_OPTIONS}" if before else JVM_OPTIONS
-    try:
-        yield
-    finally:
-        if before is None:
-            os.environ.pop("JDK_JAVA_OPTIONS", None)
-        else:
-            os.environ["JDK_JAVA_OPTIONS"] = before
+JAVA_HEAP_MB = 2000  # owlready2's default
 
 
 def owl_input(graph: Graph) -> Graph:
-    """The graph as OWL 2 DL input: no imports or ontology headers, no literals outside the datatype map."""
-    out = Graph()
+    """The graph as OWL 2 DL input: no imports or ontology headers, no literals outside the datatype
+    map, and every property's kind stated (``annotation_properties``)."""
+    kept = Graph()
     headers = set(graph.subjects(RDF.type, OWL.Ontology))
     for s, p, o in graph:
         if p == OWL.imports or s in headers:
             continue
         if isinstance(o, Literal) and o.datatype is not None and o.datatype not in OWL2_DATATYPES:
             continue
-        out.add((s, p, o))
-    return out
+        kept.add((s, p, o))
+    annotations = annotation_properties(kept)
+    logical = set(kept.subjects(RDF.type, OWL.ObjectProperty)) | set(
+        kept.subjects(RDF.type, OWL.DatatypeProperty)
+    )
+    for s, o in list(kept.subject_objects(RDFS.subPropertyOf)):
+        if s in logical and o in annotations:
+            kept.remove((s, RDFS.subPropertyOf, o))  # no OWL 2 axiom: see annotation_properties
+    for p in annotations:
+        kept.add((p, RDF.type, OWL.AnnotationProperty))
+    return kept
+
+
+# Predicates of the OWL 2 RDF mapping itself and the facets of datatype restrictions: never properties
+# of the ontology.
+_MAPPING_NAMESPACES = (str(RDF), str(RDFS), str(OWL), str(XSD))
+# Where a property takes part in a logical axiom (as subject, or as object).
+_PROPERTY_AXIOMS_ON = (RDFS.domain, RDFS.range, OWL.equivalentProperty, OWL.inverseOf, OWL.propertyChainAxiom)
+_PROPERTY_AXIOMS_OF = (
+    OWL.onProperty,
+    OWL.inverseOf,
+    OWL.equivalentProperty,
+    OWL.propertyDisjointWith,
+    RDF.first,
+)
+
+
+def annotation_properties(graph: Graph) -> set[URIRef]:
+    """The properties ``graph`` uses without declaring their kind and without naming them in any
+    logical axiom, except as the super-property of a declared one: SKOS labels and notes
+    (skos:altLabel, skos:definition, skos:inScheme), prov:wasDerivedFrom, dcterms:isPartOf.
+
+    They are declared owl:AnnotationProperty for the reasoner, as SKOS itself declares its labels
+    and notes. Left undeclared, the OWL API parser inside HermiT guessed each one's kind from the
+    triples it happened to read first, and the guess changed with the order of the N-Triples
+    (Python's hash seed): ``rkg:acronym rdfs:subPropertyOf skos:altLabel`` read early made
+    skos:altLabel a data property, so ``rkg:PValue skos:altLabel "p-value"`` made the class
+    rkg:PValue an individual as well (punning); owlready2, which keeps one kind per IRI, then
+    wrote the class's superclasses as its types (``rkg:PValue a rkg:AttributeEstimate``), in one
+    build out of four. As an annotation, a label on a class says nothing a class expression can
+    read and never makes the class an individual: the ontology's classes are never typed as
+    instances of other classes. A declared object or data property stays what it is, and its
+    ``rdfs:subPropertyOf`` an annotation property is left out (OWL 2 DL has no such axiom); the
+    RDFS step (rdfs.py) still materialises that sub-property's entailments for SPARQL.
+    """
+    declared = {
+        s
+        for kind in (OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty)
+        for s in graph.subjects(RDF.type, kind)
+    }
+    logical = set(graph.subjects(RDF.type, OWL.ObjectProperty)) | set(
+        graph.subjects(RDF.type, OWL.DatatypeProperty)
+    )
+    in_axioms = (
+        {s for p in _PROPERTY_AXIOMS_ON for s in graph.subjects(p)}
+        | {o for p in _PROPERTY_AXIOMS_OF for o in graph.objects(None, p)}
+        | {s for s, o in graph.subject_objects(RDFS.subPropertyOf) if o in logical}
+    )
+    used = set(graph.predicates()) | set(graph.objects(None, RDFS.subPropertyOf))
+    return {
+        p
+        for p in used
+        if isinstance(p, URIRef)
+        and not str(p).startswith(_MAPPING_NAMESPACES)
+        and p not in declared
+        and p not in in_axioms
+    }
+
+
+def hermit_command(input_file: Path) -> list[str]:
+    """HermiT's command line, as owlready2 builds it (classes, properties and individuals classified),
+    with the JVM options above."""
+    import owlready2
+
+    home = Path(owlready2.__file__).parent / "hermit"
+    return [
+        require_java(),
+        f"-Xmx{JAVA_HEAP_MB}M",
+        *JVM_OPTIONS.split(),
+        "-cp",
+        os.pathsep.join([str(home), str(home / "HermiT.jar")]),
+        "org.semanticweb.HermiT.cli.CommandLine",
+        "-c",
+        "-O",
+        "-D",
+        "-I",
+        input_file.as_uri(),
+        "--ignoreUnsupportedDatatypes",
+    ]
 
 
 def run_hermit(graph: Graph) -> HermitAnswer:
     """Consistency, classification and realisation of ``graph``; raises InconsistentOntology."""
-    import owlready2
-    from owlready2 import OwlReadyInconsistentOntologyError, OwlReadyJavaError, World, sync_reasoner_hermit
-
-    owlready2.JAVA_EXE = require_java()
-    world = World()
     data = owl_input(graph).serialize(format="nt", encoding="utf-8")
-    world.get_ontology("http://relapsekg.invalid/reasoner-input#").load(
-        fileobj=io.BytesIO(data), format="ntriples"
-    )
-    started = time.perf_counter()
-    try:
-        with _jvm_options():
-            sync_reasoner_hermit(
-                world, infer_property_values=False, debug=0, ignore_unsupported_datatypes=True
-            )
-    except OwlReadyInconsistentOntologyError as exc:
-        raise InconsistentOntology(str(exc)) from None
-    except OwlReadyJavaError as exc:
-        raise ReasonerUnavailable(f"HermiT failed: {exc}") from None
-    except FileNotFoundError as exc:
-        raise ReasonerUnavailable(f"Java could not be started: {exc}") from None
-    answer = HermitAnswer(seconds=time.perf_counter() - started)
-    inferences = world.get_ontology(_INFERENCES)
+    with tempfile.TemporaryDirectory(prefix="relapsekg-hermit-") as tmp:
+        input_file = Path(tmp) / "input.nt"
+        input_file.write_bytes(data)
+        started = time.perf_counter()
+        try:
+            done = subprocess.run(hermit_command(input_file), capture_output=True, check=False)
+        except OSError as exc:
+            raise ReasonerUnavailable(f"Java could not be started: {exc}") from None
+        seconds = time.perf_counter() - started
+    output = done.stdout.decode("utf-8", errors="replace")
+    if done.returncode != 0:
+        message = (done.stderr or done.stdout).decode("utf-8", errors="replace")
+        if "Inconsistent ontology" in output + message:
+            raise InconsistentOntology(message.strip())
+        raise ReasonerUnavailable(f"HermiT failed (exit status {done.returncode}): {message.strip()}")
+    answer = read_answer(output)
+    answer.seconds = seconds
+    return answer
 
-    def iri(storid: int) -> str | None:
-        return world._unabbreviate(storid) if isinstance(storid, int) and storid > 0 else None
 
-    for s, p, o in inferences.get_triples():
-        s_iri, p_iri, o_iri = iri(s), iri(p), iri(o)
-        if not (s_iri and p_iri and o_iri):
-            continue
-        if s_iri.rstrip("/") == _INFERENCES.rstrip("/"):
-            continue  # owlready2's own bookkeeping ontology
-        if p_iri == str(RDF.type):
-            if not o_iri.startswith(str(OWL)):  # owl:Thing, owl:NamedIndividual, owl:Ontology
-                answer.types.add((s_iri, o_iri))
-        elif p_iri == str(RDFS.subClassOf):
-            answer.subclasses.add((s_iri, o_iri))
-        elif p_iri == str(OWL.equivalentClass):
-            if o_iri == str(OWL.Nothing):
-                answer.unsatisfiable.add(s_iri)
-            elif s_iri == str(OWL.Nothing):
-                answer.unsatisfiable.add(o_iri)
+_HERMIT_LINE = re.compile(r"^(SubClassOf|EquivalentClasses|Type)\( ((?:<[^>]+> ?)+)\)$", re.MULTILINE)
+_IRI = re.compile(r"<([^>]+)>")
+
+
+def read_answer(output: str) -> HermitAnswer:
+    """HermiT's printed classification and realisation as a HermitAnswer; lines about properties
+    (SubObjectPropertyOf, ...) are left aside, and so are types and superclasses from the OWL
+    vocabulary itself (owl:Thing) and owl:Nothing as a subclass of everything."""
+    answer = HermitAnswer()
+    nothing = str(OWL.Nothing)
+    for kind, iris in _HERMIT_LINE.findall(output):
+        named = _IRI.findall(iris)
+        if kind == "EquivalentClasses":
+            if nothing in named:
+                answer.unsatisfiable.update(c for c in named if not c.startswith(str(OWL)))
             else:
-                answer.equivalents.add(frozenset((s_iri, o_iri)))
-    world.close()
+                answer.equivalents.update(
+                    frozenset((a, b)) for i, a in enumerate(named) for b in named[i + 1 :] if a != b
+                )
+            continue
+        if len(named) != 2 or named[0].startswith(str(OWL)):
+            continue
+        if kind == "SubClassOf":
+            answer.subclasses.add((named[0], named[1]))
+        elif not named[1].startswith(str(OWL)):
+            answer.types.add((named[0], named[1]))
     return answer
 
 
@@ -236,6 +321,8 @@ def inverse(target: Graph, prop) -> BNode:
 
 __all__ = [
     "run_hermit",
+    "read_answer",
+    "hermit_command",
     "HermitAnswer",
     "InconsistentOntology",
     "ReasonerUnavailable",
@@ -243,6 +330,7 @@ __all__ = [
     "java_executable",
     "hermit_version",
     "owl_input",
+    "annotation_properties",
     "copy_expression",
     "intersection",
     "restriction",

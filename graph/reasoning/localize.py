@@ -1,6 +1,6 @@
 """Which entities make the graph inconsistent.
 
-HermiT (through owlready2) only says "inconsistent". To name the entities involved, each
+HermiT only says "inconsistent". To name the entities involved, each
 individual's asserted facts are rolled up into a class expression (its types, its data values,
 and for each link the rolled-up facts of the individual it links to) and the reasoner is asked,
 without the individuals, which of these "probe" classes are unsatisfiable. In stages, each one
