@@ -401,7 +401,10 @@ def test_a_publication_asked_for_is_the_one_the_named_study_is_reported_in(store
     "question, expected",
     [
         ("the AALL1331 trial", "study/aall1331"),
-        ("Kantarjian 2017 blinatumomab versus chemotherapy for advanced ALL", "publication/ref-15-kantarjian-2017"),
+        (
+            "Kantarjian 2017 blinatumomab versus chemotherapy for advanced ALL",
+            "publication/ref-15-kantarjian-2017",
+        ),
     ],
 )
 def test_a_question_naming_a_thing_and_no_more_gets_the_thing_itself_first(
@@ -416,3 +419,16 @@ def test_a_question_naming_a_thing_and_no_more_gets_the_thing_itself_first(
 def test_a_question_asking_a_number_of_a_named_thing_is_not_answered_by_the_thing(store: Path) -> None:
     answer = ask_json(store, "How many low-risk patients were randomized in AALL1331?", "--top", "1")
     assert answer["answers"][0]["kind"] == "cohort" and answer["answers"][0]["n"], answer["answers"]
+
+
+def test_the_articles_declarations_are_found_by_the_words_researchers_use(store: Path) -> None:
+    """ "conflicts of interest" is the competing-interest declaration; "Aldoss" names the author
+    listed as "Aldoss I" as well as the papers he wrote first."""
+    coi = ask_json(store, "Aldoss conflicts of interest with Amgen", "--top", "3")
+    assert coi["answers"][0]["iri"].startswith(f"{ID}declaration/aldoss-"), coi["answers"]
+    assert coi["unanswered"] is False
+    funding = ask_json(store, "How was the commentary funded?", "--top", "1")
+    assert (
+        funding["answers"][0]["iri"] == f"{ID}declaration/funding"
+        and "Funding: None." in funding["answers"][0]["quote"]
+    )

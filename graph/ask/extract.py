@@ -271,6 +271,8 @@ def _bibliographic_names(graph: Graph, iri: str) -> list[str]:
     year = next((o[:4] for p, o, _l in triples if p == DCTERMS + "issued"), None)
     number = next((o for p, o, _l in triples if p == RKG + "referenceNumber"), None)
     names = [f"reference {number}", f"ref {number}"] if number else []
+    # A person is named by surname too: "Aldoss" for the author listed as "Aldoss I".
+    names += [o.split(" ", 1)[0] for p, o, _l in triples if p == RKG + "listedAs"]
     first = graph.nested.get(iri, {}).get(BIBO_AUTHOR_LIST, {}).get(FIRST_MEMBER)
     authors = [first] if first else [o for p, o, _l in triples if p == DCTERMS + "creator"]
     if year:
