@@ -362,6 +362,9 @@ def test_the_new_entities_resolve_as_linked_data(client) -> None:
         "/id/phase/aall1331-reinduction",
         "/id/analysis/aall1331-dfs-multivariable-analysis",
         "/id/adverse-event/aall1331-crs",
+        "/id/declaration/funding",
+        "/id/person/ibrahim-aldoss",
+        "/id/organisation/amgen",
     ):
         response = client.get(path, headers={"accept": "text/turtle"})
         assert response.status_code == 200 and "quote" in response.text, path
