@@ -35,6 +35,7 @@ from benchmarks.common import ROOT, build_store, load, machine, process, relapse
 QUESTIONS = [
     ROOT / "tests" / "data" / "ask-questions.yaml",
     ROOT / "tests" / "data" / "ask-questions-heldout.yaml",
+    ROOT / "tests" / "data" / "ask-questions-third.yaml",
 ]
 
 

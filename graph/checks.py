@@ -36,6 +36,8 @@ ENTITY_REFS: dict[tuple[str, str], tuple[str, ...]] = {
     ("findings", "endpoint"): ("endpoints",),
     ("definitions", "study"): ("studies",),
     ("risk_rules", "study"): ("studies",),
+    ("risk_rules", "recommends"): ("interventions",),
+    ("risk_rules", "withholds"): ("interventions",),
     ("findings", "attributed_to"): ("interventions",),
     ("phases", "study"): ("studies",),
     ("phases", "cohorts"): ("cohorts",),

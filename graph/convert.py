@@ -429,6 +429,11 @@ class Converter:
         if rule.study:
             g.add((node, RKG.aboutStudy, self.entity(["studies"], rule.study)))
         add_literals(g, node, ((RKG.consequence, rule.consequence),))
+        if rule.setting:
+            g.add((node, RKG.diseaseSetting, self.key("risk_rules", "setting", rule.setting)))
+        for prop, treatments in ((RKG.recommends, rule.recommends), (RKG.withholds, rule.withholds)):
+            for treatment in treatments:
+                g.add((node, prop, self.entity(["interventions"], treatment)))
         for i, conjunction in enumerate(rule.any_of, start=1):
             cset = URIRef(f"{node}/any-of-{i}")
             g.add((node, RKG.anyOf, cset))

@@ -288,6 +288,9 @@ class RiskRule(Fact):
     label: str
     any_of: list[list[Condition]] = Field(min_length=1)
     consequence: str | None = None
+    setting: str | None = None  # the disease setting it applies in (first relapse)
+    recommends: list[Slug] = Field(default_factory=list)  # the treatments it leads to
+    withholds: list[Slug] = Field(default_factory=list)  # the treatments it leads away from ("without HSCT")
     references: list[int] = Field(default_factory=list)
 
     def numbers(self) -> list[tuple[str, Decimal]]:

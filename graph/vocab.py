@@ -34,6 +34,7 @@ FIELD_SCHEMES: dict[tuple[str, str], str] = {
     ("cohorts", "site"): "RelapseSites",
     ("risk_rules", "risk_group"): "RiskGroups",
     ("risk_rules", "site"): "RelapseSites",
+    ("risk_rules", "setting"): "DiseaseSettings",
     ("findings", "topic"): "Topics",
     ("findings", "direction"): "Directions",
     ("citations", "intent"): "CitationIntents",

@@ -338,3 +338,97 @@ def test_the_results_come_before_the_analysis_that_groups_them(store: Path) -> N
     """The analysis quotes the sentence its results come from; the results give the numbers."""
     answer = ask_json(store, "median OS in first salvage versus later salvage, Dombret 2019", "--top", "2")
     assert [a["kind"] for a in answer["answers"]] == ["result", "result"], answer["answers"]
+
+
+def test_a_name_rare_in_english_that_the_graph_lacks_leaves_the_question_unanswered(store: Path) -> None:
+    """ "venetoclax" is in no fact and hardly ever in English: a drug the graph does not know, so
+    the blinatumomab facts the rest of the question finds do not answer it."""
+    answer = ask_json(store, "venetoclax with blinatumomab in first relapse")
+    assert answer["unanswered"] is True
+    common = ask_json(store, "Which reinduction was given to everybody on AALL1331?", "--top", "1")
+    assert common["unanswered"] is False  # a common word the graph lacks is not a name
+
+
+def test_a_misspelling_is_compared_with_the_graphs_words_not_their_stems(store: Path) -> None:
+    """ "mechnism" is close to "mechanism", not to its stem "mechan": it is read as the word."""
+    answer = ask_json(store, "blinatumomab mechnism of action", "--top", "3")
+    assert answer["unanswered"] is False
+    assert any(a["kind"] == "intervention" and "blinatumomab" in a["iri"] for a in answer["answers"])
+
+
+def test_first_author_et_al_names_the_paper_they_wrote_first(store: Path) -> None:
+    """Topp is second author of reference 16 and first of reference 17: "Topp et al." is 17."""
+    answer = ask_json(store, "Topp et al. blinatumomab first salvage", "--top", "5")
+    linked = {iri for link in answer["linked"] for iri in link["iris"]}
+    assert f"{ID}publication/ref-17-topp-2021" in linked
+    assert f"{ID}publication/ref-16-dombret-2019" not in linked
+
+
+def test_how_many_is_answered_by_any_fact_stating_the_number_asked(store: Path) -> None:
+    """ "How many blocks" asks for a number that is not a count of patients: the treatment phase
+    that has its blocks answers it, before the cohorts that have an n."""
+    answer = ask_json(store, "how many blinatumomab blocks in the experimental arm", "--top", "1")
+    assert answer["answers"][0]["iri"] == f"{ID}phase/aall1331-blin-consolidation", answer["answers"]
+    assert answer["unanswered"] is False
+
+
+def test_an_index_an_older_release_wrote_is_made_again_not_read(store: Path, tmp_path: Path) -> None:
+    """A store built before an upgrade keeps its old index; questions still get answers."""
+    import shutil
+    import sqlite3
+
+    from graph.ask import AskerSource
+
+    copy = tmp_path / "store"
+    shutil.copytree(store, copy, symlinks=True)
+    index = current_build(copy).path / FOLDER / "ask.sqlite"
+    with sqlite3.connect(index) as db:
+        db.execute("UPDATE meta SET value = '1' WHERE key = 'version'")
+        db.execute("DROP TABLE words")  # what the first release's index lacked
+    answer = AskerSource(copy).get().ask(IBM_DFS, 1).response
+    assert answer["unanswered"] is False and "-ibm-dfs-" in answer["answers"][0]["iri"]
+
+
+def test_a_publication_asked_for_is_the_one_the_named_study_is_reported_in(store: Path) -> None:
+    """ "TOWER trial citation": the publication does not point at the study (the study points at
+    it), yet it is what the question asks for, and answers it."""
+    answer = ask_json(store, "TOWER trial citation Kantarjian NEJM", "--top", "1")
+    assert answer["answers"][0]["iri"] == f"{ID}publication/ref-15-kantarjian-2017"
+    assert answer["unanswered"] is False
+
+
+@pytest.mark.parametrize(
+    "question, expected",
+    [
+        ("the AALL1331 trial", "study/aall1331"),
+        (
+            "Kantarjian 2017 blinatumomab versus chemotherapy for advanced ALL",
+            "publication/ref-15-kantarjian-2017",
+        ),
+    ],
+)
+def test_a_question_naming_a_thing_and_no_more_gets_the_thing_itself_first(
+    store: Path, question: str, expected: str
+) -> None:
+    """AALL1331 is pointed at by more facts than are read as candidates; the study itself still
+    comes first, before its phases and cohorts."""
+    answer = ask_json(store, question, "--top", "1")
+    assert answer["answers"][0]["iri"] == f"{ID}{expected}"
+
+
+def test_a_question_asking_a_number_of_a_named_thing_is_not_answered_by_the_thing(store: Path) -> None:
+    answer = ask_json(store, "How many low-risk patients were randomized in AALL1331?", "--top", "1")
+    assert answer["answers"][0]["kind"] == "cohort" and answer["answers"][0]["n"], answer["answers"]
+
+
+def test_the_articles_declarations_are_found_by_the_words_researchers_use(store: Path) -> None:
+    """ "conflicts of interest" is the competing-interest declaration; "Aldoss" names the author
+    listed as "Aldoss I" as well as the papers he wrote first."""
+    coi = ask_json(store, "Aldoss conflicts of interest with Amgen", "--top", "3")
+    assert coi["answers"][0]["iri"].startswith(f"{ID}declaration/aldoss-"), coi["answers"]
+    assert coi["unanswered"] is False
+    funding = ask_json(store, "How was the commentary funded?", "--top", "1")
+    assert (
+        funding["answers"][0]["iri"] == f"{ID}declaration/funding"
+        and "Funding: None." in funding["answers"][0]["quote"]
+    )

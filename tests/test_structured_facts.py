@@ -133,6 +133,29 @@ def test_intermediate_and_high_risk_patients_proceed_to_hsct(engine: LocalEngine
     assert {r["before"] for r in after} == {"blinatumomab", "consolidation chemotherapy"}
 
 
+def test_the_first_relapse_rules_say_which_treatment_they_lead_to_and_away_from(engine: LocalEngine) -> None:
+    """Early BM relapse, or late with MRD >= 0.1%: consolidation then HSCT; late with MRD < 0.1%:
+    chemotherapy alone, without HSCT. Structure, not the words of the rule's consequence."""
+    rows = select(
+        engine,
+        """SELECT ?rule ?how ?treatment WHERE {
+             ?rule a rkg:RiskRule ; rkg:diseaseSetting rkg:FirstRelapse ; ?how ?t . ?t rdfs:label ?treatment .
+             VALUES ?how { rkg:recommends rkg:withholds } }""",
+    )
+    got = {(r["rule"].rsplit("/", 1)[-1], r["how"].rsplit("#", 1)[-1], r["treatment"]) for r in rows}
+    HSCT = "hematopoietic stem cell transplant (HSCT)"
+    assert got == {
+        ("hsct-indication-first-relapse", "recommends", "consolidation chemotherapy"),
+        ("hsct-indication-first-relapse", "recommends", HSCT),
+        (
+            "chemotherapy-alone-late-low-mrd",
+            "recommends",
+            "standard chemotherapy for first relapse (reinduction and consolidation)",
+        ),
+        ("chemotherapy-alone-late-low-mrd", "withholds", HSCT),
+    }
+
+
 # -- multivariable analyses: each predictor a factor with direction and cut-off ------------------
 
 
@@ -339,6 +362,9 @@ def test_the_new_entities_resolve_as_linked_data(client) -> None:
         "/id/phase/aall1331-reinduction",
         "/id/analysis/aall1331-dfs-multivariable-analysis",
         "/id/adverse-event/aall1331-crs",
+        "/id/declaration/funding",
+        "/id/person/ibrahim-aldoss",
+        "/id/organisation/amgen",
     ):
         response = client.get(path, headers={"accept": "text/turtle"})
         assert response.status_code == 200 and "quote" in response.text, path

@@ -13,6 +13,7 @@ external endpoint on first use.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -29,6 +30,8 @@ SKOS = "http://www.w3.org/2004/02/skos/core#"
 DCTERMS = "http://purl.org/dc/terms/"
 PROV_DERIVED = "http://www.w3.org/ns/prov#wasDerivedFrom"
 CITO_CITED = "http://purl.org/spar/cito/hasCitedEntity"
+BIBO_AUTHOR_LIST = "http://purl.org/ontology/bibo/authorList"
+FIRST_MEMBER = "http://www.w3.org/1999/02/22-rdf-syntax-ns#_1"  # of the authorList, an rdf:Seq
 
 Select = Callable[[str], Any]  # a SPARQL SELECT -> its rows of pyoxigraph terms (QuerySolutions)
 
@@ -138,6 +141,7 @@ class Fact:
     links: dict[
         str, float
     ]  # IRI -> 1.0 pointed at (or the fact itself), FAR one step further, BACK pointing at it
+    numbered: bool = False  # states a quantity of its own (a value, an n, a p-value, a duration, blocks)
 
 
 def _reference_numbers(graph: Graph, targets: Iterable[str]) -> list[int]:
@@ -188,6 +192,11 @@ def facts(graph: Graph) -> list[Fact]:
                 continue
             if p in (PROV_DERIVED, CITO_CITED):
                 derived.append(o)
+            if p not in NOT_LINKS and p not in LABEL_PROPERTIES and p in graph.names:
+                # What it has ("number of blocks", "how long"): words a question asks for it with.
+                context.extend(_all_names(graph, p))
+                if literal and _asked_for(graph, p):
+                    links[p] = 1.0
             name = p in FIELDS and (o if literal else name_of(graph, o))
             if name and FIELDS[p] not in record:
                 record[FIELDS[p]] = name
@@ -228,28 +237,56 @@ def facts(graph: Graph) -> list[Fact]:
             **{k: v for k, v in record.items() if v not in (None, "")},
         }
         names = [*_all_names(graph, iri), *_bibliographic_names(graph, iri)]
-        out.append(Fact(iri, kind, record, sorted(quotes), names + context, links))
+        numbered = any(_is_quantity(p, o) for p, o, literal in triples if literal) or bool(
+            {"value", "n", "p_value"} & set(record)
+        )
+        out.append(Fact(iri, kind, record, sorted(quotes), names + context, links, numbered))
     return out
 
 
+_QUANTITY = re.compile(r"-?\d+(\.\d+)?|P(\d|T)[\dYMWDTHS.]*")
+# Numbers that are not quantities the article measured: where a reference sits in its list, its
+# pages, a trial's phase.
+NOT_QUANTITIES = {RKG + "referenceNumber", RKG + "pages", RKG + "articleNumber", RKG + "phase"}
+
+
+def _is_quantity(p: str, o: str) -> bool:
+    """A literal of the graph's own vocabulary that is a number or a duration ("3", "0.031",
+    "P4W"): what a question asking "how many", "how long", "what age" wants (a bibliographic
+    volume or page is not: those are not the graph's own properties)."""
+    return p.startswith(RKG) and p not in NOT_QUANTITIES and _QUANTITY.fullmatch(o) is not None
+
+
+def _asked_for(graph: Graph, prop: str) -> bool:
+    """Whether questions ask for this property's value in words of their own (its hidden labels:
+    "how long" for a duration); a fact is then linked to it, and found by them."""
+    return any(p == SKOS + "hiddenLabel" for p, _label in graph.names.get(prop, ()))
+
+
 def _bibliographic_names(graph: Graph, iri: str) -> list[str]:
-    """How researchers name a publication: "Jacoby 2022", "Jacoby et al. 2022", "ref 27"."""
+    """How researchers name a publication: "Jacoby 2022", "Jacoby et al. 2022", "ref 27", by its
+    first author (the head of its ``bibo:authorList``; any author when the list is not given):
+    "Topp et al." is the paper Topp wrote first, not one where Topp is second."""
     triples = graph.triples.get(iri, ())
     year = next((o[:4] for p, o, _l in triples if p == DCTERMS + "issued"), None)
     number = next((o for p, o, _l in triples if p == RKG + "referenceNumber"), None)
     names = [f"reference {number}", f"ref {number}"] if number else []
+    # A person is named by surname too: "Aldoss" for the author listed as "Aldoss I".
+    names += [o.split(" ", 1)[0] for p, o, _l in triples if p == RKG + "listedAs"]
+    first = graph.nested.get(iri, {}).get(BIBO_AUTHOR_LIST, {}).get(FIRST_MEMBER)
+    authors = [first] if first else [o for p, o, _l in triples if p == DCTERMS + "creator"]
     if year:
-        for p, author, _l in triples:
-            if p == DCTERMS + "creator":
-                surname = author.rsplit(" ", 1)[0] if " " in author else author
-                names += [surname, f"{surname} {year}", f"{surname} et al {year}"]
+        for author in authors:
+            surname = author.rsplit(" ", 1)[0] if " " in author else author
+            names += [surname, f"{surname} {year}", f"{surname} et al {year}"]
     return names
 
 
 # How a surface form names its IRI (the lexicon's ``soft`` column): a name of a thing; a hidden
 # label of a thing, a word a question may use for it ("EFS" for DFS); the name of a class, a kind
-# of thing; a hidden label of a class, a word asking for a kind of fact ("why": a finding).
-NAME, HIDDEN, KIND, ASKS = 0, 1, 2, 3
+# of thing; a hidden label of a class, a word asking for a kind of fact ("why": a finding); a hidden
+# label of a property, a word asking for its value ("how many", "how long": a number).
+NAME, HIDDEN, KIND, ASKS, VALUE = 0, 1, 2, 3, 4
 
 
 def lexicon(graph: Graph, linked: set[str]) -> list[tuple[str, str, int]]:
@@ -260,11 +297,22 @@ def lexicon(graph: Graph, linked: set[str]) -> list[tuple[str, str, int]]:
     low-risk cohort" asks about the low-risk patients, and a result about them answers it, though
     it is not itself a cohort; so a fact of that kind is preferred, not required."""
     classes = {o for triples in graph.triples.values() for p, o, literal in triples if p == RDF_TYPE}
+    properties = {p for triples in graph.triples.values() for p, _o, _literal in triples}
+    # What a fact's parts are (a p-value, a confidence interval, a range): a question naming one
+    # asks for a fact that has it, as much as for a thing it names.
+    parts = {iri for kinds in graph.parts.values() for iri in kinds} & classes
     forms = []
     for iri in linked:
         for p, label in graph.names.get(iri, ()):
             hidden = p == SKOS + "hiddenLabel"
-            how = (ASKS if hidden else KIND) if iri in classes else (HIDDEN if hidden else NAME)
+            if iri in properties:  # only the words a question asks for its value with
+                if hidden:
+                    forms.append((label, iri, VALUE))
+                continue
+            if iri in classes and iri not in parts:
+                how = ASKS if hidden else KIND
+            else:
+                how = HIDDEN if hidden else NAME
             forms.append((label, iri, how))
         for name in _bibliographic_names(graph, iri):
             forms.append((name, iri, NAME))

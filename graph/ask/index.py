@@ -2,8 +2,8 @@
 
 Tables: ``facts`` (each fact's record as JSON, and its terms), ``docs`` (FTS5 over its quotes and
 the names of what it points at), ``links`` (IRI -> facts that point at it, directly, one step
-further, or back, with a weight), ``lexicon`` (a name's terms -> IRI, and how it names it: :data:`.extract.NAME`, ...) and ``df`` (in how many facts
-each linked IRI appears). Written to a temporary name and renamed, so a reader never opens half an
+further, or back, with a weight), ``lexicon`` (a name's terms -> IRI, and how it names it: :data:`.extract.NAME`, ...), ``df`` (in how many facts
+each linked IRI appears) and ``words`` (the names' unstemmed words, for misspellings). Written to a temporary name and renamed, so a reader never opens half an
 index.
 """
 
@@ -17,11 +17,11 @@ import time
 from pathlib import Path
 
 from . import extract
-from .text import TOKENIZER, Tokenizer, phrase, prepare
+from .text import TOKENIZER, WORDS, Tokenizer, phrase, prepare
 
 FILE = "ask.sqlite"
 MAX_NAME_TERMS = 8  # longer names are never a question's words; BM25 finds them
-VERSION = 1
+VERSION = 2
 
 
 def write_index(select: extract.Select, folder: Path) -> dict:
@@ -52,17 +52,18 @@ def write_index(select: extract.Select, folder: Path) -> dict:
         f"""
         CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);
         CREATE TABLE facts(id INTEGER PRIMARY KEY, iri TEXT NOT NULL, kind TEXT NOT NULL, record TEXT NOT NULL,
-                            terms TEXT, quote_terms TEXT);
+                            numbered INTEGER NOT NULL, terms TEXT, quote_terms TEXT);
         CREATE VIRTUAL TABLE docs USING fts5(quote, context, tokenize = '{TOKENIZER}');
         CREATE TABLE links(iri TEXT NOT NULL, fact INTEGER NOT NULL, weight REAL NOT NULL);
         CREATE TABLE lexicon(key TEXT NOT NULL, iri TEXT NOT NULL, size INTEGER NOT NULL, soft INTEGER NOT NULL);
         CREATE TABLE df(iri TEXT PRIMARY KEY, n INTEGER NOT NULL);
+        CREATE TABLE words(word TEXT PRIMARY KEY, term TEXT NOT NULL) WITHOUT ROWID;
         """
     )
     db.executemany(
-        "INSERT INTO facts(id, iri, kind, record) VALUES (?, ?, ?, ?)",
+        "INSERT INTO facts(id, iri, kind, record, numbered) VALUES (?, ?, ?, ?, ?)",
         (
-            (i, f.iri, f.kind, json.dumps({**f.record, "quotes": f.quotes}, ensure_ascii=False))
+            (i, f.iri, f.kind, json.dumps({**f.record, "quotes": f.quotes}, ensure_ascii=False), f.numbered)
             for i, f in enumerate(facts, 1)
         ),
     )
@@ -93,6 +94,7 @@ def write_index(select: extract.Select, folder: Path) -> dict:
             if 0 < len(k) <= MAX_NAME_TERMS
         },
     )
+    db.executemany("INSERT INTO words VALUES (?, ?)", _words(forms, facts, tokenizer).items())
     db.executescript(
         """
         CREATE INDEX links_iri ON links(iri, fact, weight);
@@ -128,6 +130,32 @@ def write_index(select: extract.Select, folder: Path) -> dict:
     db.close()
     os.replace(partial, folder / FILE)
     return meta
+
+
+def _words(
+    forms: list[tuple[str, str, int]], facts: list[extract.Fact], tokenizer: Tokenizer
+) -> dict[str, str]:
+    """The unstemmed words of every name (the lexicon's, the facts' labels), each with its term: a
+    misspelt word of a question is compared with words ("mechnism", "mechanism"), not with stems
+    ("mechnism", "mechan"), which would tell them apart."""
+    texts = [form for form, _iri, _how in forms] + [f.record["label"] for f in facts]
+    words = sorted({w for ws in Tokenizer(WORDS).many(texts) for w in ws if len(w) >= 4 and not w.isdigit()})
+    return {w: terms[0] for w, terms in zip(words, tokenizer.many(words), strict=True) if len(terms) == 1}
+
+
+def is_current(path: Path) -> bool:
+    """Whether ``path`` is an index this code reads: one written by an older release (a store built
+    before an upgrade) lacks its tables, and is made again rather than failing a question."""
+    if not path.is_file():
+        return False
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        row = db.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
+    except sqlite3.Error:
+        return False
+    finally:
+        db.close()
+    return row is not None and json.loads(row[0]) == VERSION
 
 
 def idf(n: int, total: int) -> float:

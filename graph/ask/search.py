@@ -34,7 +34,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from .extract import ASKS, HIDDEN, KIND
+from wordfreq import zipf_frequency
+
+from .extract import ASKS, BACK, HIDDEN, KIND, NAME, VALUE
 from .index import FILE, idf
 from .text import Tokenizer, is_number, phrase
 
@@ -49,14 +51,12 @@ LINKED_CACHE = 128  # concepts whose facts are remembered
 # not answer it.
 ANSWERED_COVERAGE = 0.4
 ABSENT = 0.5  # the weight of a word no fact has, against its (maximal) rarity
+RARE_IN_ENGLISH = 3.0  # Zipf frequency below which a word the graph lacks is a name it does not know
 TYPO_CUTOFF = 0.75  # difflib ratio for a word the graph does not have to be read as one it has
 _WORD = re.compile(r"[^\s,;:?!()\[\]\"']+")
 WEIGHTS = {"coverage": 0.5, "links": 0.3, "bm25": 0.2}
 INCOMPLETE = 0.5
-# Kinds of facts that carry numbers: a question whose words name one by a hidden label ("how
-# many", "rate", "percentage") asks for a number.
-QUANTITY_KINDS = {"https://w3id.org/relapsekg/ontology#Result", "https://w3id.org/relapsekg/ontology#Cohort"}
-QUANTITY_KINDS_SHORT = {"result", "cohort"}  # the same, as the kinds of the index
+ITSELF = 1.15  # a fact that is a thing the question names, against the facts that point at it
 OTHER_KIND = 0.7  # a fact of none of the kinds the question asks for (by their hidden labels)
 SHARED_POOL = 20  # the best facts among which those sharing a sentence are compared
 QUOTED_ONLY = 0.9  # per thing the question names that a fact only quotes and its sentence's others point at
@@ -128,6 +128,12 @@ def _structure_first(hits: list[Hit], concepts: list[Concept]) -> list[Hit]:
     return sorted(hits, key=lambda h: (-h.score, h.id))
 
 
+def _rare_in_english(word: str) -> bool:
+    """A word of four letters or more that English rarely uses (wordfreq's Zipf scale: "ponatinib"
+    0, "accrual" 2.5, "cutoff" 3.2, "cost" 5.4): a technical name, not a way of asking."""
+    return len(word) >= 4 and zipf_frequency(word, "en") < RARE_IN_ENGLISH
+
+
 def _is_code(term: str) -> bool:
     """Letters and digits together: a name ("cns3", "e1910"), not a number ("72p9" is 72.9)."""
     return not is_number(term) and any(c.isdigit() for c in term) and any(c.isalpha() for c in term)
@@ -178,21 +184,28 @@ class AskIndex:
         words = self.tokenizer.many([w for _v, w in variants])
         self._variants = {phrase(k): tuple(w) for k, w in zip(keys, words, strict=True) if k}
         self._df: dict[str, int] = dict(self._db.execute("SELECT term, doc FROM docs_terms"))
-        self._by_shape: dict[tuple[str, int], list[str]] = {}  # (initial, length) -> terms
-        for term in self._df:
-            if len(term) >= 4 and not is_number(term):
-                self._by_shape.setdefault((term[0], len(term)), []).append(term)
         self._linked_cache: dict[tuple[str, ...], list[tuple[int, float]]] = {}
         self._lexicon: dict[str, tuple[tuple[str, ...], int]] = {}
-        for key, iris, soft in self._db.execute(
-            "SELECT key, group_concat(iri, ' '), MIN(soft) FROM lexicon GROUP BY key"
+        self._asks_value: set[str] = set()  # keys that ask for a property's value (a number)
+        for key, iris, soft, hows in self._db.execute(
+            "SELECT key, group_concat(iri, ' '), MIN(soft), group_concat(DISTINCT soft) FROM lexicon GROUP BY key"
         ):
             self._lexicon[key] = (tuple(sorted(set(iris.split(" ")))), int(soft))
+            hows_ = {int(h) for h in str(hows).split(",")}
+            if VALUE in hows_ and not hows_ & {NAME, HIDDEN}:  # not also the name of a thing ("age")
+                self._asks_value.add(key)
         self._names: dict[str, list[list[str]]] = {}  # IRI -> the terms of each of its names
         for key, (iris, soft) in self._lexicon.items():
-            for iri in iris if soft not in (HIDDEN, ASKS) else ():
+            for iri in iris if soft not in (HIDDEN, ASKS, VALUE) else ():
                 self._names.setdefault(iri, []).append(key.split(" "))
         self._max_span = max((key.count(" ") + 1 for key in self._lexicon), default=1)
+        # The words the graph knows: those of its facts, and those of the names a question may use
+        # ("mechanism" of the words asking for an intervention).
+        self._known = set(self._df) | {term for key in self._lexicon for term in key.split(" ")}
+        self._words: dict[str, str] = dict(self._db.execute("SELECT word, term FROM words"))
+        self._by_shape: dict[tuple[str, int], list[str]] = {}  # (initial, length) -> words
+        for word in self._words:
+            self._by_shape.setdefault((word[0], len(word)), []).append(word)
 
     def close(self) -> None:
         self._db.close()
@@ -207,30 +220,34 @@ class AskIndex:
     def _terms(self, question: str) -> tuple[list[str], list[str]]:
         """The question's terms (variants replaced, misspellings of the graph's words corrected),
         and the names in it the graph does not know: unknown words written as names are (capitals
-        after the first word, letters with digits) or long enough to be one."""
+        after the first word, letters with digits), long enough to be one, or rare in English (a
+        drug, a trial, a gene: "ponatinib", "ELIANA"; a common word the graph lacks, "everyone",
+        says nothing the graph would have to know)."""
         words = _WORD.findall(question)
         terms: list[str] = []
         unknown: list[str] = []
         for position, (word, word_terms) in enumerate(zip(words, self.tokenizer.many(words), strict=True)):
             for term in word_terms:
                 for t in self._variants.get(term, (term,)):
-                    if t not in self._df and t not in self.stop and not is_number(t):
-                        near = [
-                            w
-                            for n in range(len(t) - 2, len(t) + 3)
-                            for w in self._by_shape.get((t[0], n), ())
-                        ]
-                        close = difflib.get_close_matches(t, near, 1, TYPO_CUTOFF)
+                    if t not in self._known and t not in self.stop and not is_number(t):
+                        close = self._spelt(word.lower())
                         if close and len(t) >= 5:
-                            t = close[0]
+                            t = close
                         elif (
                             (position > 0 and any(c.isupper() for c in word))
                             or (any(c.isdigit() for c in word) and any(c.isalpha() for c in word))
                             or len(t) >= 10
+                            or _rare_in_english(word)
                         ):
                             unknown.append(word)
                     terms.append(t)
         return terms, unknown
+
+    def _spelt(self, word: str) -> str | None:
+        """The term of the graph's word closest to ``word`` in spelling, if close enough."""
+        near = [w for n in range(len(word) - 2, len(word) + 3) for w in self._by_shape.get((word[:1], n), ())]
+        close = difflib.get_close_matches(word, near, 1, TYPO_CUTOFF)
+        return self._words[close[0]] if close else None
 
     def _link(self, terms: list[str]) -> list[Concept]:
         concepts: list[Concept] = []
@@ -251,7 +268,7 @@ class AskIndex:
                             " ".join(span),
                             tuple(span),
                             found[0],
-                            soft=found[1] in (HIDDEN, ASKS),
+                            soft=found[1] in (HIDDEN, ASKS, VALUE),
                             kind=found[1] == KIND,
                             word_for=found[1] == HIDDEN,
                         )
@@ -316,6 +333,14 @@ class AskIndex:
                 linked.setdefault(fact, {})[index] = weight
             if len(pointing) <= LINKED_CANDIDATES:
                 candidates.update(fact for fact, _w in pointing)
+        named_things = sorted({iri for c in concepts if not (c.soft or c.kind) for iri in c.iris})
+        if named_things:  # the things named, themselves, however many facts point at them
+            candidates.update(
+                fact
+                for (fact,) in self._db.execute(
+                    f"SELECT id FROM facts WHERE iri IN ({','.join('?' * len(named_things))})", named_things
+                )
+            )
         if not candidates:
             return Search(question, terms, content, concepts, [], True, unknown)
         unranked = [fact for fact in candidates if fact not in bm25]
@@ -332,19 +357,21 @@ class AskIndex:
         names = [{tuple(n) for iri in c.iris for n in self._names.get(iri, ())} for c in concepts]
         ids = sorted(candidates)
         rows = self._db.execute(
-            f"SELECT id, terms, quote_terms, kind FROM facts WHERE id IN ({','.join('?' * len(ids))})", ids
+            f"SELECT id, terms, quote_terms, numbered, iri FROM facts WHERE id IN ({','.join('?' * len(ids))})",
+            ids,
         ).fetchall()
         total_weight = sum(weights.values())
         concept_weight = sum(c.weight for c in concepts) or 1.0
         best_bm25 = max(bm25.values(), default=1.0) or 1.0
         hits = []
-        fact_kinds = {row[0]: row[3] for row in rows}
+        numbered = {row[0] for row in rows if row[3]}
         asked = [i for i, c in enumerate(concepts) if c.soft]  # words asking for a kind of fact
+        value_words = [i for i, c in enumerate(concepts) if phrase(c.terms) in self._asks_value]
         # A quote names a thing if it holds one of its names as a phrase, not only its words here
         # and there ("isolated ... testicular ... relapse" in a sentence on isolated EM relapse).
         maybe_named: dict[int, set[int]] = {}
         quote_terms = {row[0]: row[2] or "" for row in rows}
-        for fact, _terms, fact_quote_terms, _kind in rows:
+        for fact, _terms, fact_quote_terms, _numbered, _iri in rows:
             quoted = f" {fact_quote_terms or ''} "
             bag = {
                 i
@@ -371,10 +398,12 @@ class AskIndex:
         for fact, by_structure in near.items():
             if by_structure:
                 named_by_quote[fact] = named_by_quote.get(fact, set()) | by_structure
-        for fact, fact_terms, fact_quote_terms, _kind in rows:
+        for fact, fact_terms, fact_quote_terms, _numbered, fact_iri in rows:
             held = f" {fact_terms or ''} "  # terms between spaces: a membership test is a substring test
             quoted = f" {fact_quote_terms or ''} "
             links = dict(linked.get(fact, {}))
+            if fact in numbered:  # words asking for a number are answered by any number it states
+                links.update((i, ABOUT) for i in value_words)
             named = named_by_quote.get(fact, set())
             for i in named:  # a quote that names a thing is about it, if less closely than a link
                 links[i] = max(links.get(i, 0.0), NAMED)
@@ -390,22 +419,31 @@ class AskIndex:
             parts = {"coverage": coverage, "links": link_score, "bm25": text_score}
             score = sum(WEIGHTS[k] * v for k, v in parts.items())
             hit = Hit(fact, {}, score, coverage, parts, set(content) - found)
+            hit.asked = any(links.get(i, 0.0) >= ABOUT for i in asked)
+            of_kind_asked = any(links.get(i, 0.0) >= ABOUT for i in asked if i not in value_words)
+            # A fact of the kind asked for ("the citation of TOWER": a publication) is about a thing
+            # the question names when it is linked to it in either direction (the publication the
+            # study is reported in); any other fact must point at it.
+            close = BACK if of_kind_asked else ABOUT
             hit.unlinked = [
                 c.words
                 for i, c in enumerate(concepts)
-                if (c.word_for or not (c.soft or c.kind)) and links.get(i, 0.0) < ABOUT and i not in named
+                if (c.word_for or not (c.soft or c.kind)) and links.get(i, 0.0) < close and i not in named
             ]
-            hit.asked = any(links.get(i, 0.0) >= ABOUT for i in asked)
             hit.links = links
+            # The thing the question names itself ("Jacoby 2018", "the TOWER trial"), unless the
+            # question asks for a number or for a kind of fact it is not.
+            if fact_iri in named_things and not value_words and (hit.asked or not asked):
+                hit.score *= ITSELF
             hits.append(hit)
         # A fact not about every thing the question names, or without its numbers, counts half; one
         # of none of the kinds the question asks for ("why": a finding; "how many": a cohort or a
         # result, any fact with a number), less.
-        asks_number = any(c.soft and set(c.iris) & QUANTITY_KINDS for c in concepts)
+        asks_number = bool(value_words)
         for hit in hits:
             if not hit.complete:
                 hit.score *= INCOMPLETE
-            if asked and not (hit.asked or (asks_number and fact_kinds.get(hit.id) in QUANTITY_KINDS_SHORT)):
+            if asked and not (hit.asked or (asks_number and hit.id in numbered)):
                 hit.score *= OTHER_KIND
         hits.sort(key=lambda h: (-h.score, h.id))
         hits = hits[: max(top, SHARED_POOL)]
@@ -427,7 +465,7 @@ class AskIndex:
             or hits[0].coverage < ANSWERED_COVERAGE
             or not hits[0].complete
             or bool(unknown)
-            or (asks_number and not self._numbered_or_asked(hits[0], fact_kinds))
+            or (asks_number and not (hits[0].id in numbered or hits[0].asked))
         )
         return Search(question, terms, content, concepts, hits, unanswered, unknown)
 
@@ -452,14 +490,6 @@ class AskIndex:
             if found:
                 out[fact] = found
         return out
-
-    @staticmethod
-    def _numbered_or_asked(hit: Hit, fact_kinds: dict[int, str]) -> bool:
-        """A fact with a number, or of another kind the question asks for ("did it improve
-        outcomes": a finding answers without a number)."""
-        if {"value", "n", "p_value"} & set(hit.record):
-            return True
-        return hit.asked and fact_kinds.get(hit.id) not in QUANTITY_KINDS_SHORT
 
     def reference_numbers(self, iris: list[str]) -> list[int]:
         """The reference numbers of those of ``iris`` that are publications of the graph."""

@@ -1,10 +1,10 @@
 """Where a question's index comes from: the build it was made with, or the endpoint asked.
 
 A build writes its index beside its database (``builds/<id>/ask/``, see :func:`write_for_build`),
-so a rebuild swaps the index in with the graph. A build made without one, and an external SPARQL
-endpoint, get one made on first use from the graph itself, through SPARQL, in a folder of the
-system's temporary directory (a build never changes, so its index is made once; an endpoint's is
-made once per process).
+so a rebuild swaps the index in with the graph. A build made without one (or with one an older
+release wrote), and an external SPARQL endpoint, get one made on first use from the graph itself,
+through SPARQL, in a folder of the system's temporary directory (a build never changes, so its
+index is made once; an endpoint's is made once per process).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import pyoxigraph as ox
 from .. import store as stores
 from ..engine import RemoteEngine, evaluate
 from .answer import Asker
-from .index import FILE, write_index
+from .index import FILE, VERSION, is_current, write_index
 from .search import AskIndex
 
 FOLDER = "ask"
@@ -66,10 +66,10 @@ class AskerSource:
             return folder
         build = stores.current_build(Path(self.store))  # type: ignore[arg-type]
         folder = build.path / FOLDER
-        if (folder / FILE).is_file():
+        if is_current(folder / FILE):
             return folder
-        folder = _cache_folder(str(build.path))
-        if not (folder / FILE).is_file():
+        folder = _cache_folder(f"{build.path} {VERSION}")
+        if not is_current(folder / FILE):
             graph = ox.Store.read_only(str(build.db))
             write_index(lambda sparql: evaluate(graph, sparql), folder)
         return folder

@@ -19,6 +19,7 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 
 TOKENIZER = "porter unicode61 remove_diacritics 2"
+WORDS = "unicode61 remove_diacritics 2"  # the same words, unstemmed: what a misspelling is compared with
 _DECIMAL = re.compile(r"(?<![\d.])(\d+)\.(\d+)(?!\.?\d)")
 _LATEX = re.compile(r"\\(pm|geq|leq|ge|le|times|%)|\$")
 _PLUS_MINUS = re.compile(r"±|\+\s*/\s*[-−]")
@@ -35,9 +36,9 @@ def prepare(text: str) -> str:
 class Tokenizer:
     """Cuts strings into FTS5 terms, in order (one in-memory FTS5 table, reused)."""
 
-    def __init__(self) -> None:
+    def __init__(self, tokenize: str = TOKENIZER) -> None:
         self._db = sqlite3.connect(":memory:", check_same_thread=False)
-        self._db.execute(f"CREATE VIRTUAL TABLE probe USING fts5(text, tokenize = '{TOKENIZER}')")
+        self._db.execute(f"CREATE VIRTUAL TABLE probe USING fts5(text, tokenize = '{tokenize}')")
         self._db.execute("CREATE VIRTUAL TABLE probe_v USING fts5vocab(probe, instance)")
 
     def terms(self, text: str) -> list[str]:
