@@ -14,9 +14,10 @@ from ..cache import MEMO_CHARS, Memo
 from ..negotiation import wants_html
 from ..pages import render_page
 from ..querying import run_sparql
+from ..routing import PlainRoute
 from . import query_page
 
-router = APIRouter(tags=["Named queries"])
+router = APIRouter(tags=["Named queries"], route_class=PlainRoute)
 Asked = tuple[NamedQuery, tuple[tuple[str, str], ...]]  # a version of a query file, and the values asked
 
 

@@ -18,8 +18,9 @@ from ..cache import MEMO_CHARS, Memo
 from ..negotiation import choose, wants_html
 from ..pages import render_page
 from ..querying import run_sparql
+from ..routing import PlainRoute
 
-router = APIRouter(tags=["SPARQL"])
+router = APIRouter(tags=["SPARQL"], route_class=PlainRoute)
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 FORMATS = Namespace("http://www.w3.org/ns/formats/")
 _SD_OFFERS = {
