@@ -4,10 +4,11 @@ in-process HTTP client, and a real server on a free loopback port for protocol a
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from rdflib import Graph
 from serving import start_server
 from swapped import swap_in
 
@@ -98,3 +99,31 @@ def browser():
         b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield b
         b.close()
+
+
+@pytest.fixture(scope="session")
+def shacl_after() -> Callable[[Callable[[Graph], None]], list[str]]:
+    """The SHACL problems of the curated graph after ``mutate`` changed it, each naming the file and
+    line of the fact it concerns: how a test shows a shape rejects a broken fact. The sources are
+    validated once per session."""
+    from rdflib import Dataset, URIRef
+
+    from graph.pipeline import validate
+    from graph.validate import load_shapes, shacl_problems
+
+    curated = validate()
+    assert curated.ok, curated.problems
+    shapes = load_shapes()
+
+    def problems(mutate: Callable[[Graph], None]) -> list[str]:
+        g = Graph()
+        for s, p, o, _ in curated.dataset.quads((None, None, None, None)):
+            g.add((s, p, o))
+        mutate(g)
+        ds = Dataset()
+        target = ds.graph(URIRef("urn:test"))
+        for t in g:
+            target.add(t)
+        return [str(p) for p in shacl_problems(ds, shapes, curated.origins)]
+
+    return problems

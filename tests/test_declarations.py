@@ -11,19 +11,17 @@ without its organisation) is refused, naming the file and line.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from pyoxigraph import QuerySolutions
-from rdflib import Dataset, Graph, URIRef
+from rdflib import URIRef
 
 from graph.engine import LocalEngine
 from graph.named import NamedQueries
 from graph.namespaces import ID, RKG
 from graph.pipeline import validate
 from graph.results import term_text, to_table
-from graph.validate import load_shapes, shacl_problems
 
 ARTICLE_FILE = "murphy-aldoss-2024.yaml"
 ARTICLE = f"<{ID}publication/murphy-aldoss-2024>"
@@ -237,25 +235,6 @@ def test_a_competing_interest_without_organisation_is_refused_before_the_graph(s
 # -- the shapes guard the built graph ------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def curated():
-    validation = validate()
-    assert validation.ok, validation.problems
-    return validation
-
-
-def broken(curated, mutate: Callable[[Graph], None]) -> list[str]:
-    g = Graph()
-    for s, p, o, _ in curated.dataset.quads((None, None, None, None)):
-        g.add((s, p, o))
-    mutate(g)
-    ds = Dataset()
-    target = ds.graph(URIRef("urn:test"))
-    for t in g:
-        target.add(t)
-    return [str(p) for p in shacl_problems(ds, load_shapes(), curated.origins)]
-
-
 PAYMENT = ID["declaration/aldoss-payment-amgen"]
 FUNDING = ID["declaration/funding"]
 OPEN_ACCESS = ID["declaration/open-access"]
@@ -281,14 +260,14 @@ SHAPE_RULES = {
 
 
 @pytest.mark.parametrize("rule", list(SHAPE_RULES))
-def test_shapes_reject_a_broken_declaration_at_its_line(rule: str, curated) -> None:
+def test_shapes_reject_a_broken_declaration_at_its_line(rule: str, shacl_after) -> None:
     mutate, message = SHAPE_RULES[rule]
-    problems = broken(curated, mutate)
+    problems = shacl_after(mutate)
     assert any(message in p and p.startswith(f"graph/sources/{ARTICLE_FILE}:") for p in problems), problems
 
 
-def test_the_declarations_as_curated_conform(curated) -> None:
-    assert broken(curated, lambda g: None) == []
+def test_the_declarations_as_curated_conform(shacl_after) -> None:
+    assert shacl_after(lambda g: None) == []
 
 
 # -- the named question ----------------------------------------------------------------------------

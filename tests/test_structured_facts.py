@@ -10,20 +10,18 @@ the file and the line.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from pyoxigraph import QuerySolutions
-from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib import Literal, URIRef
 
 from graph.engine import LocalEngine
 from graph.named import NamedQueries
 from graph.namespaces import ID, RKG
 from graph.pipeline import validate
 from graph.results import term_text, to_table
-from graph.validate import load_shapes, shacl_problems
 
 HOGAN = "graph/sources/references/ref-11-hogan-2023.yaml"
 _SHORT_ID = re.compile(r"\bid:([a-z-]+/[A-Za-z0-9._-]*[A-Za-z0-9_-])")
@@ -373,18 +371,6 @@ def test_the_new_entities_resolve_as_linked_data(client) -> None:
 # -- the shapes reject a broken fact, naming file and line ----------------------------------------
 
 
-@pytest.fixture(scope="module")
-def curated():
-    validation = validate()
-    assert validation.ok, validation.problems
-    return validation
-
-
-@pytest.fixture(scope="module")
-def shapes() -> Graph:
-    return load_shapes()
-
-
 def line_of(file: str, needle: str) -> int:
     from graph import paths
 
@@ -394,18 +380,6 @@ def line_of(file: str, needle: str) -> int:
         for i, line in enumerate(lines, start=1)
         if line.strip() == needle or line.strip().startswith(needle + ",")
     )
-
-
-def broken(curated, shapes: Graph, mutate: Callable[[Graph], None]) -> list[str]:
-    g = Graph()
-    for s, p, o, _ in curated.dataset.quads((None, None, None, None)):
-        g.add((s, p, o))
-    mutate(g)
-    ds = Dataset()
-    target = ds.graph(URIRef("urn:test"))
-    for t in g:
-        target.add(t)
-    return [str(p) for p in shacl_problems(ds, shapes, curated.origins)]
 
 
 REINDUCTION = ID["phase/aall1331-reinduction"]
@@ -474,14 +448,14 @@ SHAPE_RULES = {
 
 
 @pytest.mark.parametrize("rule", list(SHAPE_RULES))
-def test_shapes_reject_a_broken_structured_fact(rule: str, curated, shapes: Graph) -> None:
+def test_shapes_reject_a_broken_structured_fact(rule: str, shacl_after) -> None:
     mutate, message, (file, needle) = SHAPE_RULES[rule]
-    problems = broken(curated, shapes, mutate)
+    problems = shacl_after(mutate)
     assert any(message in p and p.startswith(f"{file}:{line_of(file, needle)}:") for p in problems), problems
 
 
-def test_the_curated_structured_facts_conform(curated, shapes: Graph) -> None:
-    assert broken(curated, shapes, lambda g: None) == []
+def test_the_curated_structured_facts_conform(shacl_after) -> None:
+    assert shacl_after(lambda g: None) == []
 
 
 def test_a_study_without_age_group_is_named_by_file_and_line(sources_copy: Path) -> None:
