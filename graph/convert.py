@@ -301,6 +301,8 @@ class Converter:
         add_literals(g, node, ((RKG.sampleSize, c.n), (SKOS.definition, c.definition)))
         if c.site:
             g.add((node, RKG.relapseSite, self.key("cohorts", "site", c.site)))
+        for group in c.risk_groups:
+            g.add((node, RKG.riskGroup, self.key("cohorts", "risk_groups", group)))
         for i in c.interventions:
             g.add((node, RKG.receives, self.entity(["interventions"], i)))
 

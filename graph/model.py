@@ -123,6 +123,7 @@ class Cohort(Fact):
     arm: Slug | None = None
     n: int | None = Field(default=None, ge=0)
     site: str | None = None
+    risk_groups: list[str] = Field(default_factory=list)
     interventions: list[Slug] = Field(default_factory=list)
     definition: str | None = None
     references: list[int] = Field(default_factory=list)

@@ -32,6 +32,7 @@ FIELD_SCHEMES: dict[tuple[str, str], str] = {
     ("studies", "condition"): "Conditions",
     ("results", "statistic"): "StatisticTypes",
     ("cohorts", "site"): "RelapseSites",
+    ("cohorts", "risk_groups"): "RiskGroups",
     ("risk_rules", "risk_group"): "RiskGroups",
     ("risk_rules", "site"): "RelapseSites",
     ("risk_rules", "setting"): "DiseaseSettings",

@@ -131,6 +131,23 @@ def test_intermediate_and_high_risk_patients_proceed_to_hsct(engine: LocalEngine
     assert {r["before"] for r in after} == {"blinatumomab", "consolidation chemotherapy"}
 
 
+def test_a_cohorts_risk_group_reaches_its_subgroups_and_arms(engine: LocalEngine) -> None:
+    """The randomized "LR patients" are low risk, and so is every subgroup and arm of theirs: one
+    pattern finds the low-risk isolated-marrow arms, though only the randomized cohort says "LR"."""
+    rows = select(
+        engine,
+        """SELECT ?cohort WHERE { ?c rkg:partOf*/rkg:riskGroup rkg:LowRisk ; rkg:relapseSite rkg:SiteIsolatedBM ;
+                                     rdfs:label ?cohort }""",
+    )
+    assert {r["cohort"] for r in rows} == {
+        "AALL1331 LR isolated BM relapse",
+        "AALL1331 LR isolated BM relapse: blinatumomab arm",
+        "AALL1331 LR isolated BM relapse: chemotherapy arm",
+    }
+    groups = select(engine, "SELECT ?g WHERE { id:cohort/aall1331-ir-hr rkg:riskGroup/rdfs:label ?g }")
+    assert {r["g"] for r in groups} == {"intermediate risk", "high risk"}
+
+
 def test_the_first_relapse_rules_say_which_treatment_they_lead_to_and_away_from(engine: LocalEngine) -> None:
     """Early BM relapse, or late with MRD >= 0.1%: consolidation then HSCT; late with MRD < 0.1%:
     chemotherapy alone, without HSCT. Structure, not the words of the rule's consequence."""
@@ -438,6 +455,11 @@ SHAPE_RULES = {
         lambda g: g.remove((TOXICITY, RKG.eventDirection, None)),
         "say in which direction",
         (HOGAN, "- {id: aall1331-toxicity-lower"),
+    ),
+    "a cohort in a risk group that is no risk group": (
+        lambda g: g.set((ID["cohort/aall1331-lr"], RKG.riskGroup, RKG.FirstRelapse)),
+        "one of the risk groups",
+        (HOGAN, "- id: aall1331-lr"),
     ),
     "a target that is a string again": (
         lambda g: g.add((BLINATUMOMAB, RKG.targets, Literal("CD19 and CD3"))),
