@@ -432,3 +432,67 @@ def test_the_articles_declarations_are_found_by_the_words_researchers_use(store:
         funding["answers"][0]["iri"] == f"{ID}declaration/funding"
         and "Funding: None." in funding["answers"][0]["quote"]
     )
+
+
+def test_a_population_word_qualifies_the_question_and_does_not_select(store: Path) -> None:
+    """Only the studies say "pediatric" (their age group): the result on how many children relapse
+    answers a question saying "paediatric", though it does not point at the age group itself."""
+    answer = ask_json(
+        store, "what % of paediatric ALL patients relapse after frontline treatment", "--top", "3"
+    )
+    iris = [a["iri"] for a in answer["answers"]]
+    assert f"{ID}result/relapse-treatment-failure-pediatric" in iris, iris
+    assert answer["unanswered"] is False
+
+
+@pytest.mark.parametrize(
+    "british, american",
+    [
+        ("blinatumomab and CNS leukaemia", "blinatumomab and CNS leukemia"),
+        ("randomised low-risk patients", "randomized low-risk patients"),
+    ],
+)
+def test_british_spellings_find_what_the_american_ones_find(store: Path, british: str, american: str) -> None:
+    def iris(question: str) -> list[str]:
+        return [a["iri"] for a in ask_json(store, question, "--top", "3")["answers"]]
+
+    assert iris(british) == iris(american)
+
+
+def test_a_percent_sign_asks_for_a_percentage(store: Path) -> None:
+    assert [a["iri"] for a in ask_json(store, "what % of children relapse", "--top", "3")["answers"]] == [
+        a["iri"] for a in ask_json(store, "what percentage of children relapse", "--top", "3")["answers"]
+    ]
+
+
+def test_a_number_in_words_is_the_number_and_a_fraction_is_not(store: Path) -> None:
+    """The article writes "three 4-week blinatumomab blocks": a question's "3 blocks" is that
+    number. "Two-thirds of patients" (BM ± EM) is no 2-year figure, which the article does not give."""
+    blocks = ask_json(store, "were there 3 blinatumomab blocks", "--top", "1")
+    assert "three 4-week blinatumomab blocks" in blocks["answers"][0]["quote"], blocks["answers"]
+    two_year = ask_json(store, "2-year DFS with blinatumomab in BM ± EM relapse", "--top", "3")
+    assert two_year["unanswered"] is True
+
+
+def test_a_kind_the_question_names_comes_before_the_thing_it_names(store: Path) -> None:
+    """ "The funding of the Murphy and Aldoss commentary" asks for a funding statement, not for the
+    commentary; "Murphy affiliation" for an organisation, which Murphy points at (not it at her)."""
+    funding = ask_json(store, "funding source for Murphy Aldoss commentary", "--top", "1")
+    assert funding["answers"][0]["iri"] == f"{ID}declaration/funding", funding["answers"]
+    affiliation = ask_json(store, "Murphy affiliation", "--top", "3")
+    assert any(a["iri"].startswith(f"{ID}organisation/") for a in affiliation["answers"]), affiliation[
+        "answers"
+    ]
+
+
+def test_a_paper_by_two_authors_is_named_by_both(store: Path) -> None:
+    answer = ask_json(store, "Murphy and Aldoss 2024", "--top", "1")
+    linked = [link for link in answer["linked"] if "aldoss" in link["words"]]
+    assert linked and linked[0]["iris"] == [f"{ID}publication/murphy-aldoss-2024"], answer["linked"]
+
+
+def test_an_author_without_conflicts_is_answered_by_her_statement_not_her_coauthors(store: Path) -> None:
+    """Aldoss's declarations are of the same article as Murphy's statement, two links away from
+    her: they are not about her."""
+    answer = ask_json(store, "Lindsey Murphy conflicts of interest", "--top", "1")
+    assert answer["answers"][0]["iri"] == f"{ID}declaration/murphy-no-conflicts", answer["answers"]

@@ -31,7 +31,9 @@ DCTERMS = "http://purl.org/dc/terms/"
 PROV_DERIVED = "http://www.w3.org/ns/prov#wasDerivedFrom"
 CITO_CITED = "http://purl.org/spar/cito/hasCitedEntity"
 BIBO_AUTHOR_LIST = "http://purl.org/ontology/bibo/authorList"
-FIRST_MEMBER = "http://www.w3.org/1999/02/22-rdf-syntax-ns#_1"  # of the authorList, an rdf:Seq
+RDF_MEMBER = "http://www.w3.org/1999/02/22-rdf-syntax-ns#_"  # rdf:_1, rdf:_2…: the members of an rdf:Seq
+FIRST_MEMBER = RDF_MEMBER + "1"  # of the authorList
+SECOND_MEMBER = RDF_MEMBER + "2"
 
 Select = Callable[[str], Any]  # a SPARQL SELECT -> its rows of pyoxigraph terms (QuerySolutions)
 
@@ -273,20 +275,40 @@ def _bibliographic_names(graph: Graph, iri: str) -> list[str]:
     names = [f"reference {number}", f"ref {number}"] if number else []
     # A person is named by surname too: "Aldoss" for the author listed as "Aldoss I".
     names += [o.split(" ", 1)[0] for p, o, _l in triples if p == RKG + "listedAs"]
-    first = graph.nested.get(iri, {}).get(BIBO_AUTHOR_LIST, {}).get(FIRST_MEMBER)
+    listed = graph.nested.get(iri, {}).get(BIBO_AUTHOR_LIST, {})
+    first = listed.get(FIRST_MEMBER)
     authors = [first] if first else [o for p, o, _l in triples if p == DCTERMS + "creator"]
     if year:
         for author in authors:
-            surname = author.rsplit(" ", 1)[0] if " " in author else author
+            surname = _surname(author)
             names += [surname, f"{surname} {year}", f"{surname} et al {year}"]
+        # A paper by two authors is cited by both names: "Murphy and Aldoss (2024)", "Murphy & Aldoss".
+        members = [o for p, o in listed.items() if p.startswith(RDF_MEMBER)]
+        if first and len(members) == 2 and SECOND_MEMBER in listed:
+            for both in (
+                f"{_surname(first)} and {_surname(listed[SECOND_MEMBER])}",
+                f"{_surname(first)} {_surname(listed[SECOND_MEMBER])}",
+            ):
+                names += [both, f"{both} {year}"]
     return names
+
+
+def _surname(author: str) -> str:
+    """ "Murphy" of "Murphy L", as the reference list prints an author."""
+    return author.rsplit(" ", 1)[0] if " " in author else author
 
 
 # How a surface form names its IRI (the lexicon's ``soft`` column): a name of a thing; a hidden
 # label of a thing, a word a question may use for it ("EFS" for DFS); the name of a class, a kind
 # of thing; a hidden label of a class, a word asking for a kind of fact ("why": a finding); a hidden
-# label of a property, a word asking for its value ("how many", "how long": a number).
-NAME, HIDDEN, KIND, ASKS, VALUE = 0, 1, 2, 3, 4
+# label of a property, a word asking for its value ("how many", "how long": a number); the name of
+# a population's age group or disease setting, which qualifies a question rather than selecting
+# facts (see QUALIFYING).
+NAME, HIDDEN, KIND, ASKS, VALUE, QUALIFIES = 0, 1, 2, 3, 4, 5
+# Properties whose values describe whom a study enrolled ("pediatric", "first relapse"). Nearly
+# every fact of the article is about children in first relapse, but only the studies say so: a
+# question naming them prefers facts about them, and does not require it.
+QUALIFYING = {RKG + "ageGroup", RKG + "diseaseSetting"}
 
 
 def lexicon(graph: Graph, linked: set[str]) -> list[tuple[str, str, int]]:
@@ -301,6 +323,7 @@ def lexicon(graph: Graph, linked: set[str]) -> list[tuple[str, str, int]]:
     # What a fact's parts are (a p-value, a confidence interval, a range): a question naming one
     # asks for a fact that has it, as much as for a thing it names.
     parts = {iri for kinds in graph.parts.values() for iri in kinds} & classes
+    qualifying = {o for triples in graph.triples.values() for p, o, literal in triples if p in QUALIFYING}
     forms = []
     for iri in linked:
         for p, label in graph.names.get(iri, ()):
@@ -311,6 +334,8 @@ def lexicon(graph: Graph, linked: set[str]) -> list[tuple[str, str, int]]:
                 continue
             if iri in classes and iri not in parts:
                 how = ASKS if hidden else KIND
+            elif iri in qualifying:
+                how = QUALIFIES
             else:
                 how = HIDDEN if hidden else NAME
             forms.append((label, iri, how))

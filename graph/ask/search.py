@@ -36,7 +36,7 @@ from typing import Any
 
 from wordfreq import zipf_frequency
 
-from .extract import ASKS, BACK, HIDDEN, KIND, NAME, VALUE
+from .extract import ASKS, BACK, HIDDEN, KIND, NAME, QUALIFIES, VALUE
 from .index import FILE, idf
 from .text import Tokenizer, is_number, phrase
 
@@ -53,6 +53,7 @@ ANSWERED_COVERAGE = 0.4
 ABSENT = 0.5  # the weight of a word no fact has, against its (maximal) rarity
 RARE_IN_ENGLISH = 3.0  # Zipf frequency below which a word the graph lacks is a name it does not know
 TYPO_CUTOFF = 0.75  # difflib ratio for a word the graph does not have to be read as one it has
+_PERCENT = re.compile(r"(?<![\d.])%")  # "what % relapse": a word asking for a percentage, not a number's unit
 _WORD = re.compile(r"[^\s,;:?!()\[\]\"']+")
 WEIGHTS = {"coverage": 0.5, "links": 0.3, "bm25": 0.2}
 INCOMPLETE = 0.5
@@ -78,7 +79,13 @@ class Concept:
     soft: bool = False  # named by hidden labels only: a word of the question, not a thing it names
     word_for: bool = False  # a hidden label of a thing ("EFS" for DFS): soft, but a fact must be about it
     kind: bool = False  # the name of a class: a fact of that kind is preferred, not required
+    qualifies: bool = False  # a population's age group or setting ("pediatric"): preferred, not required
     weight: float = 0.0
+
+    @property
+    def selects(self) -> bool:
+        """A thing the question names, which a fact answering it must be about."""
+        return not (self.soft or self.kind or self.qualifies)
 
 
 @dataclass
@@ -117,7 +124,7 @@ def _structure_first(hits: list[Hit], concepts: list[Concept]) -> list[Hit]:
             quoted_only = [
                 i
                 for i, c in enumerate(concepts)
-                if not (c.soft or c.kind) and i in pointed and hit.links.get(i, 0.0) < FAR_ENOUGH
+                if c.selects and i in pointed and hit.links.get(i, 0.0) < FAR_ENOUGH
             ]
             hit.score *= QUOTED_ONLY ** len(quoted_only)
         numbered = [h for h in group if {"value", "n", "p_value"} & set(h.record)]
@@ -223,7 +230,7 @@ class AskIndex:
         after the first word, letters with digits), long enough to be one, or rare in English (a
         drug, a trial, a gene: "ponatinib", "ELIANA"; a common word the graph lacks, "everyone",
         says nothing the graph would have to know)."""
-        words = _WORD.findall(question)
+        words = _WORD.findall(_PERCENT.sub(" percent ", question))
         terms: list[str] = []
         unknown: list[str] = []
         for position, (word, word_terms) in enumerate(zip(words, self.tokenizer.many(words), strict=True)):
@@ -270,6 +277,7 @@ class AskIndex:
                             found[0],
                             soft=found[1] in (HIDDEN, ASKS, VALUE),
                             kind=found[1] == KIND,
+                            qualifies=found[1] == QUALIFIES,
                             word_for=found[1] == HIDDEN,
                         )
                     )
@@ -333,7 +341,7 @@ class AskIndex:
                 linked.setdefault(fact, {})[index] = weight
             if len(pointing) <= LINKED_CANDIDATES:
                 candidates.update(fact for fact, _w in pointing)
-        named_things = sorted({iri for c in concepts if not (c.soft or c.kind) for iri in c.iris})
+        named_things = sorted({iri for c in concepts if c.selects for iri in c.iris})
         if named_things:  # the things named, themselves, however many facts point at them
             candidates.update(
                 fact
@@ -366,6 +374,7 @@ class AskIndex:
         hits = []
         numbered = {row[0] for row in rows if row[3]}
         asked = [i for i, c in enumerate(concepts) if c.soft]  # words asking for a kind of fact
+        kinds = [i for i, c in enumerate(concepts) if c.kind]  # kinds of thing named ("funding", "cohort")
         value_words = [i for i, c in enumerate(concepts) if phrase(c.terms) in self._asks_value]
         # A quote names a thing if it holds one of its names as a phrase, not only its words here
         # and there ("isolated ... testicular ... relapse" in a sentence on isolated EM relapse).
@@ -420,20 +429,29 @@ class AskIndex:
             score = sum(WEIGHTS[k] * v for k, v in parts.items())
             hit = Hit(fact, {}, score, coverage, parts, set(content) - found)
             hit.asked = any(links.get(i, 0.0) >= ABOUT for i in asked)
-            of_kind_asked = any(links.get(i, 0.0) >= ABOUT for i in asked if i not in value_words)
-            # A fact of the kind asked for ("the citation of TOWER": a publication) is about a thing
-            # the question names when it is linked to it in either direction (the publication the
-            # study is reported in); any other fact must point at it.
-            close = BACK if of_kind_asked else ABOUT
+            of_kind_asked = any(links.get(i, 0.0) >= ABOUT for i in [*asked, *kinds] if i not in value_words)
+            # A fact of the kind asked for or named ("the citation of TOWER": a publication; "Murphy's
+            # affiliation": an organisation) is about a thing the question names when it is linked to
+            # it in either direction (the publication the study is reported in, the organisation
+            # the author is affiliated with); any other fact must point at it.
+            # (Linked back, not two steps away: the other author's statement is not about Aldoss
+            # because both are of one article.)
+            about = {i for i, w in links.items() if w >= ABOUT or (of_kind_asked and w == BACK)}
             hit.unlinked = [
                 c.words
                 for i, c in enumerate(concepts)
-                if (c.word_for or not (c.soft or c.kind)) and links.get(i, 0.0) < close and i not in named
+                if (c.word_for or c.selects) and i not in about and i not in named
             ]
             hit.links = links
             # The thing the question names itself ("Jacoby 2018", "the TOWER trial"), unless the
-            # question asks for a number or for a kind of fact it is not.
-            if fact_iri in named_things and not value_words and (hit.asked or not asked):
+            # question asks for a number or for a kind of fact it is not ("the funding of Murphy
+            # and Aldoss": a funding statement, not their article).
+            if (
+                fact_iri in named_things
+                and not value_words
+                and (hit.asked or not asked)
+                and (not kinds or any(links.get(i, 0.0) >= ABOUT for i in kinds))
+            ):
                 hit.score *= ITSELF
             hits.append(hit)
         # A fact not about every thing the question names, or without its numbers, counts half; one

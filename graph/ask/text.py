@@ -7,7 +7,9 @@ batch of strings and its ``fts5vocab`` table reads the terms back in order.
 
 What FTS5 cannot know is written before it: decimals keep their point (``72.9`` is one term,
 ``72p9``, not ``72`` and ``9``), and the LaTeX of the article's quotes (``$P=0.031$``,
-``\\pm``) is reduced to its words. A plus-minus sign (``±``, ``+/-``, LaTeX ``\\pm``) becomes the
+``\\pm``) is reduced to its words, and a count written in words is written in digits ("three
+4-week blocks", "four years": a question's "3 blocks" or "4-year" holds the same numbers), but
+not a fraction ("two-thirds"). A plus-minus sign (``±``, ``+/-``, LaTeX ``\\pm``) becomes the
 word ``pm``: "BM ± EM" (marrow relapse, with or without extramedullary disease) is not "BM + EM"
 (combined relapse), though FTS5 would drop both signs and read both as "bm em".
 """
@@ -23,6 +25,16 @@ WORDS = "unicode61 remove_diacritics 2"  # the same words, unstemmed: what a mis
 _DECIMAL = re.compile(r"(?<![\d.])(\d+)\.(\d+)(?!\.?\d)")
 _LATEX = re.compile(r"\\(pm|geq|leq|ge|le|times|%)|\$")
 _PLUS_MINUS = re.compile(r"±|\+\s*/\s*[-−]")
+_NUMBER_WORDS = {
+    word: str(n)
+    for n, word in enumerate(
+        ["two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"], 2
+    )
+}
+# Not a fraction ("two-thirds of patients" is no 2-year figure).
+_NUMBER_WORD = re.compile(
+    r"\b(" + "|".join(_NUMBER_WORDS) + r")\b(?![\s-]+(thirds?|quarters?|fifths?|halves)\b)", re.IGNORECASE
+)
 _LATEX_WORDS = {"pm": " pm ", "geq": " ≥ ", "ge": " ≥ ", "leq": " ≤ ", "le": " ≤ ", "times": " × ", "%": "%"}
 
 
@@ -30,6 +42,7 @@ def prepare(text: str) -> str:
     """Text as FTS5 should tokenize it: decimals kept whole, LaTeX markup and ± reduced to words."""
     text = _LATEX.sub(lambda m: _LATEX_WORDS.get(m.group(1) or "", " "), text)
     text = _PLUS_MINUS.sub(" pm ", text)
+    text = _NUMBER_WORD.sub(lambda m: _NUMBER_WORDS[m.group(1).lower()], text)
     return _DECIMAL.sub(r"\1p\2", text)
 
 
