@@ -36,6 +36,7 @@ QUESTIONS = [
     ROOT / "tests" / "data" / "ask-questions.yaml",
     ROOT / "tests" / "data" / "ask-questions-heldout.yaml",
     ROOT / "tests" / "data" / "ask-questions-third.yaml",
+    ROOT / "tests" / "data" / "ask-questions-fourth.yaml",
 ]
 
 

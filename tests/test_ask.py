@@ -496,3 +496,19 @@ def test_an_author_without_conflicts_is_answered_by_her_statement_not_her_coauth
     her: they are not about her."""
     answer = ask_json(store, "Lindsey Murphy conflicts of interest", "--top", "1")
     assert answer["answers"][0]["iri"] == f"{ID}declaration/murphy-no-conflicts", answer["answers"]
+
+
+def test_a_thresholds_side_is_kept() -> None:
+    """ "MRD <0.1%" (low risk, chemotherapy alone) and "MRD ≥0.1%" (a transplant) differ only in the
+    sign, which the full-text tokenizer would drop."""
+    from graph.ask.text import Tokenizer
+
+    below, at_least, latex = Tokenizer().many(["MRD <0.1%", "MRD ≥0.1%", r"MRD $\geq 0.1\%$"])
+    assert below != at_least and at_least == latex
+
+
+def test_an_abbreviation_the_article_expands_is_a_definition(store: Path) -> None:
+    answer = ask_json(store, "what does HSCT stand for", "--top", "1")
+    top = answer["answers"][0]
+    assert top["iri"] == f"{ID}definition/hsct" and top["statement"] == "hematopoietic stem cell transplant"
+    assert top["quote"] == "hematopoietic stem cell transplant (HSCT)"

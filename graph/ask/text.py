@@ -35,14 +35,18 @@ _NUMBER_WORDS = {
 _NUMBER_WORD = re.compile(
     r"\b(" + "|".join(_NUMBER_WORDS) + r")\b(?![\s-]+(thirds?|quarters?|fifths?|halves)\b)", re.IGNORECASE
 )
+# A threshold's side, which FTS5 would drop: "MRD <0.1%" (low risk) is not "MRD ≥0.1%" (a transplant).
+_COMPARISON = re.compile(r"<=?|≤|>=?|≥")
 _LATEX_WORDS = {"pm": " pm ", "geq": " ≥ ", "ge": " ≥ ", "leq": " ≤ ", "le": " ≤ ", "times": " × ", "%": "%"}
 
 
 def prepare(text: str) -> str:
-    """Text as FTS5 should tokenize it: decimals kept whole, LaTeX markup and ± reduced to words."""
+    """Text as FTS5 should tokenize it: decimals kept whole, LaTeX markup, ± and a threshold's side
+    (< and ≥) reduced to words."""
     text = _LATEX.sub(lambda m: _LATEX_WORDS.get(m.group(1) or "", " "), text)
     text = _PLUS_MINUS.sub(" pm ", text)
     text = _NUMBER_WORD.sub(lambda m: _NUMBER_WORDS[m.group(1).lower()], text)
+    text = _COMPARISON.sub(lambda m: " below " if m.group(0) in "<≤" else " above ", text)
     return _DECIMAL.sub(r"\1p\2", text)
 
 
