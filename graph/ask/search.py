@@ -34,8 +34,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from wordfreq import zipf_frequency
-
 from .extract import ASKS, BACK, HIDDEN, KIND, NAME, QUALIFIES, VALUE
 from .index import FILE, idf
 from .text import Tokenizer, is_number, phrase
@@ -51,7 +49,7 @@ LINKED_CACHE = 128  # concepts whose facts are remembered
 # not answer it.
 ANSWERED_COVERAGE = 0.4
 ABSENT = 0.5  # the weight of a word no fact has, against its (maximal) rarity
-RARE_IN_ENGLISH = 3.0  # Zipf frequency below which a word the graph lacks is a name it does not know
+TOPIC_LETTERS = 4  # a word the graph lacks this long or longer is a topic it does not have
 TYPO_CUTOFF = 0.75  # difflib ratio for a word the graph does not have to be read as one it has
 _PERCENT = re.compile(r"(?<![\d.])%")  # "what % relapse": a word asking for a percentage, not a number's unit
 _WORD = re.compile(r"[^\s,;:?!()\[\]\"']+")
@@ -135,12 +133,6 @@ def _structure_first(hits: list[Hit], concepts: list[Concept]) -> list[Hit]:
     return sorted(hits, key=lambda h: (-h.score, h.id))
 
 
-def _rare_in_english(word: str) -> bool:
-    """A word of four letters or more that English rarely uses (wordfreq's Zipf scale: "ponatinib"
-    0, "accrual" 2.5, "cutoff" 3.2, "cost" 5.4): a technical name, not a way of asking."""
-    return len(word) >= 4 and zipf_frequency(word, "en") < RARE_IN_ENGLISH
-
-
 def _is_code(term: str) -> bool:
     """Letters and digits together: a name ("cns3", "e1910"), not a number ("72p9" is 72.9)."""
     return not is_number(term) and any(c.isdigit() for c in term) and any(c.isalpha() for c in term)
@@ -154,7 +146,7 @@ class Search:
     concepts: list[Concept]
     hits: list[Hit]
     unanswered: bool
-    unknown: list[str] = field(default_factory=list)  # names in the question the graph does not know
+    unknown: list[str] = field(default_factory=list)  # words of the question the graph has nowhere
 
 
 @cache
@@ -226,10 +218,11 @@ class AskIndex:
 
     def _terms(self, question: str) -> tuple[list[str], list[str]]:
         """The question's terms (variants replaced, misspellings of the graph's words corrected),
-        and the names in it the graph does not know: unknown words written as names are (capitals
-        after the first word, letters with digits), long enough to be one, or rare in English (a
-        drug, a trial, a gene: "ponatinib", "ELIANA"; a common word the graph lacks, "everyone",
-        says nothing the graph would have to know)."""
+        and the words in it the graph does not know: a word of the question is a way of asking
+        (graph/ask/stopwords.txt: "everyone", "happened") or names what it asks about; one the
+        graph has nowhere, in no quote, name or synonym ("ponatinib", "cost", "infants"), is a topic
+        the graph does not have. Shorter words count when written as names (capitals after the
+        first word, letters with digits: "NCI", "T3")."""
         words = _WORD.findall(_PERCENT.sub(" percent ", question))
         terms: list[str] = []
         unknown: list[str] = []
@@ -243,8 +236,7 @@ class AskIndex:
                         elif (
                             (position > 0 and any(c.isupper() for c in word))
                             or (any(c.isdigit() for c in word) and any(c.isalpha() for c in word))
-                            or len(t) >= 10
-                            or _rare_in_english(word)
+                            or len(word) >= TOPIC_LETTERS
                         ):
                             unknown.append(word)
                     terms.append(t)
