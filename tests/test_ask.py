@@ -451,6 +451,26 @@ def test_a_population_word_qualifies_the_question_and_does_not_select(store: Pat
     assert answer["unanswered"] is False
 
 
+def test_a_study_design_word_qualifies_the_question_and_does_not_select(store: Path) -> None:
+    """ "Randomised" is AALL1331's design, not something its results point at: the p-value of the
+    low-risk DFS comparison answers a question about "the randomised LR cohort"."""
+    answer = ask_json(
+        store, "p value for disease free survival in the whole LR randomised cohort", "--top", "3"
+    )
+    iris = [a["iri"] for a in answer["answers"]]
+    assert {f"{ID}result/aall1331-lr-dfs-blin", f"{ID}result/aall1331-lr-dfs-chemo"} & set(iris), iris
+    assert answer["unanswered"] is False
+
+
+def test_extramedullary_relapse_names_the_site_as_well_as_the_endpoint(store: Path) -> None:
+    """ "EM relapse" is both a site of first relapse and an endpoint (relapse at an EM site after
+    blinatumomab): the finding on blinatumomab's efficacy by site answers it."""
+    answer = ask_json(store, "blinatumomab efficacy EM relapse vs isolated marrow", "--top", "3")
+    iris = [a["iri"] for a in answer["answers"]]
+    assert f"{ID}finding/blinatumomab-decreased-em-efficacy" in iris, iris
+    assert answer["unanswered"] is False
+
+
 @pytest.mark.parametrize(
     "british, american",
     [

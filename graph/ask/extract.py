@@ -302,13 +302,14 @@ def _surname(author: str) -> str:
 # label of a thing, a word a question may use for it ("EFS" for DFS); the name of a class, a kind
 # of thing; a hidden label of a class, a word asking for a kind of fact ("why": a finding); a hidden
 # label of a property, a word asking for its value ("how many", "how long": a number); the name of
-# a population's age group or disease setting, which qualifies a question rather than selecting
-# facts (see QUALIFYING).
+# a population's age group or disease setting, or of a study design, which qualifies a question
+# rather than selecting facts (see QUALIFYING).
 NAME, HIDDEN, KIND, ASKS, VALUE, QUALIFIES = 0, 1, 2, 3, 4, 5
-# Properties whose values describe whom a study enrolled ("pediatric", "first relapse"). Nearly
-# every fact of the article is about children in first relapse, but only the studies say so: a
-# question naming them prefers facts about them, and does not require it.
-QUALIFYING = {RKG + "ageGroup", RKG + "diseaseSetting"}
+# Properties whose values describe whom a study enrolled and how ("pediatric", "first relapse",
+# "randomised"). Nearly every fact of the article is about children in first relapse, but only the
+# studies say so, and "the randomised LR cohort" asks about the cohort, not the design: a question
+# naming them prefers facts about them, and does not require it.
+QUALIFYING = {RKG + "ageGroup", RKG + "diseaseSetting", RKG + "design"}
 
 
 def lexicon(graph: Graph, linked: set[str]) -> list[tuple[str, str, int]]:
