@@ -1,11 +1,11 @@
 """Questions in plain words: how well `relapsekg ask` answers, and how fast, side by side.
 
-Quality, in process, on question sets written by readers who had not seen the code, side by
-side (tests/data/ask-questions.yaml, the set the ask code was improved against, and
-tests/data/ask-questions-heldout.yaml, written by another reader who had seen neither the code nor
-the first set, never tuned for: each answerable question with the facts whose quote answers it,
-and questions the graph cannot answer): recall@1, @3, @5 and MRR on the answerable ones, and how
-many of the unanswerable ones are reported unanswered (and how many answerable ones are wrongly).
+Quality, in process, on question sets written by five readers who had seen neither the code nor
+each other's sets, side by side (tests/data/ask-questions*.yaml; each says in its header whether
+its misses were read while the ask code changed or only its figures were looked at): each
+answerable question with the facts whose quote answers it, and questions the graph cannot
+answer. Printed: recall@1, @3, @5 and MRR on the answerable ones, and how many of the
+unanswerable ones are reported unanswered (and how many answerable ones are wrongly).
 
 Speed, over HTTP (``GET /api/ask``, one kept-alive connection, after one untimed round): p50 and
 p99 per question on the curated graph and, given ``--synth-store``, on a built synthetic corpus
@@ -37,6 +37,7 @@ QUESTIONS = [
     ROOT / "tests" / "data" / "ask-questions-heldout.yaml",
     ROOT / "tests" / "data" / "ask-questions-third.yaml",
     ROOT / "tests" / "data" / "ask-questions-fourth.yaml",
+    ROOT / "tests" / "data" / "ask-questions-fifth.yaml",
 ]
 
 
