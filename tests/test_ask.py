@@ -471,6 +471,17 @@ def test_extramedullary_relapse_names_the_site_as_well_as_the_endpoint(store: Pa
     assert answer["unanswered"] is False
 
 
+def test_timing_asks_about_time_not_the_salvage_line_topic(store: Path) -> None:
+    """ "Timing" in a question about a time cut-off is the time to relapse of the risk rules, not the
+    finding topic on the line of salvage (whose code once was "timing")."""
+    answer = ask_json(
+        store, "timing cut-off for isolated extramedullary relapse to be low risk", "--top", "3"
+    )
+    kinds = [a["kind"] for a in answer["answers"]]
+    assert kinds[0] == "rule", kinds
+    assert answer["unanswered"] is False
+
+
 @pytest.mark.parametrize(
     "british, american",
     [

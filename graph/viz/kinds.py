@@ -89,7 +89,7 @@ TOPIC_ORDER = (
     "efficacy",
     "safety",
     "prognosis",
-    "timing",
+    "salvage-line",
     "standard-of-care",
     "mechanism",
     "approval",
