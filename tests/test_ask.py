@@ -350,6 +350,22 @@ def test_a_topic_the_graph_lacks_leaves_the_question_unanswered(store: Path, que
     assert ask_json(store, question)["unanswered"] is True
 
 
+@pytest.mark.parametrize(
+    "lacked, known",
+    [
+        ("T-ALL in first relapse: blinatumomab", "B-ALL in first relapse: blinatumomab"),
+        ("Ph-positive CNS relapse", "MRD-positive CNS relapse"),
+    ],
+)
+def test_a_compound_name_the_graph_never_has_is_a_topic_it_lacks(
+    store: Path, lacked: str, known: str
+) -> None:
+    """The graph has "T" (CAR T), "ALL" and "positive", but never "T-ALL" or "Ph-positive": those
+    questions are about something else than the article; "B-ALL" and "MRD-positive" it has."""
+    assert ask_json(store, lacked)["unanswered"] is True
+    assert ask_json(store, known)["unanswered"] is False
+
+
 def test_a_way_of_asking_the_graph_lacks_is_no_topic(store: Path) -> None:
     common = ask_json(store, "Which reinduction was given to everybody on AALL1331?", "--top", "1")
     assert common["unanswered"] is False

@@ -222,7 +222,8 @@ class AskIndex:
         (graph/ask/stopwords.txt: "everyone", "happened") or names what it asks about; one the
         graph has nowhere, in no quote, name or synonym ("ponatinib", "cost", "infants"), is a topic
         the graph does not have. Shorter words count when written as names (capitals after the
-        first word, letters with digits: "NCI", "T3")."""
+        first word, letters with digits: "NCI", "T3"), and so does a compound name whose parts the
+        graph has but never together ("T-ALL")."""
         words = _WORD.findall(_PERCENT.sub(" percent ", question))
         terms: list[str] = []
         unknown: list[str] = []
@@ -240,7 +241,21 @@ class AskIndex:
                         ):
                             unknown.append(word)
                     terms.append(t)
+            if word not in unknown and self._unknown_compound(word, word_terms):
+                unknown.append(word)
         return terms, unknown
+
+    def _unknown_compound(self, word: str, word_terms: list[str]) -> bool:
+        """A compound name ("T-ALL", "Ph-positive") the graph has nowhere, though it has each of
+        its parts ("B-ALL", "CAR T", "positive"): a topic it does not have."""
+        if "-" not in word or not any(c.isupper() for c in word) or any(c.isdigit() for c in word):
+            return False
+        if len(word_terms) < 2:
+            return False
+        found = self._db.execute(
+            "SELECT 1 FROM docs WHERE docs MATCH ? LIMIT 1", (f'"{" ".join(word_terms)}"',)
+        ).fetchone()
+        return found is None
 
     def _spelt(self, word: str) -> str | None:
         """The term of the graph's word closest to ``word`` in spelling, if close enough."""
