@@ -366,6 +366,18 @@ def test_a_compound_name_the_graph_never_has_is_a_topic_it_lacks(
     assert ask_json(store, known)["unanswered"] is False
 
 
+def test_a_kind_asked_for_finds_the_parts_of_what_the_question_names(store: Path) -> None:
+    """The drugs of the AALL1331 reinduction are about neither AALL1331 nor reinduction: the phase
+    is, and points at them. Asked for "drugs", the answer gives them after the phase."""
+    answer = ask_json(store, "reinduction drugs AALL1331", "--top", "5")
+    iris = [a["iri"] for a in answer["answers"]]
+    drugs = {
+        f"{ID}intervention/{d}" for d in ("vincristine", "pegaspargase", "mitoxantrone", "dexamethasone")
+    }
+    assert iris[0] == f"{ID}phase/aall1331-reinduction", iris
+    assert len(drugs & set(iris)) >= 3, iris
+
+
 def test_a_way_of_asking_the_graph_lacks_is_no_topic(store: Path) -> None:
     common = ask_json(store, "Which reinduction was given to everybody on AALL1331?", "--top", "1")
     assert common["unanswered"] is False

@@ -7,7 +7,8 @@
    hidden label of a class ("why", "how many") ask for a kind of fact, preferred but not required;
    a hidden label of a thing ("EFS" for DFS) is a word for it, required like its name.
 3. Candidates: the facts FTS5 ranks best by BM25 over their quotes and the names of what they
-   point at, and the facts that point at the rarer concepts.
+   point at, the facts that point at the rarer concepts, and the facts of a kind the question
+   names that the facts about the things it names point at (the drugs of a named phase).
 4. Each candidate is scored by how much of the question it covers: the question's terms found in
    its text or in a concept it points at (weighted by rarity; a word no fact has weighs less; a
    number counts only if the fact's own quote or label says it), the concepts it points at
@@ -45,6 +46,7 @@ CANDIDATES = 30  # by BM25
 LINKED_CANDIDATES = 60  # facts of one concept, for concepts rarer than this
 MAX_LINKED = 5000  # facts read per concept (a concept in more facts says little)
 LINKED_CACHE = 128  # concepts whose facts are remembered
+MAX_WHOLES = 500  # facts about a named thing whose parts of a kind asked for are looked up
 # A best fact covering less of the question than this (rarity-weighted share of its terms) does
 # not answer it.
 ANSWERED_COVERAGE = 0.4
@@ -311,6 +313,35 @@ class AskIndex:
             self._linked_cache[iris] = rows
         return rows
 
+    def _parts_of_kind(self, concepts: list[Concept], linked: dict[int, dict[int, float]]) -> set[int]:
+        """The facts of a kind the question names that a fact about the things it names points at:
+        "reinduction drugs on AALL1331" asks for the drugs (vincristine…) the AALL1331 reinduction
+        phase points at, which are about neither AALL1331 nor reinduction themselves. Each gets the
+        phase's links as links back (``BACK``), which a fact of a kind asked for may be about."""
+        kinds = [i for i, c in enumerate(concepts) if c.kind]
+        if not kinds:
+            return set()
+        of_kind = {f for f, by in linked.items() if any(by.get(i, 0.0) >= ABOUT for i in kinds)}
+        found: set[int] = set()
+        for index, concept in enumerate(concepts):
+            if not concept.selects:
+                continue
+            wholes = [f for f, by in linked.items() if by.get(index, 0.0) >= ABOUT and f not in of_kind]
+            if not wholes or len(wholes) > MAX_WHOLES:
+                continue
+            marks = ",".join("?" * len(wholes))
+            rows = self._db.execute(
+                f"SELECT DISTINCT l.fact FROM facts f JOIN links l ON l.iri = f.iri "
+                f"WHERE f.id IN ({marks}) AND l.weight = ?",
+                (*wholes, BACK),
+            ).fetchall()
+            for (part,) in rows:
+                if part in of_kind:
+                    by = linked.setdefault(part, {})
+                    by[index] = max(by.get(index, 0.0), BACK)
+                    found.add(part)
+        return found
+
     def _term_idf(self, terms: list[str]) -> dict[str, float]:
         return {t: idf(self._df.get(t, 0), self.total) for t in terms}
 
@@ -348,6 +379,7 @@ class AskIndex:
                 linked.setdefault(fact, {})[index] = weight
             if len(pointing) <= LINKED_CANDIDATES:
                 candidates.update(fact for fact, _w in pointing)
+        candidates.update(self._parts_of_kind(concepts, linked))
         named_things = sorted({iri for c in concepts if c.selects for iri in c.iris})
         if named_things:  # the things named, themselves, however many facts point at them
             candidates.update(
