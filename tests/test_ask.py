@@ -378,6 +378,13 @@ def test_a_kind_asked_for_finds_the_parts_of_what_the_question_names(store: Path
     assert len(drugs & set(iris)) >= 3, iris
 
 
+def test_treatment_asks_for_an_intervention(store: Path) -> None:
+    """ "Treatment" and "therapy" name the kind of thing interventions are: the chemotherapy that
+    is the standard of care comes before the phases that quote the same sentence."""
+    answer = ask_json(store, "standard treatment for first relapse pediatric ALL", "--top", "3")
+    assert answer["answers"][0]["iri"] == f"{ID}intervention/chemotherapy", answer["answers"]
+
+
 def test_a_way_of_asking_the_graph_lacks_is_no_topic(store: Path) -> None:
     common = ask_json(store, "Which reinduction was given to everybody on AALL1331?", "--top", "1")
     assert common["unanswered"] is False
