@@ -531,6 +531,26 @@ def test_british_spellings_find_what_the_american_ones_find(store: Path, british
     assert iris(british) == iris(american)
 
 
+@pytest.mark.parametrize(
+    "variant, article",
+    [
+        ("CNS recurrence after blinatumomab", "CNS relapse after blinatumomab"),
+        ("upfront blinatumomab in children", "frontline blinatumomab in children"),
+        ("undetectable MRD after reinduction", "negative MRD after reinduction"),
+    ],
+)
+def test_a_clinical_synonym_finds_what_the_articles_word_finds(
+    store: Path, variant: str, article: str
+) -> None:
+    """The article writes "relapse", "frontline", "MRD-negative"; researchers also write
+    "recurrence", "upfront", "undetectable MRD" (graph/ask/words.tsv)."""
+    answer = ask_json(store, variant, "--top", "3")
+    assert answer["unanswered"] is False
+    assert [a["iri"] for a in answer["answers"]] == [
+        a["iri"] for a in ask_json(store, article, "--top", "3")["answers"]
+    ]
+
+
 def test_a_percent_sign_asks_for_a_percentage(store: Path) -> None:
     assert [a["iri"] for a in ask_json(store, "what % of children relapse", "--top", "3")["answers"]] == [
         a["iri"] for a in ask_json(store, "what percentage of children relapse", "--top", "3")["answers"]
