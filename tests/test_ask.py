@@ -497,6 +497,15 @@ def test_a_study_design_word_qualifies_the_question_and_does_not_select(store: P
     assert answer["unanswered"] is False
 
 
+@pytest.mark.parametrize("question", ["can CAR-T cells clear CNS leukemia", "CAR T cells in CNS relapse"])
+def test_cns_relapse_and_cns_leukemia_name_the_cns_site(store: Path, question: str) -> None:
+    """ "CNS relapse" is also an endpoint (a second relapse in the CNS), and "Leukemia" a journal:
+    the CAR T facts on patients with CNS disease answer both questions."""
+    answer = ask_json(store, question, "--top", "3")
+    assert answer["unanswered"] is False
+    assert any("car" in a["iri"] or "jacoby" in a["iri"] for a in answer["answers"]), answer["answers"]
+
+
 def test_extramedullary_relapse_names_the_site_as_well_as_the_endpoint(store: Path) -> None:
     """ "EM relapse" is both a site of first relapse and an endpoint (relapse at an EM site after
     blinatumomab): the finding on blinatumomab's efficacy by site answers it."""
