@@ -317,29 +317,28 @@ class AskIndex:
         """The facts of a kind the question names that a fact about the things it names points at:
         "reinduction drugs on AALL1331" asks for the drugs (vincristine…) the AALL1331 reinduction
         phase points at, which are about neither AALL1331 nor reinduction themselves. Each gets the
-        phase's links as links back (``BACK``), which a fact of a kind asked for may be about."""
+        whole's links to the things named as links back (``BACK``), which a fact of a kind asked
+        for may be about. Only wholes about every thing named are looked in: they are few."""
         kinds = [i for i, c in enumerate(concepts) if c.kind]
-        if not kinds:
+        named = [i for i, c in enumerate(concepts) if c.selects]
+        if not kinds or not named:
             return set()
         of_kind = {f for f, by in linked.items() if any(by.get(i, 0.0) >= ABOUT for i in kinds)}
-        found: set[int] = set()
-        for index, concept in enumerate(concepts):
-            if not concept.selects:
-                continue
-            wholes = [f for f, by in linked.items() if by.get(index, 0.0) >= ABOUT and f not in of_kind]
-            if not wholes or len(wholes) > MAX_WHOLES:
-                continue
-            marks = ",".join("?" * len(wholes))
-            rows = self._db.execute(
-                f"SELECT DISTINCT l.fact FROM facts f JOIN links l ON l.iri = f.iri "
-                f"WHERE f.id IN ({marks}) AND l.weight = ?",
-                (*wholes, BACK),
-            ).fetchall()
-            for (part,) in rows:
-                if part in of_kind:
-                    by = linked.setdefault(part, {})
-                    by[index] = max(by.get(index, 0.0), BACK)
-                    found.add(part)
+        wholes = [
+            f for f, by in linked.items() if f not in of_kind and all(by.get(i, 0.0) >= ABOUT for i in named)
+        ][:MAX_WHOLES]
+        if not wholes:
+            return set()
+        rows = self._db.execute(
+            f"SELECT DISTINCT l.fact FROM facts f JOIN links l ON l.iri = f.iri "
+            f"WHERE f.id IN ({','.join('?' * len(wholes))}) AND l.weight = ?",
+            (*wholes, BACK),
+        ).fetchall()
+        found = {part for (part,) in rows if part in of_kind}
+        for part in found:
+            by = linked[part]
+            for i in named:
+                by[i] = max(by.get(i, 0.0), BACK)
         return found
 
     def _term_idf(self, terms: list[str]) -> dict[str, float]:
