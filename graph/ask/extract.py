@@ -283,8 +283,8 @@ def _bibliographic_names(graph: Graph, iri: str) -> list[str]:
             surname = _surname(author)
             names += [surname, f"{surname} {year}", f"{surname} et al {year}"]
         # A paper by two authors is cited by both names: "Murphy and Aldoss (2024)", "Murphy & Aldoss".
-        members = [o for p, o in listed.items() if p.startswith(RDF_MEMBER)]
-        if first and len(members) == 2 and SECOND_MEMBER in listed:
+        members = sum(p.startswith(RDF_MEMBER) for p in listed)
+        if first and members == 2 and SECOND_MEMBER in listed:
             for both in (
                 f"{_surname(first)} and {_surname(listed[SECOND_MEMBER])}",
                 f"{_surname(first)} {_surname(listed[SECOND_MEMBER])}",

@@ -5,7 +5,9 @@
    acronym, a synonym of ``ontology/synonyms.ttl``, "Jacoby 2022") become *concepts*, each a set
    of IRIs. A name of a thing must be answered by a fact about it; a class's name ("cohort") and a
    hidden label of a class ("why", "how many") ask for a kind of fact, preferred but not required;
-   a hidden label of a thing ("EFS" for DFS) is a word for it, required like its name.
+   a hidden label of a thing ("EFS" for DFS) is a word for it, required like its name; the name
+   of a population's age group or setting, or of a study design ("pediatric", "randomised"),
+   qualifies the question: preferred, not required.
 3. Candidates: the facts FTS5 ranks best by BM25 over their quotes and the names of what they
    point at, the facts that point at the rarer concepts, and the facts of a kind the question
    names that the facts about the things it names point at (the drugs of a named phase).
@@ -55,6 +57,7 @@ TOPIC_LETTERS = 4  # a word the graph lacks this long or longer is a topic it do
 TYPO_CUTOFF = 0.75  # difflib ratio for a word the graph does not have to be read as one it has
 _PERCENT = re.compile(r"(?<![\d.])%")  # "what % relapse": a word asking for a percentage, not a number's unit
 _WORD = re.compile(r"[^\s,;:?!()\[\]\"']+")
+_HYPHEN = re.compile(r"[-\u2010\u2011]")  # hyphen-minus, hyphen, non-breaking hyphen
 WEIGHTS = {"coverage": 0.5, "links": 0.3, "bm25": 0.2}
 INCOMPLETE = 0.5
 ITSELF = 1.15  # a fact that is a thing the question names, against the facts that point at it
@@ -79,7 +82,7 @@ class Concept:
     soft: bool = False  # named by hidden labels only: a word of the question, not a thing it names
     word_for: bool = False  # a hidden label of a thing ("EFS" for DFS): soft, but a fact must be about it
     kind: bool = False  # the name of a class: a fact of that kind is preferred, not required
-    qualifies: bool = False  # a population's age group or setting ("pediatric"): preferred, not required
+    qualifies: bool = False  # an age group, setting or design ("pediatric", "randomised"): preferred
     weight: float = 0.0
 
     @property
@@ -164,7 +167,8 @@ def check_question(question: str | None, top: int) -> str:
         raise BadQuestion(f"the question is {len(question)} characters long; at most {MAX_QUESTION}")
     if not 1 <= top <= MAX_TOP:
         raise BadQuestion(f"top must be between 1 and {MAX_TOP}, got {top}")
-    return question.strip()
+    # Text SQLite can store: a lone surrogate (from a Python caller or a non-UTF-8 argv) becomes "?".
+    return question.strip().encode("utf-8", "replace").decode("utf-8")
 
 
 class AskIndex:
@@ -218,46 +222,75 @@ class AskIndex:
 
     # -- the steps -------------------------------------------------------------------------------
 
-    def _terms(self, question: str) -> tuple[list[str], list[str]]:
+    def _terms(self, question: str) -> tuple[list[str], list[str], list[str]]:
         """The question's terms (variants replaced, misspellings of the graph's words corrected),
-        and the words in it the graph does not know: a word of the question is a way of asking
-        (graph/ask/stopwords.txt: "everyone", "happened") or names what it asks about; one the
-        graph has nowhere, in no quote, name or synonym ("ponatinib", "cost", "infants"), is a topic
-        the graph does not have. Shorter words count when written as names (capitals after the
-        first word, letters with digits: "NCI", "T3"), and so does a compound name whose parts the
-        graph has but never together ("T-ALL")."""
+        the words in it the graph does not know, and the compound names it does not know.
+
+        A word of the question is a way of asking (graph/ask/stopwords.txt: "everyone", "happened")
+        or names what it asks about; one the graph has nowhere, in no quote, name or synonym
+        ("ponatinib", "cost", "infants"), is a topic the graph does not have. Shorter words count
+        when written as names (capitals after the first word, letters with digits: "NCI", "T3").
+        A compound code whose parts the graph has, but never together ("T-ALL", "Ph-positive"), is
+        one too (see :meth:`_unknown_compound`)."""
         words = _WORD.findall(_PERCENT.sub(" percent ", question))
         terms: list[str] = []
         unknown: list[str] = []
+        compounds: list[str] = []
+        joined = self._joined(words)
         for position, (word, word_terms) in enumerate(zip(words, self.tokenizer.many(words), strict=True)):
+            if word in joined:  # "re-induction", "up-front": the word the graph writes joined
+                word_terms = [joined[word]]
             for term in word_terms:
                 for t in self._variants.get(term, (term,)):
                     if t not in self._known and t not in self.stop and not is_number(t):
                         close = self._spelt(word.lower())
                         if close and len(t) >= 5:
                             t = close
-                        elif (
+                        elif word not in unknown and (
                             (position > 0 and any(c.isupper() for c in word))
                             or (any(c.isdigit() for c in word) and any(c.isalpha() for c in word))
-                            or len(word) >= TOPIC_LETTERS
+                            or sum(c.isalpha() for c in word) >= TOPIC_LETTERS
                         ):
                             unknown.append(word)
                     terms.append(t)
             if word not in unknown and self._unknown_compound(word, word_terms):
-                unknown.append(word)
-        return terms, unknown
+                compounds.append(word)
+        return terms, unknown, compounds
+
+    def _joined(self, words: list[str]) -> dict[str, str]:
+        """The hyphenated words of the question that the graph writes as one word, never as two,
+        with that word's term ("re-induction": reinduction; "up-front": upfront, a variant; not
+        "CAR-T", which the graph writes "CAR T")."""
+        hyphenated = [w for w in words if len(_HYPHEN.split(w)) > 1]
+        if not hyphenated:
+            return {}
+        apart = self.tokenizer.many(hyphenated)
+        together = self.tokenizer.many([_HYPHEN.sub("", w) for w in hyphenated])
+        return {
+            w: t[0]
+            for w, parts, t in zip(hyphenated, apart, together, strict=True)
+            if len(t) == 1 and (t[0] in self._known or t[0] in self._variants) and not self._has_phrase(parts)
+        }
+
+    def _has_phrase(self, terms: list[str]) -> bool:
+        """Whether some fact's text holds these terms in this order."""
+        found = self._db.execute(
+            "SELECT 1 FROM docs WHERE docs MATCH ? LIMIT 1", (f'"{" ".join(terms)}"',)
+        ).fetchone()
+        return found is not None
 
     def _unknown_compound(self, word: str, word_terms: list[str]) -> bool:
-        """A compound name ("T-ALL", "Ph-positive") the graph has nowhere, though it has each of
-        its parts ("B-ALL", "CAR T", "positive"): a topic it does not have."""
-        if "-" not in word or not any(c.isupper() for c in word) or any(c.isdigit() for c in word):
+        """A code written with a hyphen ("T-ALL", "ph-positive": a part of three letters or
+        fewer that is no stop word, or a capital inside) that the graph has nowhere as a phrase, though it has its parts
+        ("B-ALL", "CAR T", "positive"): a topic it does not have. (One the graph writes joined,
+        "re-induction", is one term by then.)"""
+        parts = [p for p in _HYPHEN.split(word) if p]
+        if len(parts) < 2 or len(word_terms) < 2 or any(is_number(t) for t in word_terms):
             return False
-        if len(word_terms) < 2:
+        short = [p for p in parts if len(p) <= 3 and p.lower() not in self.stop]  # "on-treatment": no code
+        if not short and not any(c.isupper() for c in word[1:]):
             return False
-        found = self._db.execute(
-            "SELECT 1 FROM docs WHERE docs MATCH ? LIMIT 1", (f'"{" ".join(word_terms)}"',)
-        ).fetchone()
-        return found is None
+        return not self._has_phrase(word_terms)
 
     def _spelt(self, word: str) -> str | None:
         """The term of the graph's word closest to ``word`` in spelling, if close enough."""
@@ -345,13 +378,13 @@ class AskIndex:
         return {t: idf(self._df.get(t, 0), self.total) for t in terms}
 
     def _search(self, question: str, top: int) -> Search:
-        terms, unknown = self._terms(question)
+        terms, unknown, compounds = self._terms(question)
         content = list(dict.fromkeys(t for t in terms if t not in self.stop))
         concepts = self._link(terms)
         # A long word the graph lacks is no unknown name when it is part of a name it has
-        # ("experimental" of "experimental arm").
+        # ("experimental" of "experimental arm"); a compound's parts always are.
         named_terms = {t for c in concepts for t in c.terms}
-        unknown = [w for w in unknown if not set(self.tokenizer.terms(w)) <= named_terms]
+        unknown = [w for w in unknown if not set(self.tokenizer.terms(w)) <= named_terms] + compounds
         if not content:
             return Search(question, terms, content, concepts, [], True, unknown)
         weights = self._term_idf(content)

@@ -11,7 +11,9 @@ What FTS5 cannot know is written before it: decimals keep their point (``72.9`` 
 4-week blocks", "four years": a question's "3 blocks" or "4-year" holds the same numbers), but
 not a fraction ("two-thirds"). A plus-minus sign (``±``, ``+/-``, LaTeX ``\\pm``) becomes the
 word ``pm``: "BM ± EM" (marrow relapse, with or without extramedullary disease) is not "BM + EM"
-(combined relapse), though FTS5 would drop both signs and read both as "bm em".
+(combined relapse), though FTS5 would drop both signs and read both as "bm em". And a
+threshold's side becomes a word (``<``, ``<=``, ``≤``: below; ``>``, ``>=``, ``≥``: above): "MRD
+<0.1%" (low risk) is not "MRD ≥0.1%" (a transplant).
 """
 
 from __future__ import annotations
@@ -42,11 +44,12 @@ _LATEX_WORDS = {"pm": " pm ", "geq": " ≥ ", "ge": " ≥ ", "leq": " ≤ ", "le
 
 def prepare(text: str) -> str:
     """Text as FTS5 should tokenize it: decimals kept whole, LaTeX markup, ± and a threshold's side
-    (< and ≥) reduced to words."""
+    (<, <=, ≤: below; >, >=, ≥: above) reduced to words, and counts in words ("three blocks") to
+    digits, as the article prints most of them."""
     text = _LATEX.sub(lambda m: _LATEX_WORDS.get(m.group(1) or "", " "), text)
     text = _PLUS_MINUS.sub(" pm ", text)
     text = _NUMBER_WORD.sub(lambda m: _NUMBER_WORDS[m.group(1).lower()], text)
-    text = _COMPARISON.sub(lambda m: " below " if m.group(0) in "<≤" else " above ", text)
+    text = _COMPARISON.sub(lambda m: " below " if m.group(0)[0] in "<≤" else " above ", text)
     return _DECIMAL.sub(r"\1p\2", text)
 
 
@@ -64,13 +67,15 @@ class Tokenizer:
     def many(self, texts: Sequence[str]) -> list[list[str]]:
         """The terms of each string, in order; one insert and one read for the whole batch."""
         db = self._db
-        db.executemany(
-            "INSERT INTO probe(rowid, text) VALUES (?, ?)", enumerate((prepare(t) for t in texts), 1)
-        )
         out: list[list[str]] = [[] for _ in texts]
-        for doc, term in db.execute("SELECT doc, term FROM probe_v ORDER BY doc, offset"):
-            out[doc - 1].append(term)
-        db.execute("DELETE FROM probe")
+        try:  # a text SQLite refuses (a lone surrogate) must not leave rows for the next batch
+            db.executemany(
+                "INSERT INTO probe(rowid, text) VALUES (?, ?)", enumerate((prepare(t) for t in texts), 1)
+            )
+            for doc, term in db.execute("SELECT doc, term FROM probe_v ORDER BY doc, offset"):
+                out[doc - 1].append(term)
+        finally:
+            db.execute("DELETE FROM probe")
         return out
 
 
