@@ -357,9 +357,9 @@ class AskIndex:
         if not kinds or not named:
             return set()
         of_kind = {f for f, by in linked.items() if any(by.get(i, 0.0) >= ABOUT for i in kinds)}
-        wholes = [
+        wholes = sorted(
             f for f, by in linked.items() if f not in of_kind and all(by.get(i, 0.0) >= ABOUT for i in named)
-        ][:MAX_WHOLES]
+        )[:MAX_WHOLES]
         if not wholes:
             return set()
         rows = self._db.execute(
