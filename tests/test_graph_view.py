@@ -96,6 +96,15 @@ def test_a_question_draws_its_answer_subgraph_with_the_rows_beside_it(client) ->
     assert {CAR_T, BLINA} <= linked, "answer cells naming a therapy link to its node"
 
 
+def test_evidence_on_the_therapy_itself_comes_before_evidence_on_its_products(client) -> None:
+    """CD19 CAR T cells have products (tisagenlecleucel, memory-enriched CAR T cells): within a
+    topic, what the article says of CAR T cells comes before what it says of a product."""
+    evidence = client.get("/graph/details", params={"iri": CAR_T}).json()["evidence"]
+    cns = [e for e in evidence if e["topic"] == "cns-efficacy"]
+    assert any(e["via"] for e in cns) and any(not e["via"] for e in cns)
+    assert [bool(e["via"]) for e in cns] == sorted(bool(e["via"]) for e in cns)
+
+
 def test_clicking_car_t_shows_cns_evidence_with_verbatim_quotes(client) -> None:
     details = client.get("/graph/details", params={"iri": CAR_T}).json()
     assert details["label"] == "CD19 CAR T cell therapy" and details["href"] == "/id/intervention/cd19-car-t"

@@ -307,6 +307,7 @@ def details(
                 order.get(e["topic"], len(order))
                 if e["topic"] not in ("results", "rules")
                 else len(order) + 1,
+                bool(e["via"]),  # what is said of the therapy itself before what is said of its products
                 not e["cns"],
                 {"for": 0, "against": 1}.get(e["direction"], 2),
                 e["statement"],
