@@ -280,10 +280,10 @@ class AskIndex:
         return found is not None
 
     def _unknown_compound(self, word: str, word_terms: list[str]) -> bool:
-        """A code written with a hyphen ("T-ALL", "ph-positive": a part of three letters or
-        fewer that is no stop word, or a capital inside) that the graph has nowhere as a phrase, though it has its parts
-        ("B-ALL", "CAR T", "positive"): a topic it does not have. (One the graph writes joined,
-        "re-induction", is one term by then.)"""
+        """A code written with a hyphen ("T-ALL", "ph-positive": a part of three letters or fewer
+        that is no stop word, or a capital inside) that the graph has nowhere as a phrase, though
+        it has its parts ("B-ALL", "CAR T", "positive"): a topic it does not have. (One the graph
+        writes joined, "re-induction", is one term by then.)"""
         parts = [p for p in _HYPHEN.split(word) if p]
         if len(parts) < 2 or len(word_terms) < 2 or any(is_number(t) for t in word_terms):
             return False
@@ -346,33 +346,34 @@ class AskIndex:
             self._linked_cache[iris] = rows
         return rows
 
-    def _parts_of_kind(self, concepts: list[Concept], linked: dict[int, dict[int, float]]) -> set[int]:
+    def _parts_of_kind(
+        self, concepts: list[Concept], linked: dict[int, dict[int, float]]
+    ) -> dict[int, dict[int, float]]:
         """The facts of a kind the question names that a fact about the things it names points at:
         "reinduction drugs on AALL1331" asks for the drugs (vincristine…) the AALL1331 reinduction
-        phase points at, which are about neither AALL1331 nor reinduction themselves. Each gets the
-        whole's links to the things named as links back (``BACK``), which a fact of a kind asked
-        for may be about. Only wholes about every thing named are looked in: they are few."""
+        phase points at, which are about neither AALL1331 nor reinduction themselves. Each is given
+        with the whole's links to the things named, as links back (``BACK``), which a fact of a
+        kind asked for may be about. Only wholes about every thing named are looked in: few."""
         kinds = [i for i, c in enumerate(concepts) if c.kind]
         named = [i for i, c in enumerate(concepts) if c.selects]
         if not kinds or not named:
-            return set()
+            return {}
         of_kind = {f for f, by in linked.items() if any(by.get(i, 0.0) >= ABOUT for i in kinds)}
         wholes = sorted(
             f for f, by in linked.items() if f not in of_kind and all(by.get(i, 0.0) >= ABOUT for i in named)
         )[:MAX_WHOLES]
         if not wholes:
-            return set()
+            return {}
         rows = self._db.execute(
             f"SELECT DISTINCT l.fact FROM facts f JOIN links l ON l.iri = f.iri "
             f"WHERE f.id IN ({','.join('?' * len(wholes))}) AND l.weight = ?",
             (*wholes, BACK),
         ).fetchall()
-        found = {part for (part,) in rows if part in of_kind}
-        for part in found:
-            by = linked[part]
-            for i in named:
-                by[i] = max(by.get(i, 0.0), BACK)
-        return found
+        return {
+            part: {i: max(linked[part].get(i, 0.0), BACK) for i in named}
+            for (part,) in rows
+            if part in of_kind
+        }
 
     def _term_idf(self, terms: list[str]) -> dict[str, float]:
         return {t: idf(self._df.get(t, 0), self.total) for t in terms}
@@ -411,7 +412,9 @@ class AskIndex:
                 linked.setdefault(fact, {})[index] = weight
             if len(pointing) <= LINKED_CANDIDATES:
                 candidates.update(fact for fact, _w in pointing)
-        candidates.update(self._parts_of_kind(concepts, linked))
+        for part, links_back in self._parts_of_kind(concepts, linked).items():
+            linked[part].update(links_back)
+            candidates.add(part)
         named_things = sorted({iri for c in concepts if c.selects for iri in c.iris})
         if named_things:  # the things named, themselves, however many facts point at them
             candidates.update(
