@@ -231,13 +231,17 @@ class AskIndex:
         ("ponatinib", "cost", "infants"), is a topic the graph does not have. Shorter words count
         when written as names (capitals after the first word, letters with digits: "NCI", "T3").
         A compound code whose parts the graph has, but never together ("T-ALL", "Ph-positive"), is
-        one too (see :meth:`_unknown_compound`)."""
+        one too (see :meth:`_is_code`)."""
         words = _WORD.findall(_PERCENT.sub(" percent ", question))
+        tokens = self.tokenizer.many(words)
+        # The hyphenated words, and whether some fact writes their parts in a row ("CAR-T", "B-ALL").
+        hyphenated = {w: t for w, t in zip(words, tokens, strict=True) if len(t) > 1 and _HYPHEN.search(w)}
+        written = {w: self._has_phrase(t) for w, t in hyphenated.items()}
+        joined = self._joined([w for w in hyphenated if not written[w]])
         terms: list[str] = []
         unknown: list[str] = []
         compounds: list[str] = []
-        joined = self._joined(words)
-        for position, (word, word_terms) in enumerate(zip(words, self.tokenizer.many(words), strict=True)):
+        for position, (word, word_terms) in enumerate(zip(words, tokens, strict=True)):
             if word in joined:  # "re-induction", "up-front": the word the graph writes joined
                 word_terms = [joined[word]]
             for term in word_terms:
@@ -253,23 +257,27 @@ class AskIndex:
                         ):
                             unknown.append(word)
                     terms.append(t)
-            if word not in unknown and self._unknown_compound(word, word_terms):
+            if (
+                word in hyphenated
+                and not written[word]
+                and word not in joined
+                and word not in unknown
+                and self._is_code(word, word_terms)
+            ):
                 compounds.append(word)
         return terms, unknown, compounds
 
-    def _joined(self, words: list[str]) -> dict[str, str]:
-        """The hyphenated words of the question that the graph writes as one word, never as two,
-        with that word's term ("re-induction": reinduction; "up-front": upfront, a variant; not
-        "CAR-T", which the graph writes "CAR T")."""
-        hyphenated = [w for w in words if len(_HYPHEN.split(w)) > 1]
-        if not hyphenated:
+    def _joined(self, unwritten: list[str]) -> dict[str, str]:
+        """Of hyphenated words whose parts no fact writes in a row, those the graph writes as one
+        word, with that word's term ("re-induction": reinduction; "up-front": upfront, a variant;
+        not "CAR-T", which the graph writes "CAR T")."""
+        if not unwritten:
             return {}
-        apart = self.tokenizer.many(hyphenated)
-        together = self.tokenizer.many([_HYPHEN.sub("", w) for w in hyphenated])
+        together = self.tokenizer.many([_HYPHEN.sub("", w) for w in unwritten])
         return {
             w: t[0]
-            for w, parts, t in zip(hyphenated, apart, together, strict=True)
-            if len(t) == 1 and (t[0] in self._known or t[0] in self._variants) and not self._has_phrase(parts)
+            for w, t in zip(unwritten, together, strict=True)
+            if len(t) == 1 and (t[0] in self._known or t[0] in self._variants)
         }
 
     def _has_phrase(self, terms: list[str]) -> bool:
@@ -279,18 +287,16 @@ class AskIndex:
         ).fetchone()
         return found is not None
 
-    def _unknown_compound(self, word: str, word_terms: list[str]) -> bool:
-        """A code written with a hyphen ("T-ALL", "ph-positive": a part of three letters or fewer
-        that is no stop word, or a capital inside) that the graph has nowhere as a phrase, though
-        it has its parts ("B-ALL", "CAR T", "positive"): a topic it does not have. (One the graph
-        writes joined, "re-induction", is one term by then.)"""
+    def _is_code(self, word: str, word_terms: list[str]) -> bool:
+        """Whether a hyphenated word is a code ("T-ALL", "ph-positive": a part of three letters or
+        fewer that is no stop word, or a capital inside), not English ("on-treatment") or a
+        number ("two-year"). One the graph never writes, though it has its parts ("B-ALL", "CAR
+        T", "positive"), is a topic it does not have."""
         parts = [p for p in _HYPHEN.split(word) if p]
-        if len(parts) < 2 or len(word_terms) < 2 or any(is_number(t) for t in word_terms):
+        if len(parts) < 2 or any(is_number(t) for t in word_terms):
             return False
-        short = [p for p in parts if len(p) <= 3 and p.lower() not in self.stop]  # "on-treatment": no code
-        if not short and not any(c.isupper() for c in word[1:]):
-            return False
-        return not self._has_phrase(word_terms)
+        short = [p for p in parts if len(p) <= 3 and p.lower() not in self.stop]
+        return bool(short) or any(c.isupper() for c in word[1:])
 
     def _spelt(self, word: str) -> str | None:
         """The term of the graph's word closest to ``word`` in spelling, if close enough."""
@@ -347,15 +353,13 @@ class AskIndex:
         return rows
 
     def _parts_of_kind(
-        self, concepts: list[Concept], linked: dict[int, dict[int, float]]
+        self, kinds: list[int], named: list[int], linked: dict[int, dict[int, float]]
     ) -> dict[int, dict[int, float]]:
         """The facts of a kind the question names that a fact about the things it names points at:
         "reinduction drugs on AALL1331" asks for the drugs (vincristine…) the AALL1331 reinduction
         phase points at, which are about neither AALL1331 nor reinduction themselves. Each is given
         with the whole's links to the things named, as links back (``BACK``), which a fact of a
         kind asked for may be about. Only wholes about every thing named are looked in: few."""
-        kinds = [i for i, c in enumerate(concepts) if c.kind]
-        named = [i for i, c in enumerate(concepts) if c.selects]
         if not kinds or not named:
             return {}
         of_kind = {f for f, by in linked.items() if any(by.get(i, 0.0) >= ABOUT for i in kinds)}
@@ -412,7 +416,9 @@ class AskIndex:
                 linked.setdefault(fact, {})[index] = weight
             if len(pointing) <= LINKED_CANDIDATES:
                 candidates.update(fact for fact, _w in pointing)
-        for part, links_back in self._parts_of_kind(concepts, linked).items():
+        kinds = [i for i, c in enumerate(concepts) if c.kind]  # kinds of thing named ("funding", "cohort")
+        selecting = [i for i, c in enumerate(concepts) if c.selects]
+        for part, links_back in self._parts_of_kind(kinds, selecting, linked).items():
             linked[part].update(links_back)
             candidates.add(part)
         named_things = sorted({iri for c in concepts if c.selects for iri in c.iris})
@@ -448,7 +454,6 @@ class AskIndex:
         hits = []
         numbered = {row[0] for row in rows if row[3]}
         asked = [i for i, c in enumerate(concepts) if c.soft]  # words asking for a kind of fact
-        kinds = [i for i, c in enumerate(concepts) if c.kind]  # kinds of thing named ("funding", "cohort")
         value_words = [i for i, c in enumerate(concepts) if phrase(c.terms) in self._asks_value]
         # A quote names a thing if it holds one of its names as a phrase, not only its words here
         # and there ("isolated ... testicular ... relapse" in a sentence on isolated EM relapse).
