@@ -40,7 +40,19 @@ def write_index(select: extract.Select, folder: Path) -> dict:
     forms = extract.lexicon(graph, linked)
     phase("facts")
     tokenizer = Tokenizer()
-    keys = tokenizer.many([form for form, _iri, _soft in forms])
+    columns = [_columns(f) for f in facts]
+    # Facts share most of their texts (the names of what they point at, a sentence several facts
+    # quote), and names are shared with the lexicon: each distinct text is prepared and cut into
+    # terms once.
+    texts = [
+        *dict.fromkeys(
+            [t for quote, context in columns for t in (*quote, *context)] + [f for f, _i, _s in forms]
+        )
+    ]
+    prepared = [prepare(t) for t in texts]
+    terms_of = dict(zip(texts, tokenizer.many(prepared, prepared=True), strict=True))
+    prepared_of = dict(zip(texts, prepared, strict=True))
+    phase("terms")
     folder.mkdir(parents=True, exist_ok=True)
     partial = folder / f".{FILE}.{os.getpid()}"
     partial.unlink(missing_ok=True)
@@ -60,22 +72,28 @@ def write_index(select: extract.Select, folder: Path) -> dict:
         CREATE TABLE words(word TEXT PRIMARY KEY, term TEXT NOT NULL) WITHOUT ROWID;
         """
     )
+    # Each fact's distinct terms, kept beside it: whether a candidate holds a question's term is
+    # then a set lookup, not an FTS query per term.
     db.executemany(
-        "INSERT INTO facts(id, iri, kind, record, numbered) VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO facts VALUES (?, ?, ?, ?, ?, ?, ?)",
         (
-            (i, f.iri, f.kind, json.dumps({**f.record, "quotes": f.quotes}, ensure_ascii=False), f.numbered)
-            for i, f in enumerate(facts, 1)
+            (
+                i,
+                f.iri,
+                f.kind,
+                json.dumps({**f.record, "quotes": f.quotes}, ensure_ascii=False),
+                f.numbered,
+                _distinct(terms_of, (*quote, *context)),
+                _distinct(terms_of, quote),
+            )
+            for i, (f, (quote, context)) in enumerate(zip(facts, columns, strict=True), 1)
         ),
     )
     db.executemany(
         "INSERT INTO docs(rowid, quote, context) VALUES (?, ?, ?)",
         (
-            (
-                i,
-                prepare(" \n".join([*f.quotes, f.record.get("statement", ""), f.record["label"]])),
-                prepare(" \n".join(dict.fromkeys(f.context))),
-            )
-            for i, f in enumerate(facts, 1)
+            (i, " \n".join(prepared_of[t] for t in quote), " \n".join(prepared_of[t] for t in context))
+            for i, (quote, context) in enumerate(columns, 1)
         ),
     )
     df: dict[str, int] = {}
@@ -89,9 +107,9 @@ def write_index(select: extract.Select, folder: Path) -> dict:
     db.executemany(
         "INSERT INTO lexicon VALUES (?, ?, ?, ?)",
         {
-            (phrase(k), iri, len(k), soft)
-            for k, (_f, iri, soft) in zip(keys, forms, strict=True)
-            if 0 < len(k) <= MAX_NAME_TERMS
+            (phrase(terms_of[form]), iri, len(terms_of[form]), soft)
+            for form, iri, soft in forms
+            if 0 < len(terms_of[form]) <= MAX_NAME_TERMS
         },
     )
     db.executemany("INSERT INTO words VALUES (?, ?)", _words(forms, facts, tokenizer).items())
@@ -101,22 +119,10 @@ def write_index(select: extract.Select, folder: Path) -> dict:
         CREATE INDEX lexicon_key ON lexicon(key);
         CREATE INDEX facts_iri ON facts(iri);
         CREATE VIRTUAL TABLE docs_terms USING fts5vocab(docs, row);
-        CREATE VIRTUAL TABLE temp.docs_instances USING fts5vocab(main, docs, instance);
         INSERT INTO docs(docs) VALUES ('optimize');
         """
     )
-    # Each fact's distinct terms, kept beside it: whether a candidate holds a question's term is
-    # then a set lookup, not an FTS query per term.
     phase("write")
-    terms = db.execute(
-        "SELECT doc, group_concat(DISTINCT term), group_concat(DISTINCT CASE WHEN col = 'quote' THEN term END) "
-        "FROM temp.docs_instances GROUP BY doc"
-    ).fetchall()
-    db.executemany(
-        "UPDATE facts SET terms = ?, quote_terms = ? WHERE id = ?",
-        ((all_.replace(",", " "), (quoted or "").replace(",", " "), doc) for doc, all_, quoted in terms),
-    )
-    phase("terms")
     seconds = round(time.perf_counter() - started, 3)
     meta = {
         "version": VERSION,
@@ -132,13 +138,25 @@ def write_index(select: extract.Select, folder: Path) -> dict:
     return meta
 
 
+def _columns(fact: extract.Fact) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The texts of a fact's two full-text columns: what it says (its quotes, statement and label),
+    and the names of what it points at."""
+    return (*fact.quotes, fact.record.get("statement", ""), fact.record["label"]), tuple(
+        dict.fromkeys(fact.context)
+    )
+
+
+def _distinct(terms_of: dict[str, list[str]], texts: tuple[str, ...]) -> str:
+    return " ".join(sorted({t for text in texts for t in terms_of[text]}))
+
+
 def _words(
     forms: list[tuple[str, str, int]], facts: list[extract.Fact], tokenizer: Tokenizer
 ) -> dict[str, str]:
     """The unstemmed words of every name (the lexicon's, the facts' labels), each with its term: a
     misspelt word of a question is compared with words ("mechnism", "mechanism"), not with stems
     ("mechnism", "mechan"), which would tell them apart."""
-    texts = [form for form, _iri, _how in forms] + [f.record["label"] for f in facts]
+    texts = [*dict.fromkeys([form for form, _iri, _how in forms] + [f.record["label"] for f in facts])]
     words = sorted({w for ws in Tokenizer(WORDS).many(texts) for w in ws if len(w) >= 4 and not w.isdigit()})
     return {w: terms[0] for w, terms in zip(words, tokenizer.many(words), strict=True) if len(terms) == 1}
 

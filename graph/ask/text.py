@@ -64,13 +64,15 @@ class Tokenizer:
     def terms(self, text: str) -> list[str]:
         return self.many([text])[0]
 
-    def many(self, texts: Sequence[str]) -> list[list[str]]:
-        """The terms of each string, in order; one insert and one read for the whole batch."""
+    def many(self, texts: Sequence[str], *, prepared: bool = False) -> list[list[str]]:
+        """The terms of each string, in order; one insert and one read for the whole batch.
+        ``prepared``: the strings have been through :func:`prepare` already."""
         db = self._db
         out: list[list[str]] = [[] for _ in texts]
         try:  # a text SQLite refuses (a lone surrogate) must not leave rows for the next batch
             db.executemany(
-                "INSERT INTO probe(rowid, text) VALUES (?, ?)", enumerate((prepare(t) for t in texts), 1)
+                "INSERT INTO probe(rowid, text) VALUES (?, ?)",
+                enumerate(texts if prepared else (prepare(t) for t in texts), 1),
             )
             for doc, term in db.execute("SELECT doc, term FROM probe_v ORDER BY doc, offset"):
                 out[doc - 1].append(term)
