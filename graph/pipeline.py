@@ -47,8 +47,8 @@ if TYPE_CHECKING:
 SHACL_MODES = ("auto", "full", "sample", "off")
 REASONING_TRIPLES = 12_000  # converted triples up to which HermiT runs by default (see graph/spool.py)
 
-# Work on the new build's N-Quads that runs while the database loads; a new one is a function
-# taking the build folder and returning a Beside (graph/install.py), added here.
+# Work on the new graph that runs while the database loads; a new one is a function taking a
+# NewGraph (the build folder, the graph in memory) and returning a Beside (graph/install.py), added here.
 BESIDE_THE_LOAD: tuple[BesideTask, ...] = (keep_answers, write_question_index)
 
 T = TypeVar("T")
@@ -223,7 +223,7 @@ def _shacl_beside_the_load(converted: Converted, shacl: str) -> list[BesideTask]
     if not converted.sunk.streamed or shacl == "off":
         return []
 
-    def shacl_on_the_sample(_build: object) -> Beside:
+    def shacl_on_the_sample(_new: object) -> Beside:
         return Beside("verify", problems=verify_shapes(converted))
 
     return [shacl_on_the_sample]

@@ -20,12 +20,11 @@ from graph import pipeline
 from graph.checks import run_all
 from graph.convert import SECTION_WRITERS, PublicationGraph, convert
 from graph.corpus import Corpus, Problem, load_corpus
-from graph.install import Beside
+from graph.install import Beside, NewGraph
 from graph.model import ENTITY_SECTIONS
 from graph.namespaces import ID, ONTOLOGY_GRAPH, RKG
 from graph.origins import Origin
 from graph.spool import NQuadsSpool, Sink
-from graph.store import Build
 from graph.synth import generate
 from graph.validate import load_shapes, shacl_problems
 from graph.vocab import Vocabulary, default_allow_list, load_ontology
@@ -140,16 +139,19 @@ def test_work_beside_the_load_adds_to_the_manifest_and_its_problems_keep_the_pre
 ) -> None:
     root = tmp_path / "store"
 
-    def count_the_quads(new: Build) -> Beside:
-        return Beside("count", {"lines": len(new.nquads.read_text().splitlines())})
+    def count_the_quads(new: NewGraph) -> Beside:
+        return Beside(
+            "count", {"lines": len(new.build.nquads.read_text().splitlines()), "parsed": len(new.graph)}
+        )
 
     monkeypatch.setattr(pipeline, "BESIDE_THE_LOAD", (*pipeline.BESIDE_THE_LOAD, count_the_quads))
     first = pipeline.build(root, small_sources, reason=False)
     assert first.ok and first.manifest is not None, first.problems
-    assert first.manifest["lines"] >= first.quads and "count" in first.manifest["phases"]
+    assert first.manifest["lines"] >= first.quads == first.manifest["parsed"]
+    assert "count" in first.manifest["phases"]
     before = (root / "current").resolve()
 
-    def object_to_it(new: Build) -> Beside:
+    def object_to_it(new: NewGraph) -> Beside:
         return Beside("object", problems=[Problem("somewhere.yaml", 3, "no")])
 
     monkeypatch.setattr(pipeline, "BESIDE_THE_LOAD", (object_to_it,))

@@ -265,19 +265,31 @@ def _asked_for(graph: Graph, prop: str) -> bool:
     return any(p == SKOS + "hiddenLabel" for p, _label in graph.names.get(prop, ()))
 
 
+ISSUED, CREATOR = DCTERMS + "issued", DCTERMS + "creator"
+REFERENCE_NUMBER, LISTED_AS = RKG + "referenceNumber", RKG + "listedAs"
+_BIBLIOGRAPHIC = {ISSUED, CREATOR, REFERENCE_NUMBER, LISTED_AS}
+
+
 def _bibliographic_names(graph: Graph, iri: str) -> list[str]:
     """How researchers name a publication: "Jacoby 2022", "Jacoby et al. 2022", "ref 27", by its
     first author (the head of its ``bibo:authorList``; any author when the list is not given):
     "Topp et al." is the paper Topp wrote first, not one where Topp is second."""
-    triples = graph.triples.get(iri, ())
-    year = next((o[:4] for p, o, _l in triples if p == DCTERMS + "issued"), None)
-    number = next((o for p, o, _l in triples if p == RKG + "referenceNumber"), None)
+    said: dict[
+        str, list[str]
+    ] = {}  # of the properties below, what the thing has (one pass: it runs for every fact)
+    for p, o, _l in graph.triples.get(iri, ()):
+        if p in _BIBLIOGRAPHIC:
+            said.setdefault(p, []).append(o)
+    if not said:
+        return []
+    year = said[ISSUED][0][:4] if ISSUED in said else None
+    number = said[REFERENCE_NUMBER][0] if REFERENCE_NUMBER in said else None
     names = [f"reference {number}", f"ref {number}"] if number else []
     # A person is named by surname too: "Aldoss" for the author listed as "Aldoss I".
-    names += [o.split(" ", 1)[0] for p, o, _l in triples if p == RKG + "listedAs"]
+    names += [o.split(" ", 1)[0] for o in said.get(LISTED_AS, ())]
     listed = graph.nested.get(iri, {}).get(BIBO_AUTHOR_LIST, {})
     first = listed.get(FIRST_MEMBER)
-    authors = [first] if first else [o for p, o, _l in triples if p == DCTERMS + "creator"]
+    authors = [first] if first else said.get(CREATOR, [])
     if year:
         for author in authors:
             surname = _surname(author)
