@@ -669,3 +669,35 @@ def test_an_abbreviation_the_article_expands_is_a_definition(store: Path) -> Non
     top = answer["answers"][0]
     assert top["iri"] == f"{ID}definition/hsct" and top["statement"] == "hematopoietic stem cell transplant"
     assert top["quote"] == "hematopoietic stem cell transplant (HSCT)"
+
+
+def test_crs_is_cytokine_release_syndrome_not_complete_remission(store: Path) -> None:
+    """The stemmer reads "CRS" as "CR"s. The article never writes "CRS", but clinicians do; its
+    synonym (ontology/synonyms.ttl) makes the question about the adverse event first."""
+    answer = ask_json(store, "CRS and neurotoxicity with blinatumomab in AALL1331", "--top", "3")
+    assert answer["unanswered"] is False
+    kinds = {a["kind"] for a in answer["answers"]}
+    assert kinds <= {"adverse-event", "finding"}, answer["answers"]
+    assert f"{ID}adverse-event/aall1331-crs" in [a["iri"] for a in answer["answers"]]
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # The article writes "treated with CAR therapy" of the Pediatric Real World CAR Consortium.
+        ("24-month OS with CAR T in CNS involvement", "result/prwcc-os-by-site"),
+        # And "the 89 patients who failed blinatumomab" of what it defines as blinatumomab failure:
+        # the 15 CNS relapses among them before the definition.
+        (
+            "CNS relapses after blinatumomab failure in Aldoss 2022",
+            "cohort/aldoss2022-cns-relapse result/aldoss2022-cns-relapse-count",
+        ),
+    ],
+)
+def test_a_quote_naming_a_thing_in_the_articles_own_words_is_about_it(
+    store: Path, question: str, expected: str
+) -> None:
+    wanted = [f"{ID}{one}" for one in expected.split()]
+    answer = ask_json(store, question, "--top", "3")
+    assert answer["unanswered"] is False
+    assert set(wanted) <= {a["iri"] for a in answer["answers"][: len(wanted)]}, answer["answers"]
