@@ -248,7 +248,7 @@ class AskIndex:
                 for t in self._variants.get(term, (term,)):
                     if t not in self._known and t not in self.stop and not is_number(t):
                         close = self._spelt(word.lower())
-                        if close and len(t) >= 5:
+                        if close and len(word) >= 5:
                             t = close
                         elif word not in unknown and (
                             (position > 0 and any(c.isupper() for c in word))
