@@ -31,7 +31,7 @@ from graph.ask.source import FOLDER
 from graph.store import current_build
 
 
-def _norm(text: str) -> str:
+def normalized(text: str) -> str:
     return re.sub(r"[^a-z0-9%.]+", "", text.lower().replace("\\pm", "±"))
 
 
@@ -40,11 +40,11 @@ def expected_for(
 ) -> list[str]:
     """Facts whose quote holds the reader's quote (or is held by it); only when none does, those
     sharing most of it (a reader may drop the article's LaTeX or reflow a sentence)."""
-    wanted = _norm(quote)
+    wanted = normalized(quote)
     exact: list[tuple[str, str]] = []
     near: list[tuple[str, str]] = []
     for iri, fact_kind, quotes in facts:
-        haves = [_norm(q) for q in quotes]
+        haves = [normalized(q) for q in quotes]
         if any(wanted in have or (len(have) > 20 and have in wanted) for have in haves):
             exact.append((iri, fact_kind))
         elif any(
