@@ -710,3 +710,20 @@ def test_a_misspelt_word_is_corrected_by_its_length_not_its_stems(store: Path) -
     spelt = ask_json(store, "how many blinatumomab cycles in AALL1331", "--top", "3")
     assert misspelt["unanswered"] is spelt["unanswered"] is False
     assert [a["iri"] for a in misspelt["answers"]] == [a["iri"] for a in spelt["answers"]]
+
+
+def test_an_english_word_is_not_read_as_a_misspelt_name(store: Path) -> None:
+    """ "agent" is one letter from "Amgen", but no misspelling of it: the question is about the drug,
+    not the company blinatumomab's maker is."""
+    answer = ask_json(store, "What kind of agent is blinatumomab?", "--top", "3")
+    linked = {iri for link in answer["linked"] for iri in link["iris"]}
+    assert f"{ID}organisation/amgen" not in linked
+    assert answer["answers"][0]["iri"] == f"{ID}intervention/blinatumomab", answer["answers"]
+
+
+def test_a_code_a_digit_apart_from_the_graphs_is_another_thing(store: Path) -> None:
+    """AALL1731 (frontline blinatumomab) is not AALL1331: the graph does not have it."""
+    answer = ask_json(store, "AALL1731 blinatumomab results", "--top", "3")
+    assert answer["unanswered"] is True
+    linked = {iri for link in answer["linked"] for iri in link["iris"]}
+    assert f"{ID}study/aall1331" not in linked

@@ -55,6 +55,9 @@ ANSWERED_COVERAGE = 0.4
 ABSENT = 0.5  # the weight of a word no fact has, against its (maximal) rarity
 TOPIC_LETTERS = 4  # a word the graph lacks this long or longer is a topic it does not have
 TYPO_CUTOFF = 0.75  # difflib ratio for a word the graph does not have to be read as one it has
+ENGLISH_WORD = (
+    3.0  # Zipf frequency (wordfreq) from which a word is English, not a misspelling: once per million words
+)
 _PERCENT = re.compile(r"(?<![\d.])%")  # "what % relapse": a word asking for a percentage, not a number's unit
 _WORD = re.compile(r"[^\s,;:?!()\[\]\"']+")
 _HYPHEN = re.compile(r"[-\u2010\u2011]")  # hyphen-minus, hyphen, non-breaking hyphen
@@ -141,6 +144,21 @@ def _structure_first(hits: list[Hit], concepts: list[Concept]) -> list[Hit]:
 def _is_code(term: str) -> bool:
     """Letters and digits together: a name ("cns3", "e1910"), not a number ("72p9" is 72.9)."""
     return not is_number(term) and any(c.isdigit() for c in term) and any(c.isalpha() for c in term)
+
+
+def _is_coded(word: str) -> bool:
+    """A word with a digit is a code: a digit apart, "AALL1731" is another trial than AALL1331,
+    not a misspelling of it."""
+    return any(c.isdigit() for c in word)
+
+
+def _is_english(word: str) -> bool:
+    """A word of English is no misspelling of the graph's word it resembles: "agent" is not Amgen,
+    "prospective" not predictive. The graph may still lack what it names, or it may be a way of
+    asking; so such a word is neither corrected nor counted a topic the graph lacks."""
+    from wordfreq import zipf_frequency  # its English list loads on the first such word (0.5 s)
+
+    return zipf_frequency(word.lower(), "en") >= ENGLISH_WORD
 
 
 @dataclass
@@ -247,9 +265,13 @@ class AskIndex:
             for term in word_terms:
                 for t in self._variants.get(term, (term,)):
                     if t not in self._known and t not in self.stop and not is_number(t):
-                        close = self._spelt(word.lower())
-                        if close and len(word) >= 5:
+                        close = self._spelt(word.lower()) if len(word) >= 5 and not _is_coded(word) else None
+                        if close and not _is_english(word):
                             t = close
+                        elif (
+                            close
+                        ):  # an English word like one of the graph's: neither it nor a topic it lacks
+                            pass
                         elif word not in unknown and (
                             (position > 0 and any(c.isupper() for c in word))
                             or (any(c.isdigit() for c in word) and any(c.isalpha() for c in word))
