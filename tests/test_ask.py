@@ -727,3 +727,20 @@ def test_a_code_a_digit_apart_from_the_graphs_is_another_thing(store: Path) -> N
     assert answer["unanswered"] is True
     linked = {iri for link in answer["linked"] for iri in link["iris"]}
     assert f"{ID}study/aall1331" not in linked
+
+
+@pytest.mark.parametrize(
+    ("question", "answered"),
+    [
+        # Common English words the graph lacks are ways of asking...
+        ("overall survival p-value blinatumomab vs chemotherapy in the entire LR cohort", True),
+        ("how were the BM + EM patients split between the arms", True),
+        # ...unless they name a topic (graph/ask/topics.txt), or are rare words the graph lacks.
+        ("cost of blinatumomab per block", False),
+        ("flow cytometry MRD assay in AALL1331", False),
+    ],
+)
+def test_a_common_word_the_graph_lacks_is_a_way_of_asking_unless_it_names_a_topic(
+    store: Path, question: str, answered: bool
+) -> None:
+    assert ask_json(store, question)["unanswered"] is not answered

@@ -55,9 +55,11 @@ ANSWERED_COVERAGE = 0.4
 ABSENT = 0.5  # the weight of a word no fact has, against its (maximal) rarity
 TOPIC_LETTERS = 4  # a word the graph lacks this long or longer is a topic it does not have
 TYPO_CUTOFF = 0.75  # difflib ratio for a word the graph does not have to be read as one it has
-ENGLISH_WORD = (
-    3.0  # Zipf frequency (wordfreq) from which a word is English, not a misspelling: once per million words
-)
+# Zipf frequency (wordfreq) from which a word is English, not a misspelling: once per million words.
+ENGLISH_WORD = 3.0
+# Zipf frequency from which a word the graph lacks is a way of asking, not a topic it lacks: about
+# 30 times per million words ("entire", "split"; "cytometry" is 2.2, "ponatinib" 0).
+COMMON_WORD = 4.5
 _PERCENT = re.compile(r"(?<![\d.])%")  # "what % relapse": a word asking for a percentage, not a number's unit
 _WORD = re.compile(r"[^\s,;:?!()\[\]\"']+")
 _HYPHEN = re.compile(r"[-\u2010\u2011]")  # hyphen-minus, hyphen, non-breaking hyphen
@@ -202,6 +204,7 @@ class AskIndex:
         self.tokenizer = Tokenizer()
         self.total = self._db.execute("SELECT COUNT(*) FROM facts").fetchone()[0]
         self.stop = {t for terms in self.tokenizer.many(_word_list("stopwords.txt")) for t in terms}
+        self._topics = set(_word_list("topics.txt"))
         variants = [line.split("\t") for line in _word_list("words.tsv")]
         keys = self.tokenizer.many([v for v, _w in variants])
         words = self.tokenizer.many([w for _v, w in variants])
@@ -246,7 +249,8 @@ class AskIndex:
 
         A word of the question is a way of asking (graph/ask/stopwords.txt: "everyone", "happened")
         or names what it asks about; one the graph has nowhere, in no quote, name or synonym
-        ("ponatinib", "cost", "infants"), is a topic the graph does not have. Shorter words count
+        ("ponatinib", "cost", "infants"), is a topic the graph does not have, unless it is a
+        common English word that names no topic ("entire", "split": :meth:`_asking`). Shorter words count
         when written as names (capitals after the first word, letters with digits: "NCI", "T3").
         A compound code whose parts the graph has, but never together ("T-ALL", "Ph-positive"), is
         one too (see :meth:`_is_code`)."""
@@ -268,14 +272,16 @@ class AskIndex:
                         close = self._spelt(word.lower()) if len(word) >= 5 and not _is_coded(word) else None
                         if close and not _is_english(word):
                             t = close
-                        elif (
-                            close
-                        ):  # an English word like one of the graph's: neither it nor a topic it lacks
+                        elif close:  # an English word like one of the graph's: not it, nor a topic it lacks
                             pass
-                        elif word not in unknown and (
-                            (position > 0 and any(c.isupper() for c in word))
-                            or (any(c.isdigit() for c in word) and any(c.isalpha() for c in word))
-                            or sum(c.isalpha() for c in word) >= TOPIC_LETTERS
+                        elif (
+                            word not in unknown
+                            and not self._asking(word)
+                            and (
+                                (position > 0 and any(c.isupper() for c in word))
+                                or (any(c.isdigit() for c in word) and any(c.isalpha() for c in word))
+                                or sum(c.isalpha() for c in word) >= TOPIC_LETTERS
+                            )
                         ):
                             unknown.append(word)
                     terms.append(t)
@@ -288,6 +294,16 @@ class AskIndex:
             ):
                 compounds.append(word)
         return terms, unknown, compounds
+
+    def _asking(self, word: str) -> bool:
+        """A common English word the graph lacks ("entire", "split", "came") is a way of asking,
+        not a topic the graph lacks, unless it names a topic all the same (graph/ask/topics.txt:
+        "cost", "life"). Words written as names ("Down") are never."""
+        if not (word.isalpha() and word.islower()) or word in self._topics:
+            return False
+        from wordfreq import zipf_frequency
+
+        return zipf_frequency(word, "en") >= COMMON_WORD
 
     def _joined(self, unwritten: list[str]) -> dict[str, str]:
         """Of hyphenated words whose parts no fact writes in a row, those the graph writes as one
