@@ -744,3 +744,11 @@ def test_a_common_word_the_graph_lacks_is_a_way_of_asking_unless_it_names_a_topi
     store: Path, question: str, answered: bool
 ) -> None:
     assert ask_json(store, question)["unanswered"] is not answered
+
+
+def test_a_time_point_with_its_unit_glued_on_is_the_time_point(store: Path) -> None:
+    """ "4y OS", as researchers abbreviate it, is the 4-year OS: no code the graph lacks."""
+    glued = ask_json(store, "4y OS blinatumomab isolated BM relapse", "--top", "3")
+    spaced = ask_json(store, "4-year OS blinatumomab isolated BM relapse", "--top", "3")
+    assert glued["unanswered"] is spaced["unanswered"] is False
+    assert [a["iri"] for a in glued["answers"]] == [a["iri"] for a in spaced["answers"]]

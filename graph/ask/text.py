@@ -9,7 +9,8 @@ What FTS5 cannot know is written before it: decimals keep their point (``72.9`` 
 ``72p9``, not ``72`` and ``9``), and the LaTeX of the article's quotes (``$P=0.031$``,
 ``\\pm``) is reduced to its words, and a count written in words is written in digits ("three
 4-week blocks", "four years": a question's "3 blocks" or "4-year" holds the same numbers), but
-not a fraction ("two-thirds"). A plus-minus sign (``±``, ``+/-``, LaTeX ``\\pm``) becomes the
+not a fraction ("two-thirds"); a time point's unit glued to its number ("4y", "24mo") is cut
+from it. A plus-minus sign (``±``, ``+/-``, LaTeX ``\\pm``) becomes the
 word ``pm``: "BM ± EM" (marrow relapse, with or without extramedullary disease) is not "BM + EM"
 (combined relapse), though FTS5 would drop both signs and read both as "bm em". And a
 threshold's side becomes a word (``<``, ``<=``, ``≤``: below; ``>``, ``>=``, ``≥``: above): "MRD
@@ -42,6 +43,11 @@ _COMPARISON = re.compile(r"<=?|≤|>=?|≥")
 _LATEX_WORDS = {"pm": " pm ", "geq": " ≥ ", "ge": " ≥ ", "leq": " ≤ ", "le": " ≤ ", "times": " × ", "%": "%"}
 
 
+# A number with a time unit glued to it ("4y", "24mo", "5yr"), as researchers abbreviate a time
+# point: the number and the unit, which graph/ask/words.tsv reads as year or month.
+_GLUED_UNIT = re.compile(r"(?<![\w.])(\d+)(y|yr|yrs|mo|mos|mth|mths)\b", re.IGNORECASE)
+
+
 def prepare(text: str) -> str:
     """Text as FTS5 should tokenize it: decimals kept whole, LaTeX markup, ± and a threshold's side
     (<, <=, ≤: below; >, >=, ≥: above) reduced to words, and counts in words ("three blocks") to
@@ -50,6 +56,7 @@ def prepare(text: str) -> str:
     text = _PLUS_MINUS.sub(" pm ", text)
     text = _NUMBER_WORD.sub(lambda m: _NUMBER_WORDS[m.group(1).lower()], text)
     text = _COMPARISON.sub(lambda m: " below " if m.group(0)[0] in "<≤" else " above ", text)
+    text = _GLUED_UNIT.sub(r"\1 \2", text)
     return _DECIMAL.sub(r"\1p\2", text)
 
 
