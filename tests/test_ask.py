@@ -116,6 +116,7 @@ def test_a_named_query_gets_the_entity_the_question_names_as_parameter(store: Pa
             "result/tower-first-salvage-median-os result/topp-first-salvage-median-os",
         ),
         ("CR rate of intensive chemo in adults with R/R B-ALL", "result/adult-rr-intensive-chemo-cr"),
+        ("AALL1331 follow-up IQR", "result/aall1331-follow-up-iqr"),
     ],
 )
 def test_abbreviations_synonyms_authors_and_misspellings_find_the_fact(
