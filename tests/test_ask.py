@@ -595,6 +595,7 @@ def test_british_spellings_find_what_the_american_ones_find(store: Path, british
         ("CNS recurrence after blinatumomab", "CNS relapse after blinatumomab"),
         ("upfront blinatumomab in children", "frontline blinatumomab in children"),
         ("undetectable MRD after reinduction", "negative MRD after reinduction"),
+        ("TOWER subanalysis by salvage line", "TOWER analysis by salvage line"),
     ],
 )
 def test_a_clinical_synonym_finds_what_the_articles_word_finds(
