@@ -7,9 +7,9 @@ answerable question with the facts whose quote answers it, and questions the gra
 answer. Printed: recall@1, @3, @5 and MRR on the answerable ones, and how many of the
 unanswerable ones are reported unanswered (and how many answerable ones are wrongly). Beside
 them, a weaker measure that is not the target's: how often the expected fact is in the top 3 or,
-failing that, a top-3 answer quotes the reader's sentence though it is not an expected fact (a study where the reader named its eligible
-population, a finding where they named the results of its sentence): the user reads the answer
-in its quote, not in the fact's fields.
+failing that, a top-3 answer quotes the reader's sentence though it is not an expected fact (a
+study where the reader named its eligible population, a finding where they named the results of
+its sentence): the user reads the answer in its quote, not in the fact's fields.
 
 Speed, over HTTP (``GET /api/ask``, one kept-alive connection, after one untimed round): p50 and
 p99 per question on the curated graph and, given ``--synth-store``, on a built synthetic corpus
@@ -60,7 +60,8 @@ def quality(store: Path, items: list[dict]) -> dict:
         expected = set(item.get("expected") or ())
         ranks.append(next((n for n, iri in enumerate(iris, 1) if iri in expected), None))
         wrongly += response["unanswered"]
-        sentence += (ranks[-1] or 4) <= 3 or any(_quotes(a, item["quote"]) for a in response["answers"][:3])
+        in_top_3 = ranks[-1] is not None and ranks[-1] <= 3
+        sentence += in_top_3 or any(_quotes(a, item["quote"]) for a in response["answers"][:3])
     said = sum(asker.ask(i["question"], 5).response["unanswered"] for i in unanswerable)
     n = len(answerable)
     return {

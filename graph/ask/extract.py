@@ -274,9 +274,9 @@ def _bibliographic_names(graph: Graph, iri: str) -> list[str]:
     """How researchers name a publication: "Jacoby 2022", "Jacoby et al. 2022", "ref 27", by its
     first author (the head of its ``bibo:authorList``; any author when the list is not given):
     "Topp et al." is the paper Topp wrote first, not one where Topp is second."""
-    said: dict[
-        str, list[str]
-    ] = {}  # of the properties below, what the thing has (one pass: it runs for every fact)
+    # Of the properties above, what the thing has, in one pass over its triples: this runs for
+    # every fact, and most have none of them.
+    said: dict[str, list[str]] = {}
     for p, o, _l in graph.triples.get(iri, ()):
         if p in _BIBLIOGRAPHIC:
             said.setdefault(p, []).append(o)

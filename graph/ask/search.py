@@ -148,19 +148,13 @@ def _is_code(term: str) -> bool:
     return not is_number(term) and any(c.isdigit() for c in term) and any(c.isalpha() for c in term)
 
 
-def _is_coded(word: str) -> bool:
-    """A word with a digit is a code: a digit apart, "AALL1731" is another trial than AALL1331,
-    not a misspelling of it."""
-    return any(c.isdigit() for c in word)
-
-
-def _is_english(word: str) -> bool:
-    """A word of English is no misspelling of the graph's word it resembles: "agent" is not Amgen,
-    "prospective" not predictive. The graph may still lack what it names, or it may be a way of
-    asking; so such a word is neither corrected nor counted a topic the graph lacks."""
+def _english_frequency(word: str) -> float:
+    """How common ``word`` is in English (wordfreq's Zipf scale: 3 is once per million words).
+    A word of English is no misspelling of the graph's word it resembles ("agent" is not Amgen),
+    and a common one is more often a way of asking than a topic ("entire", "split")."""
     from wordfreq import zipf_frequency  # its English list loads on the first such word (0.5 s)
 
-    return zipf_frequency(word.lower(), "en") >= ENGLISH_WORD
+    return zipf_frequency(word.lower(), "en")
 
 
 @dataclass
@@ -250,8 +244,9 @@ class AskIndex:
         A word of the question is a way of asking (graph/ask/stopwords.txt: "everyone", "happened")
         or names what it asks about; one the graph has nowhere, in no quote, name or synonym
         ("ponatinib", "cost", "infants"), is a topic the graph does not have, unless it is a
-        common English word that names no topic ("entire", "split": :meth:`_asking`). Shorter words count
-        when written as names (capitals after the first word, letters with digits: "NCI", "T3").
+        common English word that names no topic ("entire", "split": :meth:`_asking`). Shorter
+        words count when written as names (capitals after the first word, letters with digits:
+        "NCI", "T3").
         A compound code whose parts the graph has, but never together ("T-ALL", "Ph-positive"), is
         one too (see :meth:`_is_code`)."""
         words = _WORD.findall(_PERCENT.sub(" percent ", question))
@@ -269,17 +264,18 @@ class AskIndex:
             for term in word_terms:
                 for t in self._variants.get(term, (term,)):
                     if t not in self._known and t not in self.stop and not is_number(t):
-                        close = self._spelt(word.lower()) if len(word) >= 5 and not _is_coded(word) else None
-                        if close and not _is_english(word):
+                        # A code is no misspelling: a digit apart, "AALL1731" is another trial.
+                        close = self._spelt(word.lower()) if len(word) >= 5 and not _is_code(word) else None
+                        if close and _english_frequency(word) < ENGLISH_WORD:
                             t = close
-                        elif close:  # an English word like one of the graph's: not it, nor a topic it lacks
-                            pass
+                        # An English word like one of the graph's is neither it nor a topic it lacks.
                         elif (
-                            word not in unknown
+                            not close
+                            and word not in unknown
                             and not self._asking(word)
                             and (
                                 (position > 0 and any(c.isupper() for c in word))
-                                or (any(c.isdigit() for c in word) and any(c.isalpha() for c in word))
+                                or _is_code(word)
                                 or sum(c.isalpha() for c in word) >= TOPIC_LETTERS
                             )
                         ):
@@ -301,9 +297,7 @@ class AskIndex:
         "cost", "life"). Words written as names ("Down") are never."""
         if not (word.isalpha() and word.islower()) or word in self._topics:
             return False
-        from wordfreq import zipf_frequency
-
-        return zipf_frequency(word, "en") >= COMMON_WORD
+        return _english_frequency(word) >= COMMON_WORD
 
     def _joined(self, unwritten: list[str]) -> dict[str, str]:
         """Of hyphenated words whose parts no fact writes in a row, those the graph writes as one
