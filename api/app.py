@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -12,6 +13,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from graph.ask import AskerSource, warm
 
 from .cache import ResultCache
 from .errors import STATUS
@@ -38,6 +41,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
         pool.start()
         app.state.pool = pool
+        # The question index opens beside the first requests, not in the first question's time.
+        app.state.ask_source = AskerSource(None if settings.endpoint else settings.store, settings.endpoint)
+        threading.Thread(target=warm, args=(app.state.ask_source,), name="ask-warm", daemon=True).start()
         try:
             yield
         finally:

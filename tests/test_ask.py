@@ -87,6 +87,31 @@ def test_the_sparql_of_an_answer_gives_the_fact_and_its_quote_back(store: Path, 
     assert {r["fact"] for r in everything} == {a["iri"] for a in answer["answers"]}
 
 
+QUOTES_OF = """PREFIX rkg: <https://w3id.org/relapsekg/ontology#>
+SELECT ?fact ?quote WHERE { VALUES ?fact { %s } ?fact rkg:quote ?quote }"""
+
+
+def test_an_answer_names_the_other_facts_its_sentence_states(store: Path, engine) -> None:
+    """Asked for the eligible age range, a reader is answered with the study, whose sentence also
+    states the eligible-population cohort: the card names it, with its IRI."""
+    top = ask_json(store, "age range eligible for AALL1331", "--top", "1")["answers"][0]
+    assert top["iri"] == f"{ID}study/aall1331"
+    mates = top["same_sentence"]
+    assert {"kind": "cohort", "label": "AALL1331 eligible patients (1–30 years, B-ALL in first relapse)",
+            "iri": f"{ID}cohort/aall1331-eligible"} in mates  # fmt: skip
+    assert top["iri"] not in {m["iri"] for m in mates}
+    rows = rows_of(engine, QUOTES_OF % " ".join(f"<{i}>" for i in [top["iri"], *(m["iri"] for m in mates)]))
+    quotes = {r["fact"]: set() for r in rows}
+    for r in rows:
+        quotes[r["fact"]].add(r["quote"])
+    assert all(quotes[m["iri"]] & quotes[top["iri"]] for m in mates), "each shares a quote with the answer"
+
+
+def test_a_fact_whose_sentence_states_nothing_else_names_no_other_fact(store: Path) -> None:
+    top = ask_json(store, "What does IEM stand for?", "--top", "1")["answers"][0]
+    assert top["kind"] == "definition" and top["same_sentence"] == []
+
+
 def test_a_question_a_named_query_answers_comes_with_its_rows(store: Path) -> None:
     answer = ask_json(store, "Which therapies show CNS efficacy?")
     assert answer["query"]["name"] == "cns-efficacy"
@@ -210,6 +235,12 @@ def test_the_page_shows_cards_with_quotes_and_links(client) -> None:
     assert "/graph?focus=https%3A%2F%2Fw3id.org%2Frelapsekg%2Fid%2Fresult%2Faall1331-ibm-dfs-" in html
     assert client.get("/ask").status_code == 200
     assert client.get("/ask", params={"q": "x" * 600}).status_code == 400
+
+
+def test_a_card_links_the_other_facts_its_sentence_states(client) -> None:
+    html = client.get("/ask", params={"q": "age range eligible for AALL1331", "top": 1}).text
+    assert "The same sentence also states:" in html
+    assert 'href="/id/cohort/aall1331-eligible"' in html
 
 
 def test_an_endpoint_gets_the_same_answers_as_the_store(store: Path, server: str) -> None:
@@ -754,3 +785,35 @@ def test_a_time_point_with_its_unit_glued_on_is_the_time_point(store: Path) -> N
     spaced = ask_json(store, "4-year OS blinatumomab isolated BM relapse", "--top", "3")
     assert glued["unanswered"] is spaced["unanswered"] is False
     assert [a["iri"] for a in glued["answers"]] == [a["iri"] for a in spaced["answers"]]
+
+
+def test_a_server_opens_the_question_index_as_it_starts(store: Path) -> None:
+    """The first question does not wait for the index to open or the English word list to load:
+    the server starts both on a thread of their own."""
+    import threading
+
+    from fastapi.testclient import TestClient
+
+    from api.app import create_app
+    from api.settings import Settings
+
+    with TestClient(create_app(Settings(store=store, workers=1))) as c:
+        for thread in [t for t in threading.enumerate() if t.name == "ask-warm"]:
+            thread.join(timeout=30)
+        source = c.app.state.ask_source
+        assert source._asker is not None, "opened before any question"
+        assert c.get("/api/ask", params={"q": IBM_DFS}).json()["answers"]
+        assert source.get() is source._asker, "the question used the index opened at start"
+
+
+def test_warming_without_a_graph_says_so_and_leaves_the_error_to_the_first_question(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    from graph.ask import AskerSource, warm
+    from graph.store import StoreMissing
+
+    source = AskerSource(tmp_path / "empty")
+    warm(source)
+    assert "not opened ahead of questions" in caplog.text
+    with pytest.raises(StoreMissing):
+        source.get()

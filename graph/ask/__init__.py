@@ -11,6 +11,15 @@ from __future__ import annotations
 
 from .answer import Asked, Asker
 from .search import MAX_QUESTION, MAX_TOP, BadQuestion
-from .source import AskerSource, write_for_build
+from .source import AskerSource, warm, write_for_build
 
-__all__ = ["Asked", "Asker", "AskerSource", "BadQuestion", "MAX_QUESTION", "MAX_TOP", "write_for_build"]
+__all__ = [
+    "Asked",
+    "Asker",
+    "AskerSource",
+    "BadQuestion",
+    "MAX_QUESTION",
+    "MAX_TOP",
+    "warm",
+    "write_for_build",
+]

@@ -13,7 +13,7 @@ from typing import Any
 
 from .extract import FIELDS, RKG
 from .named import Choice, NamedQueryMatcher
-from .search import AskIndex, Search
+from .search import AskIndex, Hit, Search
 
 MAX_ROWS = 100  # rows of a named query's answer shown with the facts
 _IRI = re.compile(r"[^\s<>\"{}|\\^`]+")
@@ -97,9 +97,7 @@ class Asker:
 
     def ask(self, question: str, top: int = 5) -> Asked:
         search = self.index.search(question, top)
-        answers = [
-            self._answer(rank, hit.record, hit.score, search) for rank, hit in enumerate(search.hits, 1)
-        ]
+        answers = [self._answer(rank, hit, search) for rank, hit in enumerate(search.hits, 1)]
         choice = None
         if search.content:
             iris = [iri for concept in search.concepts for iri in concept.iris]
@@ -118,7 +116,8 @@ class Asker:
         }
         return Asked(response, choice)
 
-    def _answer(self, rank: int, record: dict[str, Any], score: float, search: Search) -> dict[str, Any]:
+    def _answer(self, rank: int, hit: Hit, search: Search) -> dict[str, Any]:
+        record = hit.record
         quotes = record.get("quotes", [])
         answer = {
             "rank": rank,
@@ -127,11 +126,14 @@ class Asker:
             "quote": self.index.best_quote(quotes, search.terms),
             "iri": record["iri"],
             "reference_numbers": record.get("reference_numbers", []),
-            "score": round(score, 4),
+            "score": round(hit.score, 4),
             **{f: record[f] for f in ANSWER_FIELDS if f in record},
         }
         if len(quotes) > 1:
             answer["quotes"] = quotes
+        # The other facts its sentence states: the reader who named another kind of fact (the
+        # cohort where this is the study) finds it here.
+        answer["same_sentence"] = self.index.same_sentence(hit.id)
         answer["sparql"] = reproducing_sparql([record["iri"]], [f for f in ANSWER_FIELDS if f in record])
         return answer
 

@@ -2,9 +2,11 @@
 
 Tables: ``facts`` (each fact's record as JSON, and its terms), ``docs`` (FTS5 over its quotes and
 the names of what it points at), ``links`` (IRI -> facts that point at it, directly, one step
-further, or back, with a weight), ``lexicon`` (a name's terms -> IRI, and how it names it: :data:`.extract.NAME`, ...), ``df`` (in how many facts
-each linked IRI appears) and ``words`` (the names' unstemmed words, for misspellings). Written to a temporary name and renamed, so a reader never opens half an
-index.
+further, or back, with a weight), ``lexicon`` (a name's terms -> IRI, and how it names it:
+:data:`.extract.NAME`, ...), ``df`` (in how many facts each linked IRI appears), ``words`` (the
+names' unstemmed words, for misspellings) and ``sentences`` (which facts quote the same words: an
+answer names the other facts its sentence states). Written to a temporary name and renamed, so a
+reader never opens half an index.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from .text import TOKENIZER, WORDS, Tokenizer, phrase, prepare
 
 FILE = "ask.sqlite"
 MAX_NAME_TERMS = 8  # longer names are never a question's words; BM25 finds them
-VERSION = 3
+VERSION = 4
 
 
 def write_index(select: extract.Select, folder: Path) -> dict:
@@ -70,6 +72,7 @@ def write_index(select: extract.Select, folder: Path) -> dict:
         CREATE TABLE lexicon(key TEXT NOT NULL, iri TEXT NOT NULL, size INTEGER NOT NULL, soft INTEGER NOT NULL);
         CREATE TABLE df(iri TEXT PRIMARY KEY, n INTEGER NOT NULL);
         CREATE TABLE words(word TEXT PRIMARY KEY, term TEXT NOT NULL) WITHOUT ROWID;
+        CREATE TABLE sentences(sentence INTEGER NOT NULL, fact INTEGER NOT NULL);
         """
     )
     # Each fact's distinct terms, kept beside it: whether a candidate holds a question's term is
@@ -113,11 +116,14 @@ def write_index(select: extract.Select, folder: Path) -> dict:
         },
     )
     db.executemany("INSERT INTO words VALUES (?, ?)", _words(forms, facts, tokenizer).items())
+    db.executemany("INSERT INTO sentences VALUES (?, ?)", _sentences(facts))
     db.executescript(
         """
         CREATE INDEX links_iri ON links(iri, fact, weight);
         CREATE INDEX lexicon_key ON lexicon(key);
         CREATE INDEX facts_iri ON facts(iri);
+        CREATE INDEX sentences_fact ON sentences(fact, sentence);
+        CREATE INDEX sentences_sentence ON sentences(sentence, fact);
         CREATE VIRTUAL TABLE docs_terms USING fts5vocab(docs, row);
         INSERT INTO docs(docs) VALUES ('optimize');
         """
@@ -148,6 +154,15 @@ def _columns(fact: extract.Fact) -> tuple[tuple[str, ...], tuple[str, ...]]:
 
 def _distinct(terms_of: dict[str, list[str]], texts: tuple[str, ...]) -> str:
     return " ".join(sorted({t for text in texts for t in terms_of[text]}))
+
+
+def _sentences(facts: list[extract.Fact]) -> list[tuple[int, int]]:
+    """(sentence, fact) for every quote of every fact, a sentence numbered by its exact words: the
+    facts a sentence states (a cohort, its results, the finding drawn from them) share its quote."""
+    numbers: dict[str, int] = {}
+    return [
+        (numbers.setdefault(quote, len(numbers)), i) for i, f in enumerate(facts, 1) for quote in f.quotes
+    ]
 
 
 def _words(

@@ -73,6 +73,7 @@ UNNUMBERED = 0.95  # a fact of a sentence whose other facts give its numbers
 FAR_ENOUGH = 0.6  # a link at least this close (one step further) is structure, not a quote
 NAMED = 0.2  # the link of a fact to a thing its quote names (not a link of the graph's)
 ABOUT = 1.0  # a fact is about what it points at itself (or what its quote names; see below)
+MATES = 8  # the other facts of an answer's sentence named with it, at most
 
 
 class BadQuestion(ValueError):
@@ -229,6 +230,10 @@ class AskIndex:
 
     def close(self) -> None:
         self._db.close()
+
+    def warm(self) -> None:
+        """Load what a question may need beyond the index (wordfreq's English list, 0.5 s)."""
+        _english_frequency("asked")
 
     def search(self, question: str, top: int = 5) -> Search:
         question = check_question(question, top)
@@ -619,6 +624,23 @@ class AskIndex:
             if found:
                 out[fact] = found
         return out
+
+    def same_sentence(self, fact: int) -> list[dict[str, str]]:
+        """The other facts that quote a sentence ``fact`` quotes, at most ``MATES``: a reader who
+        asked for the eligible population and was answered with the study sees the cohort its
+        sentence also states, and one answered with a finding sees the results it was drawn from."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT DISTINCT f.id, f.kind, f.iri, f.record FROM sentences a "
+                "JOIN sentences b ON b.sentence = a.sentence AND b.fact != a.fact "
+                "JOIN facts f ON f.id = b.fact WHERE a.fact = ? ORDER BY f.id LIMIT ?",
+                (fact, MATES),
+            ).fetchall()
+        mates = [
+            {"kind": kind, "label": json.loads(record)["label"], "iri": iri}
+            for _id, kind, iri, record in rows
+        ]
+        return sorted(mates, key=lambda m: (m["kind"], m["label"]))
 
     def reference_numbers(self, iris: list[str]) -> list[int]:
         """The reference numbers of those of ``iris`` that are publications of the graph."""

@@ -10,6 +10,7 @@ index is made once; an endpoint's is made once per process).
 from __future__ import annotations
 
 import hashlib
+import logging
 import tempfile
 import threading
 from pathlib import Path
@@ -73,3 +74,14 @@ class AskerSource:
             graph = ox.Store.read_only(str(build.db))
             write_index(lambda sparql: evaluate(graph, sparql), folder)
         return folder
+
+
+def warm(source: AskerSource) -> None:
+    """Open the current graph's index and read wordfreq's English list before the first question
+    does, so that its asker does not wait for them (a server calls this on a thread as it starts).
+    A failure (a store without a build yet, an endpoint not up yet) is said and left for the first
+    question, which reports it as it would have."""
+    try:
+        source.get().index.warm()
+    except Exception as exc:  # any failure resurfaces, handled, on the first question
+        logging.getLogger(__name__).warning("the ask index was not opened ahead of questions: %s", exc)

@@ -60,6 +60,10 @@ def _print_table(response: dict) -> None:
             f"{k}: {a[k]}" for k in ("value", "unit", "timepoint", "n", "p_value", "arm", "comparator", "study",
                                        "endpoint", "direction", "therapy", "statement") if k in a
         ]  # fmt: skip
+        if a.get("same_sentence"):
+            facts.append(
+                "same sentence: " + "; ".join(f"{m['kind']} {m['label']}" for m in a["same_sentence"])
+            )
         table.add_row(
             str(a["rank"]), a["kind"], "\n".join(map(str, facts)), a["quote"],
             ", ".join(map(str, a["reference_numbers"])), f"{a['score']:.3f}",
