@@ -108,6 +108,7 @@ class Hit:
     unlinked: list[str] = field(default_factory=list)  # the things the question names it is not about
     asked: bool = False  # of a kind the question asks for (points at a hidden label's IRI itself)
     links: dict[int, float] = field(default_factory=dict)  # concept index -> how closely it is about it
+    numbered: bool = False  # states a number of its own (a value, an n, a p-value)
 
     @property
     def complete(self) -> bool:
@@ -156,6 +157,67 @@ def _english_frequency(word: str) -> float:
     from wordfreq import zipf_frequency  # its English list loads on the first such word (0.5 s)
 
     return zipf_frequency(word.lower(), "en")
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A question as the graph reads it: its terms, the things and kinds of fact it names (in the
+    order written), the words the graph does not know, and each content term's weight."""
+
+    terms: list[str]
+    content: list[str]  # its terms that are not stop words, each once
+    concepts: list[Concept]
+    unknown: list[str]
+    weights: dict[str, float]
+    value_words: list[int]  # concepts asking for a property's value, a number ("how many")
+
+    @property
+    def match(self) -> str:
+        """The FTS5 query: any of its content terms."""
+        return " OR ".join(f'"{t}"' for t in self.content)
+
+    @property
+    def kinds(self) -> list[int]:
+        """Kinds of thing named ("funding", "cohort")."""
+        return [i for i, c in enumerate(self.concepts) if c.kind]
+
+    @property
+    def selecting(self) -> list[int]:
+        return [i for i, c in enumerate(self.concepts) if c.selects]
+
+    @property
+    def asked(self) -> list[int]:
+        """Words asking for a kind of fact ("why": a finding)."""
+        return [i for i, c in enumerate(self.concepts) if c.soft]
+
+    @property
+    def named_things(self) -> list[str]:
+        return sorted({iri for c in self.concepts if c.selects for iri in c.iris})
+
+
+@dataclass(frozen=True)
+class Candidates:
+    """The facts a question is scored against, with their BM25 scores and their links to its
+    concepts (fact -> concept index -> how closely it is about it)."""
+
+    ids: list[int]
+    bm25: dict[int, float]
+    linked: dict[int, dict[int, float]]
+
+
+def _unanswered(hits: list[Hit], reading: Reading) -> bool:
+    """Step 5. Not answered: the best fact covers too little of the question, lacks a number the
+    question asks about (a time point, a value, a year), is not about a thing the question names,
+    has no number where the question asks for one ("how many", "what rate": a hidden label of a
+    kind of fact that carries numbers), or the question names what the graph does not know."""
+    if not hits or reading.unknown:
+        return True
+    best = hits[0]
+    return (
+        best.coverage < ANSWERED_COVERAGE
+        or not best.complete
+        or (bool(reading.value_words) and not (best.numbered or best.asked))
+    )
 
 
 @dataclass
@@ -416,10 +478,21 @@ class AskIndex:
             if part in of_kind
         }
 
-    def _term_idf(self, terms: list[str]) -> dict[str, float]:
-        return {t: idf(self._df.get(t, 0), self.total) for t in terms}
+    def _weights(self, content: list[str]) -> dict[str, float]:
+        """Each content term's weight: its rarity among the facts (BM25's idf), more for a number
+        (a time point, a value, a year decides between facts alike in words), less for a word no
+        fact has ("everyone", "cutoff": it tells no fact apart)."""
+        weights = {t: idf(self._df.get(t, 0), self.total) for t in content}
+        for t in content:
+            if is_number(t):
+                weights[t] *= 1.5
+            elif t not in self._df:
+                weights[t] *= ABSENT
+        return weights
 
-    def _search(self, question: str, top: int) -> Search:
+    def _read(self, question: str) -> Reading:
+        """Step 1 and 2: the question's terms, the things and kinds it names, the words the graph
+        does not know."""
         terms, unknown, compounds = self._terms(question)
         content = list(dict.fromkeys(t for t in terms if t not in self.stop))
         concepts = self._link(terms)
@@ -427,38 +500,56 @@ class AskIndex:
         # ("experimental" of "experimental arm"); a compound's parts always are.
         named_terms = {t for c in concepts for t in c.terms}
         unknown = [w for w in unknown if not set(self.tokenizer.terms(w)) <= named_terms] + compounds
-        if not content:
-            return Search(question, terms, content, concepts, [], True, unknown)
-        weights = self._term_idf(content)
-        for t in content:  # numbers (time points, values, years) decide between facts alike in words
-            if is_number(t):
-                weights[t] *= 1.5
-            elif t not in self._df:  # a word no fact has ("everyone", "cutoff") tells no fact apart
-                weights[t] *= ABSENT
-        match = " OR ".join(f'"{t}"' for t in content)
-        bm25 = {
-            rowid: -score
-            for rowid, score in self._db.execute(
+        value_words = [i for i, c in enumerate(concepts) if phrase(c.terms) in self._asks_value]
+        return Reading(terms, content, concepts, unknown, self._weights(content), value_words)
+
+    def _search(self, question: str, top: int) -> Search:
+        reading = self._read(question)
+        found = self._candidates(reading) if reading.content else None
+        if found is None or not found.ids:
+            return Search(
+                question, reading.terms, reading.content, reading.concepts, [], True, reading.unknown
+            )
+        hits = self._rank(self._score(reading, found), reading.concepts, top)
+        return Search(
+            question, reading.terms, reading.content, reading.concepts, hits, _unanswered(hits, reading),
+            reading.unknown,
+        )  # fmt: skip
+
+    def _bm25(self, match: str, among: list[int] | None = None) -> dict[int, float]:
+        """BM25 scores (higher is better) of the best ``CANDIDATES`` facts, or of the facts ``among``."""
+        if among is None:
+            rows = self._db.execute(
                 "SELECT rowid, bm25(docs, 1.0, 0.5) FROM docs WHERE docs MATCH ? "
                 "ORDER BY bm25(docs, 1.0, 0.5) LIMIT ?",
                 (match, CANDIDATES),
             )
-        }
+        else:
+            rows = self._db.execute(
+                f"SELECT rowid, bm25(docs, 1.0, 0.5) FROM docs WHERE docs MATCH ? "
+                f"AND rowid IN ({','.join('?' * len(among))})",
+                (match, *among),
+            )
+        return {rowid: -score for rowid, score in rows}
+
+    def _candidates(self, reading: Reading) -> Candidates:
+        """Step 3: the facts FTS5 ranks best, those pointing at the rarer concepts, the parts of a
+        kind asked for of the things named, and the things named themselves; each with its BM25
+        score and its links to the concepts."""
+        bm25 = self._bm25(reading.match)
         candidates = set(bm25)
         # The facts that point at each concept (IRI index, the closest link when several match).
         linked: dict[int, dict[int, float]] = {}
-        for index, concept in enumerate(concepts):
+        for index, concept in enumerate(reading.concepts):
             pointing = self._pointing_at(concept.iris)
             for fact, weight in pointing:
                 linked.setdefault(fact, {})[index] = weight
             if len(pointing) <= LINKED_CANDIDATES:
                 candidates.update(fact for fact, _w in pointing)
-        kinds = [i for i, c in enumerate(concepts) if c.kind]  # kinds of thing named ("funding", "cohort")
-        selecting = [i for i, c in enumerate(concepts) if c.selects]
-        for part, links_back in self._parts_of_kind(kinds, selecting, linked).items():
+        for part, links_back in self._parts_of_kind(reading.kinds, reading.selecting, linked).items():
             linked[part].update(links_back)
             candidates.add(part)
-        named_things = sorted({iri for c in concepts if c.selects for iri in c.iris})
+        named_things = reading.named_things
         if named_things:  # the things named, themselves, however many facts point at them
             candidates.update(
                 fact
@@ -466,34 +557,20 @@ class AskIndex:
                     f"SELECT id FROM facts WHERE iri IN ({','.join('?' * len(named_things))})", named_things
                 )
             )
-        if not candidates:
-            return Search(question, terms, content, concepts, [], True, unknown)
         unranked = [fact for fact in candidates if fact not in bm25]
         if unranked:  # the facts found by their links, ranked by BM25 too
-            bm25.update(
-                (rowid, -score)
-                for rowid, score in self._db.execute(
-                    f"SELECT rowid, bm25(docs, 1.0, 0.5) FROM docs WHERE docs MATCH ? "
-                    f"AND rowid IN ({','.join('?' * len(unranked))})",
-                    (match, *unranked),
-                )
-            )
-        # A fact is about a thing the question names if it points at it, or its quote names it.
-        names = [{tuple(n) for iri in c.iris for n in self._names.get(iri, ())} for c in concepts]
-        ids = sorted(candidates)
-        rows = self._db.execute(
-            f"SELECT id, terms, quote_terms, numbered, iri FROM facts WHERE id IN ({','.join('?' * len(ids))})",
-            ids,
-        ).fetchall()
-        total_weight = sum(weights.values())
-        concept_weight = sum(c.weight for c in concepts) or 1.0
-        best_bm25 = max(bm25.values(), default=1.0) or 1.0
-        hits = []
-        numbered = {row[0] for row in rows if row[3]}
-        asked = [i for i, c in enumerate(concepts) if c.soft]  # words asking for a kind of fact
-        value_words = [i for i, c in enumerate(concepts) if phrase(c.terms) in self._asks_value]
-        # A quote names a thing if it holds one of its names as a phrase, not only its words here
-        # and there ("isolated ... testicular ... relapse" in a sentence on isolated EM relapse).
+            bm25.update(self._bm25(reading.match, unranked))
+        return Candidates(sorted(candidates), bm25, linked)
+
+    def _named_in_quotes(
+        self, rows: list[tuple], concepts: list[Concept], linked: dict[int, dict[int, float]],
+        names: list[set[tuple[str, ...]]],
+    ) -> dict[int, set[int]]:  # fmt: skip
+        """The concepts each fact's quote names, of those it does not point at: a quote names a
+        thing if it holds one of its names as a phrase, not only its words here and there
+        ("isolated ... testicular ... relapse" in a sentence on isolated EM relapse). A one-word
+        name is its own phrase; one step away in the structure (a result's arm's intervention),
+        the words suffice."""
         maybe_named: dict[int, set[int]] = {}
         quote_terms = {row[0]: row[2] or "" for row in rows}
         for fact, _terms, fact_quote_terms, _numbered, _iri in rows:
@@ -506,8 +583,6 @@ class AskIndex:
             }
             if bag:
                 maybe_named[fact] = bag
-        # A one-word name is its own phrase; one step away in the structure (a result's arm's
-        # intervention), the words suffice.
         near = {
             fact: {
                 i
@@ -523,27 +598,47 @@ class AskIndex:
         for fact, by_structure in near.items():
             if by_structure:
                 named_by_quote[fact] = named_by_quote.get(fact, set()) | by_structure
-        for fact, fact_terms, fact_quote_terms, _numbered, fact_iri in rows:
+        return named_by_quote
+
+    def _score(self, reading: Reading, found: Candidates) -> list[Hit]:
+        """Step 4: each candidate scored by how much of the question it covers, the concepts it is
+        about and its BM25 score; a fact that is a thing the question names scores more, one not
+        about every thing it names, or without its numbers, counts half, and one of none of the
+        kinds it asks for, less."""
+        concepts, content, weights = reading.concepts, reading.content, reading.weights
+        names = [{tuple(n) for iri in c.iris for n in self._names.get(iri, ())} for c in concepts]
+        rows = self._db.execute(
+            f"SELECT id, terms, quote_terms, numbered, iri FROM facts WHERE id IN ({','.join('?' * len(found.ids))})",
+            found.ids,
+        ).fetchall()
+        total_weight = sum(weights.values())
+        concept_weight = sum(c.weight for c in concepts) or 1.0
+        best_bm25 = max(found.bm25.values(), default=1.0) or 1.0
+        asked, kinds, value_words = reading.asked, reading.kinds, reading.value_words
+        named_things = set(reading.named_things)
+        named_by_quote = self._named_in_quotes(rows, concepts, found.linked, names)
+        hits = []
+        for fact, fact_terms, fact_quote_terms, numbered, fact_iri in rows:
             held = f" {fact_terms or ''} "  # terms between spaces: a membership test is a substring test
             quoted = f" {fact_quote_terms or ''} "
-            links = dict(linked.get(fact, {}))
-            if fact in numbered:  # words asking for a number are answered by any number it states
+            links = dict(found.linked.get(fact, {}))
+            if numbered:  # words asking for a number are answered by any number it states
                 links.update((i, ABOUT) for i in value_words)
             named = named_by_quote.get(fact, set())
             for i in named:  # a quote that names a thing is about it, if less closely than a link
                 links[i] = max(links.get(i, 0.0), NAMED)
             # A number (a time point, a value, a year) is the fact's only if it says it: a number in
             # the name of a neighbour (a "4-year DFS" result next to a treatment phase) is not.
-            found = {t for t in content if f" {t} " in (quoted if is_number(t) else held)}
+            held_terms = {t for t in content if f" {t} " in (quoted if is_number(t) else held)}
             for index in links:
                 if not concepts[index].soft:
-                    found.update(t for t in concepts[index].terms if t in weights)
-            coverage = sum(weights[t] for t in found) / total_weight
+                    held_terms.update(t for t in concepts[index].terms if t in weights)
+            coverage = sum(weights[t] for t in held_terms) / total_weight
             link_score = sum(concepts[i].weight * w for i, w in links.items()) / concept_weight
-            text_score = bm25.get(fact, 0.0) / best_bm25
+            text_score = found.bm25.get(fact, 0.0) / best_bm25
             parts = {"coverage": coverage, "links": link_score, "bm25": text_score}
             score = sum(WEIGHTS[k] * v for k, v in parts.items())
-            hit = Hit(fact, {}, score, coverage, parts, set(content) - found)
+            hit = Hit(fact, {}, score, coverage, parts, set(content) - held_terms, numbered=bool(numbered))
             hit.asked = any(links.get(i, 0.0) >= ABOUT for i in asked)
             of_kind_asked = any(links.get(i, 0.0) >= ABOUT for i in [*asked, *kinds] if i not in value_words)
             # A fact of the kind asked for or named ("the citation of TOWER": a publication; "Murphy's
@@ -569,18 +664,20 @@ class AskIndex:
                 and (not kinds or any(links.get(i, 0.0) >= ABOUT for i in kinds))
             ):
                 hit.score *= ITSELF
-            hits.append(hit)
-        # A fact not about every thing the question names, or without its numbers, counts half; one
-        # of none of the kinds the question asks for ("why": a finding; "how many": a cohort or a
-        # result, any fact with a number), less.
-        asks_number = bool(value_words)
-        for hit in hits:
+            # A fact not about every thing the question names, or without its numbers, counts half;
+            # one of none of the kinds the question asks for ("why": a finding; "how many": a
+            # cohort or a result, any fact with a number), less.
             if not hit.complete:
                 hit.score *= INCOMPLETE
-            if asked and not (hit.asked or (asks_number and hit.id in numbered)):
+            if asked and not (hit.asked or (value_words and hit.numbered)):
                 hit.score *= OTHER_KIND
-        hits.sort(key=lambda h: (-h.score, h.id))
-        hits = hits[: max(top, SHARED_POOL)]
+            hits.append(hit)
+        return hits
+
+    def _rank(self, hits: list[Hit], concepts: list[Concept], top: int) -> list[Hit]:
+        """The best ``top`` facts, with their records; of those sharing a sentence, the ones about
+        what the question names first (:func:`_structure_first`)."""
+        hits = sorted(hits, key=lambda h: (-h.score, h.id))[: max(top, SHARED_POOL)]
         records = dict(
             self._db.execute(
                 f"SELECT id, record FROM facts WHERE id IN ({','.join('?' * len(hits))})",
@@ -589,19 +686,7 @@ class AskIndex:
         )
         for hit in hits:
             hit.record = json.loads(records[hit.id])
-        hits = _structure_first(hits, concepts)[:top]
-        # Not answered: the best fact covers too little of the question, lacks a number the question
-        # asks about (a time point, a value, a year), is not about a thing the question names, has
-        # no number where the question asks for one ("how many", "what rate": a hidden label of a
-        # kind of fact that carries numbers), or the question names what the graph does not know.
-        unanswered = (
-            not hits
-            or hits[0].coverage < ANSWERED_COVERAGE
-            or not hits[0].complete
-            or bool(unknown)
-            or (asks_number and not (hits[0].id in numbered or hits[0].asked))
-        )
-        return Search(question, terms, content, concepts, hits, unanswered, unknown)
+        return _structure_first(hits, concepts)[:top]
 
     def _named_as_phrases(
         self, maybe: dict[int, set[int]], names: list[set[tuple[str, ...]]]
