@@ -95,3 +95,8 @@ def phrase(terms: Iterable[str]) -> str:
 
 def is_number(term: str) -> bool:
     return term.replace("p", "", 1).isdigit()
+
+
+def is_code(term: str) -> bool:
+    """Letters and digits together: a name ("cns3", "e1910"), not a number ("72p9" is 72.9)."""
+    return not is_number(term) and any(c.isdigit() for c in term) and any(c.isalpha() for c in term)
