@@ -14,12 +14,13 @@ from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from graph.ask import AskerSource, warm
+from graph.ask import warm
 
 from .cache import ResultCache
 from .errors import STATUS
 from .querying import error_response, request_error_response
 from .routes import all_routers
+from .routes.ask import ask_source
 from .settings import Settings
 from .workers import QueryPool
 
@@ -42,7 +43,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         pool.start()
         app.state.pool = pool
         # The question index opens beside the first requests, not in the first question's time.
-        app.state.ask_source = AskerSource(None if settings.endpoint else settings.store, settings.endpoint)
+        app.state.ask_source = ask_source(settings)
         threading.Thread(target=warm, args=(app.state.ask_source,), name="ask-warm", daemon=True).start()
         try:
             yield

@@ -801,9 +801,22 @@ def test_a_server_opens_the_question_index_as_it_starts(store: Path) -> None:
         for thread in [t for t in threading.enumerate() if t.name == "ask-warm"]:
             thread.join(timeout=30)
         source = c.app.state.ask_source
-        assert source._asker is not None, "opened before any question"
+        opened = source._asker
+        assert opened is not None, "opened before any question"
         assert c.get("/api/ask", params={"q": IBM_DFS}).json()["answers"]
-        assert source.get() is source._asker, "the question used the index opened at start"
+        assert source.get() is opened, "the question used the index opened at start"
+
+
+def test_warming_leaves_an_index_still_to_be_written_to_the_first_question(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A server nobody asks does not read a whole graph: an endpoint's index (the remote graph read
+    over SPARQL) is written on the first question, not as the server starts."""
+    from graph.ask import AskerSource, warm
+
+    source = AskerSource(endpoint="http://127.0.0.1:9/sparql")  # nothing listens: reading it would fail
+    warm(source)
+    assert source._asker is None and caplog.text == "", "the endpoint was not asked for its graph"
 
 
 def test_warming_without_a_graph_says_so_and_leaves_the_error_to_the_first_question(
@@ -817,3 +830,19 @@ def test_warming_without_a_graph_says_so_and_leaves_the_error_to_the_first_quest
     assert "not opened ahead of questions" in caplog.text
     with pytest.raises(StoreMissing):
         source.get()
+
+
+def test_a_question_begun_on_a_graph_finishes_on_it_when_a_new_one_is_swapped_in(tiny: Path) -> None:
+    """A rebuild swaps a new graph in under the server; the asker a question already holds keeps
+    answering (its index is not closed under it), and the next question gets the new graph's."""
+    from swapped import swap_in
+
+    from graph.ask import AskerSource
+
+    source = AskerSource(tiny)
+    before = source.get()
+    swap_in(tiny, 3)
+    after = source.get()
+    assert after is not before
+    assert before.ask("blinatumomab in first relapse", 3).response["unanswered"] is True
+    assert after.ask("blinatumomab in first relapse", 3).response["unanswered"] is True

@@ -18,18 +18,23 @@ from graph.store import StoreMissing
 
 from ..pages import render_page
 from ..querying import select_rows
+from ..settings import Settings
 
 router = APIRouter(tags=["Ask"])
 
 
+def ask_source(settings: Settings) -> AskerSource:
+    """The asker of the graph the server answers from: its store's current build, or its endpoint."""
+    return AskerSource(None if settings.endpoint else settings.store, settings.endpoint)
+
+
 def _source(request: Request) -> AskerSource:
+    """The server's asker, made as it starts (``api.app``), or on the first question where the
+    application runs without its start-up (a test client outside a ``with`` block)."""
     state = request.app.state
-    source = getattr(state, "ask_source", None)
-    if source is None:
-        settings = state.settings
-        source = state.ask_source = AskerSource(
-            None if settings.endpoint else settings.store, settings.endpoint
-        )
+    if getattr(state, "ask_source", None) is None:
+        state.ask_source = ask_source(state.settings)
+    source: AskerSource = state.ask_source
     return source
 
 

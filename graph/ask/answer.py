@@ -133,7 +133,7 @@ class Asker:
             answer["quotes"] = quotes
         # The other facts its sentence states: the reader who named another kind of fact (the
         # cohort where this is the study) finds it here.
-        answer["same_sentence"] = self.index.same_sentence(hit.id)
+        answer["same_sentence"] = hit.same_sentence
         answer["sparql"] = reproducing_sparql([record["iri"]], [f for f in ANSWER_FIELDS if f in record])
         return answer
 

@@ -125,7 +125,8 @@ def check_question(question: str | None, top: int) -> str:
 
 class QuestionReader:
     """The graph's names, words and their rarities, read once from an index, against which a
-    question is read. It queries the index's connection only under the index's lock."""
+    question is read. It shares the index's connection: its owner (:class:`.search.AskIndex`)
+    calls :meth:`read` with its lock held, one question at a time."""
 
     def __init__(self, db: sqlite3.Connection, total: int) -> None:
         self._db, self.total = db, total

@@ -1,4 +1,5 @@
-"""A question against the ask index: link its words to the graph's entities, select and rank facts.
+"""A question against the ask index: select the facts about what it names, rank them, and say
+whether the best one answers it.
 
 1-2. The question is read against the graph's names (:mod:`.reading`): its terms, and the
    *concepts* it names, each a set of IRIs.
@@ -35,7 +36,6 @@ from .reading import (
     QuestionReader,
     Reading,
     check_question,
-    english_frequency,
 )
 from .text import is_code, is_number
 
@@ -72,6 +72,7 @@ class Hit:
     asked: bool = False  # of a kind the question asks for (points at a hidden label's IRI itself)
     links: dict[int, float] = field(default_factory=dict)  # concept index -> how closely it is about it
     numbered: bool = False  # states a number of its own (a value, an n, a p-value)
+    same_sentence: list[dict[str, str]] = field(default_factory=list)  # the other facts its sentence states
 
     @property
     def complete(self) -> bool:
@@ -161,10 +162,6 @@ class AskIndex:
 
     def close(self) -> None:
         self._db.close()
-
-    def warm(self) -> None:
-        """Load what a question may need beyond the index (wordfreq's English list, 0.5 s)."""
-        english_frequency("asked")
 
     def search(self, question: str, top: int = 5) -> Search:
         question = check_question(question, top)
@@ -387,8 +384,9 @@ class AskIndex:
         return hits
 
     def _rank(self, hits: list[Hit], concepts: list[Concept], top: int) -> list[Hit]:
-        """The best ``top`` facts, with their records; of those sharing a sentence, the ones about
-        what the question names first (:func:`_structure_first`)."""
+        """The best ``top`` facts, with their records and the other facts their sentences state; of
+        those sharing a sentence, the ones about what the question names first
+        (:func:`_structure_first`)."""
         hits = sorted(hits, key=lambda h: (-h.score, h.id))[: max(top, SHARED_POOL)]
         records = dict(
             self._db.execute(
@@ -398,7 +396,11 @@ class AskIndex:
         )
         for hit in hits:
             hit.record = json.loads(records[hit.id])
-        return _structure_first(hits, concepts)[:top]
+        best = _structure_first(hits, concepts)[:top]
+        mates = self._same_sentence([h.id for h in best])
+        for hit in best:
+            hit.same_sentence = mates.get(hit.id, [])
+        return best
 
     def _named_as_phrases(
         self, maybe: dict[int, set[int]], names: list[set[tuple[str, ...]]]
@@ -422,22 +424,30 @@ class AskIndex:
                 out[fact] = found
         return out
 
-    def same_sentence(self, fact: int) -> list[dict[str, str]]:
-        """The other facts that quote a sentence ``fact`` quotes, at most ``MATES``: a reader who
-        asked for the eligible population and was answered with the study sees the cohort its
-        sentence also states, and one answered with a finding sees the results it was drawn from."""
-        with self._lock:
-            rows = self._db.execute(
-                "SELECT DISTINCT f.id, f.kind, f.iri, f.record FROM sentences a "
-                "JOIN sentences b ON b.sentence = a.sentence AND b.fact != a.fact "
-                "JOIN facts f ON f.id = b.fact WHERE a.fact = ? ORDER BY f.id LIMIT ?",
-                (fact, MATES),
-            ).fetchall()
-        mates = [
-            {"kind": kind, "label": json.loads(record)["label"], "iri": iri}
-            for _id, kind, iri, record in rows
-        ]
-        return sorted(mates, key=lambda m: (m["kind"], m["label"]))
+    def _same_sentence(self, facts: list[int]) -> dict[int, list[dict[str, str]]]:
+        """The other facts that quote a sentence each of ``facts`` quotes (any one of its quotes,
+        word for word), at most ``MATES`` each: a reader who asked for the eligible population and
+        was answered with the study sees the cohort its sentence also states, and one answered
+        with a finding sees the results it was drawn from."""
+        if not facts:
+            return {}
+        rows = self._db.execute(
+            "SELECT fact, kind, iri, record FROM ("
+            " SELECT pair.fact, f.kind, f.iri, f.record,"
+            "  ROW_NUMBER() OVER (PARTITION BY pair.fact ORDER BY f.kind, f.id) AS n"
+            " FROM (SELECT DISTINCT a.fact, b.fact AS mate FROM sentences a"
+            "  JOIN sentences b ON b.sentence = a.sentence AND b.fact != a.fact"
+            f"  WHERE a.fact IN ({','.join('?' * len(facts))})) AS pair"
+            " JOIN facts f ON f.id = pair.mate"
+            ") WHERE n <= ?",
+            (*facts, MATES),
+        )
+        mates: dict[int, list[dict[str, str]]] = {}
+        for fact, kind, iri, record in rows:
+            mates.setdefault(fact, []).append(
+                {"kind": kind, "label": json.loads(record)["label"], "iri": iri}
+            )
+        return {fact: sorted(m, key=lambda m: (m["kind"], m["label"])) for fact, m in mates.items()}
 
     def reference_numbers(self, iris: list[str]) -> list[int]:
         """The reference numbers of those of ``iris`` that are publications of the graph."""

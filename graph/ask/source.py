@@ -21,6 +21,7 @@ from .. import store as stores
 from ..engine import RemoteEngine, evaluate
 from .answer import Asker
 from .index import FILE, VERSION, is_current, write_index
+from .reading import english_frequency
 from .search import AskIndex
 
 FOLDER = "ask"
@@ -37,7 +38,8 @@ def _cache_folder(key: str) -> Path:
 
 
 class AskerSource:
-    """The asker of the current graph: reopened when a new build is swapped in."""
+    """The asker of the current graph: reopened when a new build is swapped in. The old one is not
+    closed: a question that began on it finishes on it, and it is let go with its last user."""
 
     def __init__(self, store: Path | None = None, endpoint: str | None = None) -> None:
         self.store, self.endpoint = store, endpoint
@@ -53,11 +55,19 @@ class AskerSource:
             return self._asker
         with self._lock:
             if self._asker is None or key != self._key:
-                old = self._asker
                 self._asker, self._key = Asker(AskIndex(self._folder())), key
-                if old is not None:
-                    old.index.close()
         return self._asker
+
+    def ready(self) -> bool:
+        """Whether the current graph's index can be opened without being written first (a store
+        whose build wrote it, or whose index was made earlier; never an endpoint, whose index is
+        the whole remote graph read over SPARQL)."""
+        if self.endpoint:
+            return False
+        build = stores.current_build(Path(self.store))  # type: ignore[arg-type]
+        return is_current(build.path / FOLDER / FILE) or is_current(
+            _cache_folder(f"{build.path} {VERSION}") / FILE
+        )
 
     def _folder(self) -> Path:
         if self.endpoint:
@@ -70,18 +80,22 @@ class AskerSource:
         if is_current(folder / FILE):
             return folder
         folder = _cache_folder(f"{build.path} {VERSION}")
-        if not is_current(folder / FILE):
+        if not is_current(folder / FILE):  # a build made without an index, or by an older release
             graph = ox.Store.read_only(str(build.db))
             write_index(lambda sparql: evaluate(graph, sparql), folder)
         return folder
 
 
 def warm(source: AskerSource) -> None:
-    """Open the current graph's index and read wordfreq's English list before the first question
-    does, so that its asker does not wait for them (a server calls this on a thread as it starts).
-    A failure (a store without a build yet, an endpoint not up yet) is said and left for the first
-    question, which reports it as it would have."""
+    """Load wordfreq's English list, and open the current graph's index if it is written, before
+    the first question does, so that its asker does not wait for them (a server calls this on a
+    thread as it starts). An index still to be written (an endpoint's, or a build's from an older
+    release) is left for the first question: a server nobody asks does not read a whole graph. A
+    failure (a store without a build yet) is said and left for the first question, which reports
+    it as it would have."""
     try:
-        source.get().index.warm()
+        english_frequency("asked")
+        if source.ready():
+            source.get()
     except Exception as exc:  # any failure resurfaces, handled, on the first question
         logging.getLogger(__name__).warning("the ask index was not opened ahead of questions: %s", exc)
