@@ -39,7 +39,16 @@ def local_href(iri: str) -> str:
     return "/" + iri.removeprefix(BASE) if iri.startswith(BASE) else iri
 
 
+def entity_href(iri: str) -> str:
+    """The path of an entity page on this server (``/id/...``), or "" for a vocabulary term or an
+    external code, which have none."""
+    from graph.namespaces import ID
+
+    return local_href(iri) if iri.startswith(str(ID)) else ""
+
+
 _env.filters["local_href"] = local_href
+_env.filters["entity_href"] = entity_href
 
 # Quotes: only emphasis and $…$ math are read (no links, no HTML, no lists): the same settings as
 # api/static/quote.js, whose KaTeX typesets the math spans written here.

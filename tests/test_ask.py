@@ -846,3 +846,27 @@ def test_a_question_begun_on_a_graph_finishes_on_it_when_a_new_one_is_swapped_in
     assert after is not before
     assert before.ask("blinatumomab in first relapse", 3).response["unanswered"] is True
     assert after.ask("blinatumomab in first relapse", 3).response["unanswered"] is True
+
+
+def test_an_answer_says_how_the_question_was_read_and_which_words_the_graph_lacks(store: Path) -> None:
+    """Each run of the question's words that names something comes back as written, with the
+    graph's names of what it names; the words the graph has nowhere are listed: they are why the
+    question is unanswered."""
+    answer = ask_json(store, "ponatinib versus blinatumomab 4-year DFS in isolated BM relapse", "--top", "1")
+    assert answer["unanswered"] is True and answer["unknown"] == ["ponatinib"]
+    read = {link["text"]: dict(zip(link["iris"], link["labels"], strict=True)) for link in answer["linked"]}
+    assert read["DFS"][f"{ID}endpoint/dfs"] == "disease-free survival"
+    assert read["isolated BM"] == {
+        "https://w3id.org/relapsekg/ontology#SiteIsolatedBM": "isolated bone marrow relapse"
+    }
+    assert ask_json(store, IBM_DFS, "--top", "1")["unknown"] == []
+
+
+def test_the_page_and_the_table_say_how_the_question_was_read(client, store: Path) -> None:
+    html = client.get("/ask", params={"q": "ponatinib versus blinatumomab DFS", "top": 1}).text
+    assert "Read as:" in html and '<a href="/id/endpoint/dfs">disease-free survival</a>' in html
+    assert "Not in the graph: “ponatinib”" in html
+    injected = client.get("/ask", params={"q": "Zorblax<script>alert(1)</script> DFS"}).text
+    assert "<script>alert(1)" not in injected and "Zorblax&lt;script&gt;alert" in injected
+    table = ask_cli(store, "ponatinib versus blinatumomab DFS", "--top", "1").stdout
+    assert "read as: “blinatumomab”: blinatumomab" in table and "not in the graph: “ponatinib”" in table

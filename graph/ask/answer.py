@@ -112,9 +112,25 @@ class Asker:
             "sparql": reproducing_sparql([a["iri"] for a in answers], fields) if answers else None,
             # A named query that answers the question answers it, whatever the facts found.
             "unanswered": search.unanswered and choice is None,
-            "linked": [{"words": c.words, "iris": list(c.iris)} for c in search.concepts],
+            "linked": self._linked(search),
+            # The question's words the graph has nowhere ("ponatinib"): why it is unanswered.
+            "unknown": search.unknown,
         }
         return Asked(response, choice)
+
+    def _linked(self, search: Search) -> list[dict[str, Any]]:
+        """How the question was read: each run of its words that names something in the graph
+        (``text``, as written; ``words``, its terms), with the things it names and their names."""
+        labels = self.index.labels([iri for c in search.concepts for iri in c.iris])
+        return [
+            {
+                "words": c.words,
+                "text": c.text,
+                "iris": list(c.iris),
+                "labels": [labels.get(i, i) for i in c.iris],
+            }
+            for c in search.concepts
+        ]
 
     def _answer(self, rank: int, hit: Hit, search: Search) -> dict[str, Any]:
         record = hit.record

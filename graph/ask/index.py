@@ -4,8 +4,9 @@ Tables: ``facts`` (each fact's record as JSON, and its terms), ``docs`` (FTS5 ov
 the names of what it points at), ``links`` (IRI -> facts that point at it, directly, one step
 further, or back, with a weight), ``lexicon`` (a name's terms -> IRI, and how it names it:
 :data:`.extract.NAME`, ...), ``df`` (in how many facts each linked IRI appears), ``words`` (the
-names' unstemmed words, for misspellings) and ``sentences`` (which facts quote the same words: an
-answer names the other facts its sentence states). Written to a temporary name and renamed, so a
+names' unstemmed words, for misspellings), ``sentences`` (which facts quote the same words: an
+answer names the other facts its sentence states) and ``labels`` (the graph's name of each thing a
+question's words can name, to say how the question was read). Written to a temporary name and renamed, so a
 reader never opens half an index.
 """
 
@@ -23,7 +24,7 @@ from .text import TOKENIZER, WORDS, Tokenizer, phrase, prepare
 
 FILE = "ask.sqlite"
 MAX_NAME_TERMS = 8  # longer names are never a question's words; BM25 finds them
-VERSION = 4
+VERSION = 5
 
 
 def write_index(select: extract.Select, folder: Path) -> dict:
@@ -73,6 +74,7 @@ def write_index(select: extract.Select, folder: Path) -> dict:
         CREATE TABLE df(iri TEXT PRIMARY KEY, n INTEGER NOT NULL);
         CREATE TABLE words(word TEXT PRIMARY KEY, term TEXT NOT NULL) WITHOUT ROWID;
         CREATE TABLE sentences(sentence INTEGER NOT NULL, fact INTEGER NOT NULL);
+        CREATE TABLE labels(iri TEXT PRIMARY KEY, label TEXT NOT NULL) WITHOUT ROWID;
         """
     )
     # Each fact's distinct terms, kept beside it: whether a candidate holds a question's term is
@@ -117,6 +119,10 @@ def write_index(select: extract.Select, folder: Path) -> dict:
     )
     db.executemany("INSERT INTO words VALUES (?, ?)", _words(forms, facts, tokenizer).items())
     db.executemany("INSERT INTO sentences VALUES (?, ?)", _sentences(facts))
+    db.executemany(
+        "INSERT INTO labels VALUES (?, ?)",
+        ((iri, extract.name_of(graph, iri)) for iri in sorted({iri for _f, iri, _s in forms})),
+    )
     db.executescript(
         """
         CREATE INDEX links_iri ON links(iri, fact, weight);

@@ -46,7 +46,7 @@ class BadQuestion(ValueError):
 
 @dataclass
 class Concept:
-    words: str  # the question's words that named it
+    words: str  # the terms that named it
     terms: tuple[str, ...]
     iris: tuple[str, ...]
     soft: bool = False  # named by hidden labels only: a word of the question, not a thing it names
@@ -54,6 +54,7 @@ class Concept:
     kind: bool = False  # the name of a class: a fact of that kind is preferred, not required
     qualifies: bool = False  # an age group, setting or design ("pediatric", "randomised"): preferred
     weight: float = 0.0
+    text: str = ""  # the question's words that named it, as written ("isolated BM")
 
     @property
     def selects(self) -> bool:
@@ -162,9 +163,9 @@ class QuestionReader:
 
     def read(self, question: str) -> Reading:
         """The question's terms, the things and kinds it names, the words the graph does not know."""
-        terms, unknown, compounds = self._terms(question)
+        terms, origin, unknown, compounds = self._terms(question)
         content = list(dict.fromkeys(t for t in terms if t not in self.stop))
-        concepts = self._link(terms)
+        concepts = self._link(terms, origin)
         # A long word the graph lacks is no unknown name when it is part of a name it has
         # ("experimental" of "experimental arm"); a compound's parts always are.
         named_terms = {t for c in concepts for t in c.terms}
@@ -184,9 +185,10 @@ class QuestionReader:
                 weights[t] *= ABSENT
         return weights
 
-    def _terms(self, question: str) -> tuple[list[str], list[str], list[str]]:
+    def _terms(self, question: str) -> tuple[list[str], list[str], list[str], list[str]]:
         """The question's terms (variants replaced, misspellings of the graph's words corrected),
-        the words in it the graph does not know, and the compound names it does not know.
+        the word of the question each comes from, the words in it the graph does not know, and the
+        compound names it does not know.
 
         A word of the question is a way of asking (graph/ask/stopwords.txt: "everyone", "happened")
         or names what it asks about; one the graph has nowhere, in no quote, name or synonym
@@ -203,6 +205,7 @@ class QuestionReader:
         written = {w: self._has_phrase(t) for w, t in hyphenated.items()}
         joined = self._joined([w for w in hyphenated if not written[w]])
         terms: list[str] = []
+        origin: list[str] = []  # the word of the question each term comes from
         unknown: list[str] = []
         compounds: list[str] = []
         for position, (word, word_terms) in enumerate(zip(words, tokens, strict=True)):
@@ -228,6 +231,7 @@ class QuestionReader:
                         ):
                             unknown.append(word)
                     terms.append(t)
+                    origin.append(word)
             if (
                 word in hyphenated
                 and not written[word]
@@ -236,7 +240,7 @@ class QuestionReader:
                 and self._is_compound(word, word_terms)
             ):
                 compounds.append(word)
-        return terms, unknown, compounds
+        return terms, origin, unknown, compounds
 
     def _asking(self, word: str) -> bool:
         """A common English word the graph lacks ("entire", "split", "came") is a way of asking,
@@ -283,7 +287,7 @@ class QuestionReader:
         close = difflib.get_close_matches(word, near, 1, TYPO_CUTOFF)
         return self._words[close[0]] if close else None
 
-    def _link(self, terms: list[str]) -> list[Concept]:
+    def _link(self, terms: list[str], origin: list[str]) -> list[Concept]:
         concepts: list[Concept] = []
         covered = 0
         for start in range(len(terms)):
@@ -306,6 +310,7 @@ class QuestionReader:
                             kind=found[1] == KIND,
                             qualifies=found[1] == QUALIFIES,
                             word_for=found[1] == HIDDEN,
+                            text=" ".join(dict.fromkeys(origin[start : start + size])),
                         )
                     )
                     covered = start + size

@@ -449,6 +449,17 @@ class AskIndex:
             )
         return {fact: sorted(m, key=lambda m: (m["kind"], m["label"])) for fact, m in mates.items()}
 
+    def labels(self, iris: list[str]) -> dict[str, str]:
+        """The graph's name of each of ``iris`` that a question's words can name."""
+        if not iris:
+            return {}
+        with self._lock:
+            return dict(
+                self._db.execute(
+                    f"SELECT iri, label FROM labels WHERE iri IN ({','.join('?' * len(iris))})", iris
+                )
+            )
+
     def reference_numbers(self, iris: list[str]) -> list[int]:
         """The reference numbers of those of ``iris`` that are publications of the graph."""
         if not iris:

@@ -48,6 +48,16 @@ def ask(
 
 def _print_table(response: dict) -> None:
     console = Console(width=max(120, Console().width), highlight=False)
+    if response["linked"]:
+        console.print(
+            "read as: "
+            + " · ".join(
+                f"“{link['text']}”: {', '.join(dict.fromkeys(link['labels']))}" for link in response["linked"]
+            ),
+            markup=False,
+        )
+    if response["unknown"]:
+        console.print("not in the graph: " + ", ".join(f"“{w}”" for w in response["unknown"]), markup=False)
     if response["unanswered"]:
         console.print(
             "[yellow]The graph does not answer this question.[/] The closest facts, not claimed as the answer:"
