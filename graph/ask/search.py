@@ -160,9 +160,6 @@ class AskIndex:
         self.tokenizer, self.stop = self.reader.tokenizer, self.reader.stop
         self._linked_cache: dict[tuple[str, ...], list[tuple[int, float]]] = {}
 
-    def close(self) -> None:
-        self._db.close()
-
     def search(self, question: str, top: int = 5) -> Search:
         question = check_question(question, top)
         with self._lock:

@@ -62,12 +62,7 @@ class AskerSource:
         """Whether the current graph's index can be opened without being written first (a store
         whose build wrote it, or whose index was made earlier; never an endpoint, whose index is
         the whole remote graph read over SPARQL)."""
-        if self.endpoint:
-            return False
-        build = stores.current_build(Path(self.store))  # type: ignore[arg-type]
-        return is_current(build.path / FOLDER / FILE) or is_current(
-            _cache_folder(f"{build.path} {VERSION}") / FILE
-        )
+        return not self.endpoint and _written(stores.current_build(Path(self.store))) is not None  # type: ignore[arg-type]
 
     def _folder(self) -> Path:
         if self.endpoint:
@@ -76,14 +71,23 @@ class AskerSource:
             write_index(engine.query, folder)  # once per process: the endpoint's data may change
             return folder
         build = stores.current_build(Path(self.store))  # type: ignore[arg-type]
-        folder = build.path / FOLDER
+        written = _written(build)
+        if written is not None:
+            return written
+        # A build made without an index, or by an older release: one made from its graph.
+        folder = _cache_folder(f"{build.path} {VERSION}")
+        graph = ox.Store.read_only(str(build.db))
+        write_index(lambda sparql: evaluate(graph, sparql), folder)
+        return folder
+
+
+def _written(build: stores.Build) -> Path | None:
+    """The folder of ``build``'s index if one this release reads is written: the build's own, or
+    one made earlier from its graph."""
+    for folder in (build.path / FOLDER, _cache_folder(f"{build.path} {VERSION}")):
         if is_current(folder / FILE):
             return folder
-        folder = _cache_folder(f"{build.path} {VERSION}")
-        if not is_current(folder / FILE):  # a build made without an index, or by an older release
-            graph = ox.Store.read_only(str(build.db))
-            write_index(lambda sparql: evaluate(graph, sparql), folder)
-        return folder
+    return None
 
 
 def warm(source: AskerSource) -> None:
