@@ -382,6 +382,20 @@ def test_a_topic_the_graph_lacks_leaves_the_question_unanswered(store: Path, que
     assert ask_json(store, question)["unanswered"] is True
 
 
+def test_a_topic_few_facts_hold_must_be_in_the_answer(store: Path) -> None:
+    """ "dose" is in five facts, none about Jacoby's CAR T series: the facts about the series do not
+    give its dose. The sentence on fewer intrathecal doses does answer a question about them, and
+    "whole", a common word of English, is a way of asking, not a topic an answer must hold."""
+    assert ask_json(store, "What is the CAR T cell dose in Jacoby 2022?")["unanswered"] is True
+    doses = ask_json(
+        store, "Why did ICNS relapse patients get fewer intrathecal doses on AALL1331?", "--top", "1"
+    )
+    assert doses["answers"][0]["iri"] == f"{ID}finding/aall1331-icns-reduced-cns-therapy"
+    assert doses["unanswered"] is False
+    whole = ask_json(store, "4-year DFS blinatumomab vs chemotherapy whole LR cohort", "--top", "1")
+    assert whole["answers"][0]["iri"] == f"{ID}result/aall1331-lr-dfs-blin" and whole["unanswered"] is False
+
+
 @pytest.mark.parametrize(
     "lacked, known",
     [

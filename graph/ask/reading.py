@@ -35,6 +35,10 @@ ENGLISH_WORD = 3.0
 # Zipf frequency from which a word the graph lacks is a way of asking, not a topic it lacks: about
 # 30 times per million words ("entire", "split"; "cytometry" is 2.2, "ponatinib" 0).
 COMMON_WORD = 4.5
+# A topic word (rarer in English than COMMON_WORD) that at most this many facts hold names something
+# the graph says little about: a best fact without it answers another question ("the CAR T dose in
+# Jacoby 2022": five facts write "dose", none of them about Jacoby's series).
+FEW_FACTS = 8
 _PERCENT = re.compile(r"(?<![\d.])%")  # "what % relapse": a word asking for a percentage, not a number's unit
 _WORD = re.compile(r"[^\s,;:?!()\[\]\"']+")
 _HYPHEN = re.compile(r"[-\u2010\u2011]")  # hyphen-minus, hyphen, non-breaking hyphen
@@ -82,6 +86,7 @@ class Reading:
     unknown: list[str]
     weights: dict[str, float]
     value_words: list[int]  # concepts asking for a property's value, a number ("how many")
+    rare_topics: list[str]  # topic terms few facts hold, in no name it links: an answer must hold them
 
     @property
     def match(self) -> str:
@@ -171,7 +176,22 @@ class QuestionReader:
         named_terms = {t for c in concepts for t in c.terms}
         unknown = [w for w in unknown if not set(self.tokenizer.terms(w)) <= named_terms] + compounds
         value_words = [i for i, c in enumerate(concepts) if phrase(c.terms) in self._asks_value]
-        return Reading(terms, content, concepts, unknown, self._weights(content), value_words)
+        rare_topics = list(
+            dict.fromkeys(
+                t
+                for t, word in zip(terms, origin, strict=True)
+                if t in content
+                and t not in named_terms
+                and 0 < self._df.get(t, 0) <= FEW_FACTS
+                and self._names_topic(word)
+            )
+        )
+        return Reading(terms, content, concepts, unknown, self._weights(content), value_words, rare_topics)
+
+    def _names_topic(self, word: str) -> bool:
+        """A word naming a topic ("dose", "enrolment"), not a way of asking ("whole", "previous"):
+        rarer in English than a common word, or one of graph/ask/topics.txt."""
+        return word.isalpha() and (word.lower() in self._topics or english_frequency(word) < COMMON_WORD)
 
     def _weights(self, content: list[str]) -> dict[str, float]:
         """Each content term's weight: its rarity among the facts (BM25's idf), more for a number

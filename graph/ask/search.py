@@ -15,8 +15,9 @@ whether the best one answers it.
    asks for, less. Of facts quoting the same sentence, those that point at what the question
    names (a result at its endpoint) come before those that only quote it (its cohort).
 5. The best fact answers the question only if it is complete in that sense, covers enough of
-   the question, has a number if one is asked for (unless it is of another kind asked for), and
-   the question names nothing the graph does not know; otherwise the question is *unanswered*,
+   the question, has a number if one is asked for (unless it is of another kind asked for), holds
+   each topic word of the question that few facts hold ("dose"), and the question names nothing
+   the graph does not know; otherwise the question is *unanswered*,
    and the closest facts are given apart.
 """
 
@@ -123,13 +124,16 @@ def _unanswered(hits: list[Hit], reading: Reading) -> bool:
     """Step 5. Not answered: the best fact covers too little of the question, lacks a number the
     question asks about (a time point, a value, a year), is not about a thing the question names,
     has no number where the question asks for one ("how many", "what rate": a hidden label of a
-    kind of fact that carries numbers), or the question names what the graph does not know."""
+    kind of fact that carries numbers), lacks a topic word of the question that few facts hold
+    (they say what the question asks; "the CAR T dose in Jacoby 2022"), or the question names
+    what the graph does not know."""
     if not hits or reading.unknown:
         return True
     best = hits[0]
     return (
         best.coverage < ANSWERED_COVERAGE
         or not best.complete
+        or bool(best.missing & set(reading.rare_topics))
         or (bool(reading.value_words) and not (best.numbered or best.asked))
     )
 
