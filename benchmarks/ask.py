@@ -1,6 +1,6 @@
 """Questions in plain words: how well `relapsekg ask` answers, and how fast, side by side.
 
-Quality, in process, on question sets written by seven readers who had seen neither the code nor
+Quality, in process, on question sets written by eight readers who had seen neither the code nor
 each other's sets, side by side (tests/data/ask-questions*.yaml; each says in its header whether
 its misses were read while the ask code changed or only its figures were looked at): each
 answerable question with the facts whose quote answers it, and questions the graph cannot
@@ -46,6 +46,7 @@ QUESTIONS = [
     ROOT / "tests" / "data" / "ask-questions-fifth.yaml",
     ROOT / "tests" / "data" / "ask-questions-sixth.yaml",
     ROOT / "tests" / "data" / "ask-questions-seventh.yaml",
+    ROOT / "tests" / "data" / "ask-questions-eighth.yaml",
 ]
 
 
