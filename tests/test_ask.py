@@ -382,6 +382,23 @@ def test_a_topic_the_graph_lacks_leaves_the_question_unanswered(store: Path, que
     assert ask_json(store, question)["unanswered"] is True
 
 
+def test_a_question_asking_for_a_quantity_is_answered_by_a_fact_stating_that_quantity(store: Path) -> None:
+    """The graph gives the p-value of the CAR consortium's 12-month RFS by CNS status, not the RFS
+    itself, and the hazard ratio and medians of Topp's analysis, not its number of patients: a
+    number of another kind does not answer. The p-value, asked for, does."""
+    assert (
+        ask_json(store, "Real World CAR consortium 12-month RFS percentage in CNS group")["unanswered"]
+        is True
+    )
+    assert ask_json(store, "number of patients in Topp 2021")["unanswered"] is True
+    p_value = ask_json(store, "PRWCC 12-month RFS p value CNS vs no CNS", "--top", "1")
+    assert p_value["answers"][0]["iri"] == f"{ID}result/prwcc-rfs-by-site" and p_value["unanswered"] is False
+    blocks = ask_json(
+        store, "How was blinatumomab given in the experimental arm, how many blocks?", "--top", "1"
+    )
+    assert blocks["answers"][0]["iri"] == f"{ID}phase/aall1331-blin-consolidation"
+
+
 def test_a_topic_few_facts_hold_must_be_in_the_answer(store: Path) -> None:
     """ "dose" is in five facts, none about Jacoby's CAR T series: the facts about the series do not
     give its dose. The sentence on fewer intrathecal doses does answer a question about them, and

@@ -87,6 +87,7 @@ class Reading:
     weights: dict[str, float]
     value_words: list[int]  # concepts asking for a property's value, a number ("how many")
     rare_topics: list[str]  # topic terms few facts hold, in no name it links: an answer must hold them
+    quantities: tuple[str, ...] = ()  # the properties the value words ask for (sample size, value)
 
     @property
     def match(self) -> str:
@@ -146,6 +147,10 @@ class QuestionReader:
         self._df: dict[str, int] = dict(self._db.execute("SELECT term, doc FROM docs_terms"))
         self._lexicon: dict[str, tuple[tuple[str, ...], int]] = {}
         self._asks_value: set[str] = set()  # keys that ask for a property's value (a number)
+        # The properties whose value each such key asks for ("number of patients": the sample size).
+        self._quantities: dict[str, set[str]] = {}
+        for key, iri in self._db.execute("SELECT key, iri FROM lexicon WHERE soft = ?", (VALUE,)):
+            self._quantities.setdefault(key, set()).add(iri)
         for key, iris, soft, hows in self._db.execute(
             "SELECT key, group_concat(iri, ' '), MIN(soft), group_concat(DISTINCT soft) FROM lexicon GROUP BY key"
         ):
@@ -186,7 +191,12 @@ class QuestionReader:
                 and self._names_topic(word)
             )
         )
-        return Reading(terms, content, concepts, unknown, self._weights(content), value_words, rare_topics)
+        quantities = tuple(
+            sorted({iri for i in value_words for iri in self._quantities.get(phrase(concepts[i].terms), ())})
+        )
+        return Reading(
+            terms, content, concepts, unknown, self._weights(content), value_words, rare_topics, quantities
+        )
 
     def _names_topic(self, word: str) -> bool:
         """A word naming a topic ("dose", "enrolment"), not a way of asking ("whole", "previous"):

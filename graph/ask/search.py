@@ -15,7 +15,8 @@ whether the best one answers it.
    asks for, less. Of facts quoting the same sentence, those that point at what the question
    names (a result at its endpoint) come before those that only quote it (its cohort).
 5. The best fact answers the question only if it is complete in that sense, covers enough of
-   the question, has a number if one is asked for (unless it is of another kind asked for), holds
+   the question, states the quantity asked for if one is (a sample size for "how many patients";
+   unless it is of another kind asked for), holds
    each topic word of the question that few facts hold ("dose"), and the question names nothing
    the graph does not know; otherwise the question is *unanswered*,
    and the closest facts are given apart.
@@ -73,6 +74,8 @@ class Hit:
     asked: bool = False  # of a kind the question asks for (points at a hidden label's IRI itself)
     links: dict[int, float] = field(default_factory=dict)  # concept index -> how closely it is about it
     numbered: bool = False  # states a number of its own (a value, an n, a p-value)
+    states: bool = False  # states a quantity the question asks for (its n for "how many patients")
+    kind_asked: bool = False  # of a kind the question asks for other than by asking for a number
     same_sentence: list[dict[str, str]] = field(default_factory=list)  # the other facts its sentence states
 
     @property
@@ -118,13 +121,14 @@ class Candidates:
     ids: list[int]
     bm25: dict[int, float]
     linked: dict[int, dict[int, float]]
+    stating: frozenset[int] = frozenset()  # those stating a quantity the question asks for
 
 
 def _unanswered(hits: list[Hit], reading: Reading) -> bool:
     """Step 5. Not answered: the best fact covers too little of the question, lacks a number the
     question asks about (a time point, a value, a year), is not about a thing the question names,
-    has no number where the question asks for one ("how many", "what rate": a hidden label of a
-    kind of fact that carries numbers), lacks a topic word of the question that few facts hold
+    does not state the quantity the question asks for ("how many patients": a sample size; "what
+    rate": a value; hidden labels of those properties), lacks a topic word of the question that few facts hold
     (they say what the question asks; "the CAR T dose in Jacoby 2022"), or the question names
     what the graph does not know."""
     if not hits or reading.unknown:
@@ -134,7 +138,7 @@ def _unanswered(hits: list[Hit], reading: Reading) -> bool:
         best.coverage < ANSWERED_COVERAGE
         or not best.complete
         or bool(best.missing & set(reading.rare_topics))
-        or (bool(reading.value_words) and not (best.numbered or best.asked))
+        or (bool(reading.value_words) and not (best.states or best.kind_asked))
     )
 
 
@@ -270,7 +274,20 @@ class AskIndex:
         unranked = [fact for fact in candidates if fact not in bm25]
         if unranked:  # the facts found by their links, ranked by BM25 too
             bm25.update(self._bm25(reading.match, unranked))
-        return Candidates(sorted(candidates), bm25, linked)
+        ids = sorted(candidates)
+        return Candidates(ids, bm25, linked, self._stating(reading.quantities, ids))
+
+    def _stating(self, quantities: tuple[str, ...], ids: list[int]) -> frozenset[int]:
+        """Of the facts ``ids``, those that state one of ``quantities`` (each fact links to the
+        properties it gives a value of that questions ask for in words of their own)."""
+        if not quantities or not ids:
+            return frozenset()
+        rows = self._db.execute(
+            f"SELECT DISTINCT fact FROM links WHERE iri IN ({','.join('?' * len(quantities))}) "
+            f"AND fact IN ({','.join('?' * len(ids))})",
+            (*quantities, *ids),
+        )
+        return frozenset(fact for (fact,) in rows)
 
     def _named_in_quotes(
         self, rows: list[tuple], concepts: list[Concept], linked: dict[int, dict[int, float]],
@@ -332,7 +349,8 @@ class AskIndex:
             held = f" {fact_terms or ''} "  # terms between spaces: a membership test is a substring test
             quoted = f" {fact_quote_terms or ''} "
             links = dict(found.linked.get(fact, {}))
-            if numbered:  # words asking for a number are answered by any number it states
+            states = fact in found.stating
+            if states:  # words asking for a quantity are answered by a fact stating it
                 links.update((i, ABOUT) for i in value_words)
             named = named_by_quote.get(fact, set())
             for i in named:  # a quote that names a thing is about it, if less closely than a link
@@ -350,7 +368,9 @@ class AskIndex:
             score = sum(WEIGHTS[k] * v for k, v in parts.items())
             hit = Hit(fact, {}, score, coverage, parts, set(content) - held_terms, numbered=bool(numbered))
             hit.asked = any(links.get(i, 0.0) >= ABOUT for i in asked)
+            hit.states = states
             of_kind_asked = any(links.get(i, 0.0) >= ABOUT for i in [*asked, *kinds] if i not in value_words)
+            hit.kind_asked = of_kind_asked
             # A fact of the kind asked for or named ("the citation of TOWER": a publication; "Murphy's
             # affiliation": an organisation) is about a thing the question names when it is linked to
             # it in either direction (the publication the study is reported in, the organisation
@@ -379,7 +399,7 @@ class AskIndex:
             # cohort or a result, any fact with a number), less.
             if not hit.complete:
                 hit.score *= INCOMPLETE
-            if asked and not (hit.asked or (value_words and hit.numbered)):
+            if asked and not (hit.asked or (value_words and hit.states)):
                 hit.score *= OTHER_KIND
             hits.append(hit)
         return hits
