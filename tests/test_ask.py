@@ -399,6 +399,17 @@ def test_a_question_asking_for_a_quantity_is_answered_by_a_fact_stating_that_qua
     assert blocks["answers"][0]["iri"] == f"{ID}phase/aall1331-blin-consolidation"
 
 
+def test_a_name_holding_a_rate_asks_for_the_rate(store: Path) -> None:
+    """ "Cure rate" and "CR rate" name an endpoint and ask for its value: the result stating the cure
+    rate comes before the analysis that quotes the same sentence, and Leahy's pooled analysis,
+    which the graph quotes on CAR T clearing CNS disease but gives no rate for, does not answer."""
+    cure = ask_json(store, "cure rate for children relapsing after completing primary therapy", "--top", "1")
+    assert cure["answers"][0]["iri"] == f"{ID}result/cure-rate-relapse-after-completion"
+    assert cure["unanswered"] is False
+    leahy = ask_json(store, "CR rate in the Leahy 2021 pooled CAR T analysis for CNS relapse")
+    assert leahy["unanswered"] is True
+
+
 def test_a_topic_few_facts_hold_must_be_in_the_answer(store: Path) -> None:
     """ "dose" is in five facts, none about Jacoby's CAR T series: the facts about the series do not
     give its dose. The sentence on fewer intrathecal doses does answer a question about them, and

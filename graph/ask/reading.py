@@ -180,7 +180,15 @@ class QuestionReader:
         # ("experimental" of "experimental arm"); a compound's parts always are.
         named_terms = {t for c in concepts for t in c.terms}
         unknown = [w for w in unknown if not set(self.tokenizer.terms(w)) <= named_terms] + compounds
-        value_words = [i for i, c in enumerate(concepts) if phrase(c.terms) in self._asks_value]
+        # Words asking for a value ("how many"), and names that hold one ("CR rate", "cure rate":
+        # the rate is asked for, as much as the thing).
+        asking = {i: [phrase(c.terms)] for i, c in enumerate(concepts) if phrase(c.terms) in self._asks_value}
+        for i, c in enumerate(concepts):
+            if i not in asking and not c.soft and len(c.terms) > 1:
+                held = [t for t in c.terms if t in self._asks_value]
+                if held:
+                    asking[i] = held
+        value_words = sorted(asking)
         rare_topics = list(
             dict.fromkeys(
                 t
@@ -192,7 +200,7 @@ class QuestionReader:
             )
         )
         quantities = tuple(
-            sorted({iri for i in value_words for iri in self._quantities.get(phrase(concepts[i].terms), ())})
+            sorted({iri for keys in asking.values() for k in keys for iri in self._quantities[k]})
         )
         return Reading(
             terms, content, concepts, unknown, self._weights(content), value_words, rare_topics, quantities

@@ -395,11 +395,11 @@ class AskIndex:
             ):
                 hit.score *= ITSELF
             # A fact not about every thing the question names, or without its numbers, counts half;
-            # one of none of the kinds the question asks for ("why": a finding; "how many": a
-            # cohort or a result, any fact with a number), less.
+            # one of none of the kinds the question asks for ("why": a finding), not stating the
+            # quantity it asks for ("how many patients": an n; "the cure rate": its value), less.
             if not hit.complete:
                 hit.score *= INCOMPLETE
-            if asked and not (hit.asked or (value_words and hit.states)):
+            if (asked or value_words) and not (hit.asked or (value_words and hit.states)):
                 hit.score *= OTHER_KIND
             hits.append(hit)
         return hits
