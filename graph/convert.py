@@ -299,6 +299,7 @@ class Converter:
         if c.arm:
             g.add((node, RKG.arm, self.entity(["cohorts"], c.arm)))
         add_literals(g, node, ((RKG.sampleSize, c.n), (SKOS.definition, c.definition)))
+        add_literals(g, node, ((RKG.minAgeYears, c.age_min), (RKG.maxAgeYears, c.age_max)), XSD.decimal)
         if c.site:
             g.add((node, RKG.relapseSite, self.key("cohorts", "site", c.site)))
         for group in c.risk_groups:

@@ -122,6 +122,8 @@ class Cohort(Fact):
     parent: Slug | None = None
     arm: Slug | None = None
     n: int | None = Field(default=None, ge=0)
+    age_min: Number | None = None  # the ages the cohort's quote gives its patients ("aged 1–30 years")
+    age_max: Number | None = None
     site: str | None = None
     risk_groups: list[str] = Field(default_factory=list)
     interventions: list[Slug] = Field(default_factory=list)
@@ -129,7 +131,8 @@ class Cohort(Fact):
     references: list[int] = Field(default_factory=list)
 
     def numbers(self) -> list[tuple[str, Decimal]]:
-        return [("n", Decimal(self.n))] if self.n is not None else []
+        ages = [(k, v) for k, v in (("age_min", self.age_min), ("age_max", self.age_max)) if v is not None]
+        return ([("n", Decimal(self.n))] if self.n is not None else []) + ages
 
 
 class Intervention(Fact):

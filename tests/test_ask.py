@@ -92,13 +92,12 @@ SELECT ?fact ?quote WHERE { VALUES ?fact { %s } ?fact rkg:quote ?quote }"""
 
 
 def test_an_answer_names_the_other_facts_its_sentence_states(store: Path, engine) -> None:
-    """Asked for the eligible age range, a reader is answered with the study, whose sentence also
-    states the eligible-population cohort: the card names it, with its IRI."""
+    """Asked for the eligible age range, a reader is answered with the eligible-population cohort,
+    whose sentence also states the study (its population and ages): the card names it, with its IRI."""
     top = ask_json(store, "age range eligible for AALL1331", "--top", "1")["answers"][0]
-    assert top["iri"] == f"{ID}study/aall1331"
+    assert top["iri"] == f"{ID}cohort/aall1331-eligible"
     mates = top["same_sentence"]
-    assert {"kind": "cohort", "label": "AALL1331 eligible patients (1–30 years, B-ALL in first relapse)",
-            "iri": f"{ID}cohort/aall1331-eligible"} in mates  # fmt: skip
+    assert {"kind": "study", "label": "Children's Oncology Group AALL1331", "iri": f"{ID}study/aall1331"} in mates
     assert top["iri"] not in {m["iri"] for m in mates}
     rows = rows_of(engine, QUOTES_OF % " ".join(f"<{i}>" for i in [top["iri"], *(m["iri"] for m in mates)]))
     quotes = {r["fact"]: set() for r in rows}

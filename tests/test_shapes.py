@@ -114,6 +114,10 @@ RULES = {
         set_(STUDY, RKG.minAgeYears, Literal(Decimal("40"), datatype=XSD.decimal)),
         "not above the maximum age",
     ),
+    "a cohort's minimum age above its maximum": (
+        set_(ID["cohort/aall1331-eligible"], RKG.minAgeYears, Literal(Decimal("40"), datatype=XSD.decimal)),
+        "not above the maximum age",
+    ),
     "a design that is not a design feature": (add(STUDY, RKG.design, RKG.LowRisk), "design features"),
     "a publication without title": (
         drop(PUBLICATION, URIRef("http://purl.org/dc/terms/title")),
