@@ -97,7 +97,11 @@ def test_an_answer_names_the_other_facts_its_sentence_states(store: Path, engine
     top = ask_json(store, "age range eligible for AALL1331", "--top", "1")["answers"][0]
     assert top["iri"] == f"{ID}cohort/aall1331-eligible"
     mates = top["same_sentence"]
-    assert {"kind": "study", "label": "Children's Oncology Group AALL1331", "iri": f"{ID}study/aall1331"} in mates
+    assert {
+        "kind": "study",
+        "label": "Children's Oncology Group AALL1331",
+        "iri": f"{ID}study/aall1331",
+    } in mates
     assert top["iri"] not in {m["iri"] for m in mates}
     rows = rows_of(engine, QUOTES_OF % " ".join(f"<{i}>" for i in [top["iri"], *(m["iri"] for m in mates)]))
     quotes = {r["fact"]: set() for r in rows}
