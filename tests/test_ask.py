@@ -413,6 +413,19 @@ def test_a_name_holding_a_rate_asks_for_the_rate(store: Path) -> None:
     assert leahy["unanswered"] is True
 
 
+def test_an_acronym_names_what_it_is_written_for_though_it_stems_like_another(store: Path) -> None:
+    """The stemmer reads "CRS" (cytokine release syndrome) as "CR" (complete remission): written in
+    capitals, each names its own thing, so the CR rates of the CAR T series answer no question on
+    its CRS rate, and still answer one on its CR rate."""
+    crs = ask_json(store, "CRS rate with CAR T in CNS positive patients")
+    assert crs["unanswered"] is True
+    assert [link["labels"] for link in crs["linked"] if link["text"] == "CRS"] == [
+        ["cytokine release syndrome"]
+    ]
+    cr = ask_json(store, "CR rate with CAR T in CNS disease", "--top", "1")
+    assert cr["answers"][0]["endpoint"] == "complete remission" and cr["unanswered"] is False
+
+
 def test_a_topic_few_facts_hold_must_be_in_the_answer(store: Path) -> None:
     """ "dose" is in five facts, none about Jacoby's CAR T series: the facts about the series do not
     give its dose. The sentence on fewer intrathecal doses does answer a question about them, and

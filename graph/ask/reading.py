@@ -167,6 +167,10 @@ class QuestionReader:
         # ("mechanism" of the words asking for an intervention).
         self._known = set(self._df) | {term for key in self._lexicon for term in key.split(" ")}
         self._words: dict[str, str] = dict(self._db.execute("SELECT word, term FROM words"))
+        # Acronyms one stem stands for ("CR", "CRS"), each with what it names, as written.
+        self._acronyms: dict[str, set[str]] = {}
+        for written, iri in self._db.execute("SELECT written, iri FROM acronyms"):
+            self._acronyms.setdefault(written, set()).add(iri)
         self._by_shape: dict[tuple[str, int], list[str]] = {}  # (initial, length) -> words
         for word in self._words:
             self._by_shape.setdefault((word[0], len(word)), []).append(word)
@@ -325,6 +329,21 @@ class QuestionReader:
         close = difflib.get_close_matches(word, near, 1, TYPO_CUTOFF)
         return self._words[close[0]] if close else None
 
+    def _as_written(
+        self, found: tuple[tuple[str, ...], int], words: list[str]
+    ) -> tuple[tuple[str, ...], int] | None:
+        """What a run of words names, given how an acronym in it is written: "CRS" names cytokine
+        release syndrome, though the stemmer reads it as "CR" (complete remission), and "CRS rate"
+        is no name of the CR rate. None when the run names nothing so written."""
+        iris = set(found[0])
+        for word in dict.fromkeys(words):
+            named = self._acronyms.get(word)
+            if named is not None:
+                iris &= named
+        if not iris:
+            return None
+        return tuple(sorted(iris)), found[1]
+
     def _link(self, terms: list[str], origin: list[str]) -> list[Concept]:
         concepts: list[Concept] = []
         covered = 0
@@ -334,6 +353,8 @@ class QuestionReader:
                     break
                 span = terms[start : start + size]
                 found = self._lexicon.get(phrase(span))
+                if found:
+                    found = self._as_written(found, origin[start : start + size])
                 # A word that alone says nothing names nothing, unless it is one of the words a
                 # question asks for a kind of fact with ("why": a finding; a hidden label).
                 if size == 1 and span[0] in self.stop and not (found and found[1] == ASKS):
