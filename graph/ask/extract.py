@@ -13,7 +13,6 @@ external endpoint on first use.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -143,7 +142,6 @@ class Fact:
     links: dict[
         str, float
     ]  # IRI -> 1.0 pointed at (or the fact itself), FAR one step further, BACK pointing at it
-    numbered: bool = False  # states a quantity of its own (a value, an n, a p-value, a duration, blocks)
 
 
 def _reference_numbers(graph: Graph, targets: Iterable[str]) -> list[int]:
@@ -239,24 +237,8 @@ def facts(graph: Graph) -> list[Fact]:
             **{k: v for k, v in record.items() if v not in (None, "")},
         }
         names = [*_all_names(graph, iri), *_bibliographic_names(graph, iri)]
-        numbered = any(_is_quantity(p, o) for p, o, literal in triples if literal) or bool(
-            {"value", "n", "p_value"} & set(record)
-        )
-        out.append(Fact(iri, kind, record, sorted(quotes), names + context, links, numbered))
+        out.append(Fact(iri, kind, record, sorted(quotes), names + context, links))
     return out
-
-
-_QUANTITY = re.compile(r"-?\d+(\.\d+)?|P(\d|T)[\dYMWDTHS.]*")
-# Numbers that are not quantities the article measured: where a reference sits in its list, its
-# pages, a trial's phase.
-NOT_QUANTITIES = {RKG + "referenceNumber", RKG + "pages", RKG + "articleNumber", RKG + "phase"}
-
-
-def _is_quantity(p: str, o: str) -> bool:
-    """A literal of the graph's own vocabulary that is a number or a duration ("3", "0.031",
-    "P4W"): what a question asking "how many", "how long", "what age" wants (a bibliographic
-    volume or page is not: those are not the graph's own properties)."""
-    return p.startswith(RKG) and p not in NOT_QUANTITIES and _QUANTITY.fullmatch(o) is not None
 
 
 def _asked_for(graph: Graph, prop: str) -> bool:

@@ -68,7 +68,7 @@ def write_index(select: extract.Select, folder: Path) -> dict:
         f"""
         CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);
         CREATE TABLE facts(id INTEGER PRIMARY KEY, iri TEXT NOT NULL, kind TEXT NOT NULL, record TEXT NOT NULL,
-                            numbered INTEGER NOT NULL, terms TEXT, quote_terms TEXT);
+                            terms TEXT, quote_terms TEXT);
         CREATE VIRTUAL TABLE docs USING fts5(quote, context, tokenize = '{TOKENIZER}');
         CREATE TABLE links(iri TEXT NOT NULL, fact INTEGER NOT NULL, weight REAL NOT NULL);
         CREATE TABLE lexicon(key TEXT NOT NULL, iri TEXT NOT NULL, size INTEGER NOT NULL, soft INTEGER NOT NULL);
@@ -82,14 +82,13 @@ def write_index(select: extract.Select, folder: Path) -> dict:
     # Each fact's distinct terms, kept beside it: whether a candidate holds a question's term is
     # then a set lookup, not an FTS query per term.
     db.executemany(
-        "INSERT INTO facts VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO facts VALUES (?, ?, ?, ?, ?, ?)",
         (
             (
                 i,
                 f.iri,
                 f.kind,
                 json.dumps({**f.record, "quotes": f.quotes}, ensure_ascii=False),
-                f.numbered,
                 _distinct(terms_of, (*quote, *context)),
                 _distinct(terms_of, quote),
             )

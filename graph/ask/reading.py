@@ -87,7 +87,7 @@ class Reading:
     weights: dict[str, float]
     value_words: list[int]  # concepts asking for a property's value, a number ("how many")
     rare_topics: list[str]  # topic terms few facts hold, in no name it links: an answer must hold them
-    quantities: tuple[str, ...] = ()  # the properties the value words ask for (sample size, value)
+    quantities: tuple[str, ...]  # the properties the value words ask for (sample size, value)
 
     @property
     def match(self) -> str:

@@ -15,11 +15,10 @@ whether the best one answers it.
    asks for, less. Of facts quoting the same sentence, those that point at what the question
    names (a result at its endpoint) come before those that only quote it (its cohort).
 5. The best fact answers the question only if it is complete in that sense, covers enough of
-   the question, states the quantity asked for if one is (a sample size for "how many patients";
-   unless it is of another kind asked for), holds
-   each topic word of the question that few facts hold ("dose"), and the question names nothing
-   the graph does not know; otherwise the question is *unanswered*,
-   and the closest facts are given apart.
+   the question, states the quantity asked for if one is (a sample size for "how many patients",
+   unless it is of another kind asked for), holds each topic word of the question that few facts
+   hold ("dose"), and the question names nothing the graph does not know; otherwise the question
+   is *unanswered*, and the closest facts are given apart.
 """
 
 from __future__ import annotations
@@ -73,7 +72,6 @@ class Hit:
     unlinked: list[str] = field(default_factory=list)  # the things the question names it is not about
     asked: bool = False  # of a kind the question asks for (points at a hidden label's IRI itself)
     links: dict[int, float] = field(default_factory=dict)  # concept index -> how closely it is about it
-    numbered: bool = False  # states a number of its own (a value, an n, a p-value)
     states: bool = False  # states a quantity the question asks for (its n for "how many patients")
     kind_asked: bool = False  # of a kind the question asks for other than by asking for a number
     same_sentence: list[dict[str, str]] = field(default_factory=list)  # the other facts its sentence states
@@ -128,9 +126,9 @@ def _unanswered(hits: list[Hit], reading: Reading) -> bool:
     """Step 5. Not answered: the best fact covers too little of the question, lacks a number the
     question asks about (a time point, a value, a year), is not about a thing the question names,
     does not state the quantity the question asks for ("how many patients": a sample size; "what
-    rate": a value; hidden labels of those properties), lacks a topic word of the question that few facts hold
-    (they say what the question asks; "the CAR T dose in Jacoby 2022"), or the question names
-    what the graph does not know."""
+    rate": a value; hidden labels of those properties), lacks a topic word of the question that
+    few facts hold (they say what it asks: "the CAR T dose in Jacoby 2022"), or the question
+    names what the graph does not know."""
     if not hits or reading.unknown:
         return True
     best = hits[0]
@@ -300,7 +298,7 @@ class AskIndex:
         the words suffice."""
         maybe_named: dict[int, set[int]] = {}
         quote_terms = {row[0]: row[2] or "" for row in rows}
-        for fact, _terms, fact_quote_terms, _numbered, _iri in rows:
+        for fact, _terms, fact_quote_terms, _iri in rows:
             quoted = f" {fact_quote_terms or ''} "
             bag = {
                 i
@@ -335,7 +333,7 @@ class AskIndex:
         concepts, content, weights = reading.concepts, reading.content, reading.weights
         names = [{tuple(n) for iri in c.iris for n in self.reader.names.get(iri, ())} for c in concepts]
         rows = self._db.execute(
-            f"SELECT id, terms, quote_terms, numbered, iri FROM facts WHERE id IN ({','.join('?' * len(found.ids))})",
+            f"SELECT id, terms, quote_terms, iri FROM facts WHERE id IN ({','.join('?' * len(found.ids))})",
             found.ids,
         ).fetchall()
         total_weight = sum(weights.values())
@@ -345,7 +343,7 @@ class AskIndex:
         named_things = set(reading.named_things)
         named_by_quote = self._named_in_quotes(rows, concepts, found.linked, names)
         hits = []
-        for fact, fact_terms, fact_quote_terms, numbered, fact_iri in rows:
+        for fact, fact_terms, fact_quote_terms, fact_iri in rows:
             held = f" {fact_terms or ''} "  # terms between spaces: a membership test is a substring test
             quoted = f" {fact_quote_terms or ''} "
             links = dict(found.linked.get(fact, {}))
@@ -366,7 +364,14 @@ class AskIndex:
             text_score = found.bm25.get(fact, 0.0) / best_bm25
             parts = {"coverage": coverage, "links": link_score, "bm25": text_score}
             score = sum(WEIGHTS[k] * v for k, v in parts.items())
-            hit = Hit(fact, {}, score, coverage, parts, set(content) - held_terms, numbered=bool(numbered))
+            hit = Hit(
+                fact,
+                {},
+                score,
+                coverage,
+                parts,
+                set(content) - held_terms,
+            )
             hit.asked = any(links.get(i, 0.0) >= ABOUT for i in asked)
             hit.states = states
             of_kind_asked = any(links.get(i, 0.0) >= ABOUT for i in [*asked, *kinds] if i not in value_words)
