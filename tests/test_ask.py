@@ -426,6 +426,16 @@ def test_an_acronym_names_what_it_is_written_for_though_it_stems_like_another(st
     assert cr["answers"][0]["endpoint"] == "complete remission" and cr["unanswered"] is False
 
 
+def test_a_named_query_does_not_answer_a_question_on_what_the_graph_lacks(store: Path) -> None:
+    """The significant-benefit query answers "which subgroups had a significant DFS benefit", but
+    not the same question about ETV6-RUNX1 subgroups, which the graph has nowhere."""
+    known = ask_json(store, "Which subgroups had a significant DFS benefit with blinatumomab?")
+    assert known["query"]["name"] == "significant-dfs-benefit" and known["unanswered"] is False
+    lacked = ask_json(store, "Which ETV6-RUNX1 subgroups had a significant DFS benefit with blinatumomab?")
+    assert lacked["unknown"] == ["ETV6-RUNX1"]
+    assert lacked["query"] is None and lacked["unanswered"] is True
+
+
 def test_a_topic_few_facts_hold_must_be_in_the_answer(store: Path) -> None:
     """ "dose" is in five facts, none about Jacoby's CAR T series: the facts about the series do not
     give its dose. The sentence on fewer intrathecal doses does answer a question about them, and

@@ -99,7 +99,8 @@ class Asker:
         search = self.index.search(question, top)
         answers = [self._answer(rank, hit, search) for rank, hit in enumerate(search.hits, 1)]
         choice = None
-        if search.content:
+        # A question naming what the graph lacks ("ETV6-RUNX1") is not the one a named query answers.
+        if search.content and not search.unknown:
             iris = [iri for concept in search.concepts for iri in concept.iris]
             numbers = self.index.reference_numbers(iris)
             concepts = [(c.terms, c.iris) for c in search.concepts]
