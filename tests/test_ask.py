@@ -443,7 +443,8 @@ def test_a_named_query_does_not_answer_a_question_on_what_the_graph_lacks(store:
 
 def test_a_topic_few_facts_hold_must_be_in_the_answer(store: Path) -> None:
     """ "dose" is in five facts, none about Jacoby's CAR T series: the facts about the series do not
-    give its dose. The sentence on fewer intrathecal doses does answer a question about them, and
+    give its dose. The sentence on fewer intrathecal doses does answer a question about them; an
+    infection (the article's "infectious" toxicities) is the topic of five facts, none giving a rate;
     "whole", a common word of English, is a way of asking, not a topic an answer must hold."""
     assert ask_json(store, "What is the CAR T cell dose in Jacoby 2022?")["unanswered"] is True
     doses = ask_json(
@@ -451,6 +452,9 @@ def test_a_topic_few_facts_hold_must_be_in_the_answer(store: Path) -> None:
     )
     assert doses["answers"][0]["iri"] == f"{ID}finding/aall1331-icns-reduced-cns-therapy"
     assert doses["unanswered"] is False
+    infections = ask_json(store, "were infections lower with blinatumomab in AALL1331", "--top", "1")
+    assert infections["answers"][0]["iri"] == f"{ID}adverse-event/aall1331-infectious-toxicity-lower"
+    assert ask_json(store, "infection rate in the chemotherapy arm")["unanswered"] is True  # no rate given
     whole = ask_json(store, "4-year DFS blinatumomab vs chemotherapy whole LR cohort", "--top", "1")
     assert whole["answers"][0]["iri"] == f"{ID}result/aall1331-lr-dfs-blin" and whole["unanswered"] is False
 
