@@ -1,14 +1,14 @@
 """Questions in plain words: how well `relapsekg ask` answers, and how fast, side by side.
 
-Quality, in process, on question sets written by eight readers who had seen neither the code nor
+Quality, in process, on question sets written by nine readers who had seen neither the code nor
 each other's sets, side by side (tests/data/ask-questions*.yaml; each says in its header whether
 its misses were read while the ask code changed or only its figures were looked at): each
 answerable question with the facts whose quote answers it, and questions the graph cannot
 answer. Printed: recall@1, @3, @5 and MRR on the answerable ones, and how many of the
 unanswerable ones are reported unanswered (and how many answerable ones are wrongly). Beside
 them, two weaker measures that are not the target's: how often the expected fact is in the top 3
-or named on a top-3 answer's card as a fact its sentence also states (the eligible-population
-cohort where the reader named it and the study quoting the same sentence came first), and how
+or named on a top-3 answer's card as a fact its sentence also states (the results a reader named
+where the finding drawn from them came first), and how
 often it is in the top 3 or a top-3 answer quotes the reader's sentence: the user reads the answer
 in its quote, not in the fact's fields.
 
@@ -47,6 +47,7 @@ QUESTIONS = [
     ROOT / "tests" / "data" / "ask-questions-sixth.yaml",
     ROOT / "tests" / "data" / "ask-questions-seventh.yaml",
     ROOT / "tests" / "data" / "ask-questions-eighth.yaml",
+    ROOT / "tests" / "data" / "ask-questions-ninth.yaml",
 ]
 
 

@@ -272,7 +272,14 @@ class Converter:
         g.add((node, RDF.type, RKG.Study))
         g.add((node, RDFS.label, Literal(s.name)))
         add_literals(
-            g, node, ((RKG.acronym, s.acronym), (RKG.phase, s.phase), (RKG.population, s.population))
+            g,
+            node,
+            (
+                (RKG.acronym, s.acronym),
+                (RKG.phase, s.phase),
+                (RKG.population, s.population),
+                (RKG.aim, s.aim),
+            ),
         )
         add_literals(g, node, ((RKG.minAgeYears, s.age_min), (RKG.maxAgeYears, s.age_max)), XSD.decimal)
         for d in s.design:

@@ -99,6 +99,7 @@ class Study(Fact):
     design: list[str] = Field(default_factory=list)
     phase: int | None = None
     population: str | None = None
+    aim: str | None = None  # what the study set out to do, as the article says it
     condition: str | None = None
     age_min: Number | None = None
     age_max: Number | None = None

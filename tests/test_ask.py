@@ -441,6 +441,16 @@ def test_a_named_query_does_not_answer_a_question_on_what_the_graph_lacks(store:
     assert lacked["query"] is None and lacked["unanswered"] is True
 
 
+def test_a_study_answers_for_its_aim_with_the_sentence_that_states_it(store: Path) -> None:
+    """ "One of the aims of this study was to compare survival ..." is the AALL1331 study's aim: the
+    study answers, quoting that sentence, and gives its aim as its statement."""
+    answer = ask_json(store, "aim of the Hogan low risk analysis", "--top", "1")
+    top = answer["answers"][0]
+    assert top["iri"] == f"{ID}study/aall1331" and answer["unanswered"] is False
+    assert top["quote"].startswith("One of the aims of this study was to compare survival")
+    assert "compare survival with chemotherapy alone" in top["statement"]
+
+
 def test_a_topic_few_facts_hold_must_be_in_the_answer(store: Path) -> None:
     """ "dose" is in five facts, none about Jacoby's CAR T series: the facts about the series do not
     give its dose. The sentence on fewer intrathecal doses does answer a question about them; an

@@ -77,6 +77,7 @@ FIELDS: dict[str, str] = {
     SKOS + "definition": "statement",
     RKG + "effect": "statement",
     RKG + "consequence": "statement",
+    RKG + "aim": "statement",  # what a study set out to do
     RKG + "citedFor": "statement",
     RKG + "population": "population",
 }
