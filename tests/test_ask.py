@@ -451,6 +451,28 @@ def test_a_study_answers_for_its_aim_with_the_sentence_that_states_it(store: Pat
     assert "compare survival with chemotherapy alone" in top["statement"]
 
 
+def test_a_word_names_one_thing(store: Path) -> None:
+    """ "isolated BM relapsed" names isolated marrow relapse; its "BM relapsed" is not also marrow
+    relapse with or without EM, which the finding comparing EM disease with isolated BM is not
+    about."""
+    answer = ask_json(store, "blinatumomab in EM disease versus isolated BM relapsed patients", "--top", "1")
+    assert [link["text"] for link in answer["linked"]] == [
+        "blinatumomab",
+        "EM disease",
+        "isolated BM",
+        "relapsed",
+    ]
+    assert answer["answers"][0]["iri"] == f"{ID}finding/blinatumomab-decreased-em-efficacy"
+    assert answer["unanswered"] is False
+
+
+def test_a_colloquial_word_is_read_as_the_article_writes_it(store: Path) -> None:
+    """ "combo" is graph/ask/words.tsv's "combination", a word the article prints: no topic it lacks."""
+    answer = ask_json(store, "did the blinatumomab and chemo combo help LR patients", "--top", "1")
+    assert answer["unknown"] == [] and answer["unanswered"] is False
+    assert answer["answers"][0]["iri"] == f"{ID}finding/aall1331-no-overall-benefit"
+
+
 def test_a_topic_few_facts_hold_must_be_in_the_answer(store: Path) -> None:
     """ "dose" is in five facts, none about Jacoby's CAR T series: the facts about the series do not
     give its dose. The sentence on fewer intrathecal doses does answer a question about them; an

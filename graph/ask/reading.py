@@ -4,7 +4,7 @@ and the words the graph does not know (the first two steps of :mod:`.search`).
 1. The question is cut into terms by the index's tokenizer (:mod:`.text`).
 2. Linking: its longest runs of terms that are a name of something in the graph (a label, an
    acronym, a synonym of ``ontology/synonyms.ttl``, "Jacoby 2022") become *concepts*, each a set
-   of IRIs. A name of a thing must be answered by a fact about it; a class's name ("cohort") and a
+   of IRIs; a word is in one run at most ("isolated BM relapse" is not also "BM relapse"). A name of a thing must be answered by a fact about it; a class's name ("cohort") and a
    hidden label of a class ("why", "how many") ask for a kind of fact, preferred but not required;
    a hidden label of a thing ("EFS" for DFS) is a word for it, required like its name; the name
    of a population's age group or setting, or of a study design ("pediatric", "randomised"),
@@ -349,9 +349,9 @@ class QuestionReader:
         concepts: list[Concept] = []
         covered = 0
         for start in range(len(terms)):
+            if start < covered:  # a word names one thing: "isolated BM relapse" is not also "BM relapse"
+                continue
             for size in range(min(self._max_span, len(terms) - start), 0, -1):
-                if start + size <= covered:
-                    break
                 span = terms[start : start + size]
                 found = self._lexicon.get(phrase(span))
                 if found:
