@@ -99,7 +99,8 @@ class Study(Fact):
     design: list[str] = Field(default_factory=list)
     phase: int | None = None
     population: str | None = None
-    aim: str | None = None  # what the study set out to do, as the article says it
+    # What the study set out to do, in the article's words: clauses of its quotes, "; " between them.
+    aim: str | None = None
     condition: str | None = None
     age_min: Number | None = None
     age_max: Number | None = None
@@ -113,6 +114,9 @@ class Study(Fact):
 
     def numbers(self) -> list[tuple[str, Decimal]]:
         return [(k, v) for k, v in (("age_min", self.age_min), ("age_max", self.age_max)) if v is not None]
+
+    def printed(self) -> list[tuple[str, str]]:
+        return [("aim", clause) for clause in (self.aim or "").split("; ") if clause]
 
 
 class Cohort(Fact):

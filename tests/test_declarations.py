@@ -300,3 +300,18 @@ def test_the_declarations_question_lists_the_competing_interests_with_their_quot
         "accountability",
         "open-access",
     }
+
+
+def test_a_study_aim_not_in_its_quotes_is_refused(sources_copy: Path) -> None:
+    """A study's aim is given in the article's words: a paraphrase is refused, with its line."""
+    path = sources_copy / "references" / "ref-24-aldoss-2022.yaml"
+    text = path.read_text(encoding="utf-8")
+    old = "aim: to better understand extramedullary failure of blinatumomab therapy"
+    assert old in text, "test setup"
+    line = text[: text.index(old)].count("\n") + 1
+    path.write_text(text.replace(old, "aim: to study EM failure", 1), encoding="utf-8")
+    problems = problems_of(sources_copy)
+    assert any(
+        f"ref-24-aldoss-2022.yaml:{line}:" in p and "aim = 'to study EM failure' is not printed" in p
+        for p in problems
+    ), problems

@@ -99,8 +99,9 @@ class Asker:
         search = self.index.search(question, top)
         answers = [self._answer(rank, hit, search) for rank, hit in enumerate(search.hits, 1)]
         choice = None
-        # A question naming what the graph lacks ("ETV6-RUNX1") is not the one a named query answers.
-        if search.content and not search.unknown:
+        # A question naming what the graph lacks ("ETV6-RUNX1"), or a topic its facts give for
+        # other things ("by dose"), is not the one a named query answers.
+        if search.content and not search.unknown and not search.lacking:
             iris = [iri for concept in search.concepts for iri in concept.iris]
             numbers = self.index.reference_numbers(iris)
             concepts = [(c.terms, c.iris) for c in search.concepts]
@@ -149,7 +150,7 @@ class Asker:
         if len(quotes) > 1:
             answer["quotes"] = quotes
         # The other facts its sentence states: the reader who named another kind of fact (the
-        # cohort where this is the study) finds it here.
+        # study where this is its cohort) finds it here.
         answer["same_sentence"] = hit.same_sentence
         answer["sparql"] = reproducing_sparql([record["iri"]], [f for f in ANSWER_FIELDS if f in record])
         return answer

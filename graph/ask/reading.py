@@ -4,10 +4,11 @@ and the words the graph does not know (the first two steps of :mod:`.search`).
 1. The question is cut into terms by the index's tokenizer (:mod:`.text`).
 2. Linking: its longest runs of terms that are a name of something in the graph (a label, an
    acronym, a synonym of ``ontology/synonyms.ttl``, "Jacoby 2022") become *concepts*, each a set
-   of IRIs; a word is in one run at most ("isolated BM relapse" is not also "BM relapse"). A name of a thing must be answered by a fact about it; a class's name ("cohort") and a
-   hidden label of a class ("why", "how many") ask for a kind of fact, preferred but not required;
-   a hidden label of a thing ("EFS" for DFS) is a word for it, required like its name; the name
-   of a population's age group or setting, or of a study design ("pediatric", "randomised"),
+   of IRIs; a word is in one run at most ("isolated BM relapse" is not also "BM relapse"). A name
+   of a thing must be answered by a fact about it; a class's name ("cohort") and a hidden label
+   of a class ("why", "how many") ask for a kind of fact, preferred but not required; a hidden
+   label of a thing ("EFS" for DFS) is a word for it, required like its name; the name of a
+   population's age group or setting, or of a study design ("pediatric", "randomised"),
    qualifies the question: preferred, not required.
 """
 
@@ -85,7 +86,8 @@ class Reading:
     concepts: list[Concept]
     unknown: list[str]
     weights: dict[str, float]
-    value_words: list[int]  # concepts asking for a property's value, a number ("how many")
+    # Concepts asking for a property's value ("how many"), or names holding such a word ("CR rate").
+    value_words: list[int]
     rare_topics: list[str]  # topic terms few facts hold, in no name it links: an answer must hold them
     quantities: tuple[str, ...]  # the properties the value words ask for (sample size, value)
 
@@ -167,10 +169,8 @@ class QuestionReader:
         # ("mechanism" of the words asking for an intervention).
         self._known = set(self._df) | {term for key in self._lexicon for term in key.split(" ")}
         self._words: dict[str, str] = dict(self._db.execute("SELECT word, term FROM words"))
-        # Acronyms one stem stands for ("CR", "CRS"), each with what it names, as written.
-        self._acronyms: dict[str, set[str]] = {}
-        for written, iri in self._db.execute("SELECT written, iri FROM acronyms"):
-            self._acronyms.setdefault(written, set()).add(iri)
+        # Acronyms one stem stands for ("CR", "CRS"): each, as written, with what the others name.
+        self._rivals = self._acronym_rivals(self._db.execute("SELECT written, iri FROM acronyms").fetchall())
         self._by_shape: dict[tuple[str, int], list[str]] = {}  # (initial, length) -> words
         for word in self._words:
             self._by_shape.setdefault((word[0], len(word)), []).append(word)
@@ -251,30 +251,31 @@ class QuestionReader:
         unknown: list[str] = []
         compounds: list[str] = []
         for position, (word, word_terms) in enumerate(zip(words, tokens, strict=True)):
+            bare = word.strip(".") or word  # "dose." at the end of a question is "dose"
             if word in joined:  # "re-induction", "up-front": the word the graph writes joined
                 word_terms = [joined[word]]
             for term in word_terms:
                 for t in self._variants.get(term, (term,)):
                     if t not in self._known and t not in self.stop and not is_number(t):
                         # A code is no misspelling: a digit apart, "AALL1731" is another trial.
-                        close = self._spelt(word.lower()) if len(word) >= 5 and not is_code(word) else None
-                        if close and english_frequency(word) < ENGLISH_WORD:
+                        close = self._spelt(bare.lower()) if len(bare) >= 5 and not is_code(bare) else None
+                        if close and english_frequency(bare) < ENGLISH_WORD:
                             t = close
                         # An English word like one of the graph's is neither it nor a topic it lacks.
                         elif (
                             not close
-                            and word not in unknown
-                            and not self._asking(word)
+                            and bare not in unknown
+                            and not self._asking(bare)
                             and (
-                                (position > 0 and any(c.isupper() for c in word))
-                                or is_code(word)
-                                or sum(c.isalpha() for c in word) >= TOPIC_LETTERS
-                                or word.lower() in self._topics  # "sex": short, a topic all the same
+                                (position > 0 and any(c.isupper() for c in bare))
+                                or is_code(bare)
+                                or sum(c.isalpha() for c in bare) >= TOPIC_LETTERS
+                                or bare.lower() in self._topics  # "sex": short, a topic all the same
                             )
                         ):
-                            unknown.append(word)
+                            unknown.append(bare)
                     terms.append(t)
-                    origin.append(word)
+                    origin.append(bare)
             if (
                 word in hyphenated
                 and not written[word]
@@ -330,17 +331,35 @@ class QuestionReader:
         close = difflib.get_close_matches(word, near, 1, TYPO_CUTOFF)
         return self._words[close[0]] if close else None
 
+    def _acronym_rivals(self, rows: list[tuple[str, str]]) -> dict[str, set[str]]:
+        """Each acronym that shares its stem with another ("CR", "CRS"), with what the others name."""
+        named: dict[str, set[str]] = {}
+        for written, iri in rows:
+            named.setdefault(written, set()).add(iri)
+        stems = dict(zip(named, (phrase(t) for t in self.tokenizer.many(list(named))), strict=True))
+        return {
+            written: {
+                iri
+                for other, iris in named.items()
+                if other != written and stems[other] == stems[written]
+                for iri in iris
+            }
+            - iris
+            for written, iris in named.items()
+        }
+
     def _as_written(
         self, found: tuple[tuple[str, ...], int], words: list[str]
     ) -> tuple[tuple[str, ...], int] | None:
         """What a run of words names, given how an acronym in it is written: "CRS" names cytokine
-        release syndrome, though the stemmer reads it as "CR" (complete remission), and "CRS rate"
-        is no name of the CR rate. None when the run names nothing so written."""
+        release syndrome, though the stemmer reads it as "CR" (complete remission), so "CRS rate"
+        is no name of the CR rate, and "second CR" still names the second remission. An acronym
+        counts in capitals or in lower case ("crs"), not as a plural ("CRs"). None when the run
+        names nothing so written."""
         iris = set(found[0])
         for word in dict.fromkeys(words):
-            named = self._acronyms.get(word)
-            if named is not None:
-                iris &= named
+            if word.isupper() or word.islower():
+                iris -= self._rivals.get(word.upper(), set())
         if not iris:
             return None
         return tuple(sorted(iris)), found[1]

@@ -73,7 +73,7 @@ class Hit:
     asked: bool = False  # of a kind the question asks for (points at a hidden label's IRI itself)
     links: dict[int, float] = field(default_factory=dict)  # concept index -> how closely it is about it
     states: bool = False  # states a quantity the question asks for (its n for "how many patients")
-    kind_asked: bool = False  # of a kind the question asks for other than by asking for a number
+    kind_asked: bool = False  # of a kind a word of the question asks for ("why"), not a number
     same_sentence: list[dict[str, str]] = field(default_factory=list)  # the other facts its sentence states
 
     @property
@@ -122,6 +122,11 @@ class Candidates:
     stating: frozenset[int] = frozenset()  # those stating a quantity the question asks for
 
 
+def _lacking(best: Hit, reading: Reading) -> list[str]:
+    """The topic words few facts hold that the best fact lacks ("dose", of Jacoby's series)."""
+    return [t for t in reading.rare_topics if t in best.missing]
+
+
 def _unanswered(hits: list[Hit], reading: Reading) -> bool:
     """Step 5. Not answered: the best fact covers too little of the question, lacks a number the
     question asks about (a time point, a value, a year), is not about a thing the question names,
@@ -135,7 +140,7 @@ def _unanswered(hits: list[Hit], reading: Reading) -> bool:
     return (
         best.coverage < ANSWERED_COVERAGE
         or not best.complete
-        or bool(best.missing & set(reading.rare_topics))
+        or bool(_lacking(best, reading))
         or (bool(reading.value_words) and not (best.states or best.kind_asked))
     )
 
@@ -149,6 +154,9 @@ class Search:
     hits: list[Hit]
     unanswered: bool
     unknown: list[str] = field(default_factory=list)  # words of the question the graph has nowhere
+    # Topic words few facts hold ("dose") that the best fact lacks: what the question asks is
+    # something else than what the graph says.
+    lacking: list[str] = field(default_factory=list)
 
 
 class AskIndex:
@@ -225,7 +233,7 @@ class AskIndex:
         hits = self._rank(self._score(reading, found), reading.concepts, top)
         return Search(
             question, reading.terms, reading.content, reading.concepts, hits, _unanswered(hits, reading),
-            reading.unknown,
+            reading.unknown, _lacking(hits[0], reading) if hits else [],
         )  # fmt: skip
 
     def _bm25(self, match: str, among: list[int] | None = None) -> dict[int, float]:
@@ -348,8 +356,9 @@ class AskIndex:
             quoted = f" {fact_quote_terms or ''} "
             links = dict(found.linked.get(fact, {}))
             states = fact in found.stating
-            if states:  # words asking for a quantity are answered by a fact stating it
-                links.update((i, ABOUT) for i in value_words)
+            if states:  # words asking for a quantity are answered by a fact stating it; a name
+                # holding one ("cure rate") must still be pointed at
+                links.update((i, ABOUT) for i in value_words if concepts[i].soft)
             named = named_by_quote.get(fact, set())
             for i in named:  # a quote that names a thing is about it, if less closely than a link
                 links[i] = max(links.get(i, 0.0), NAMED)
@@ -375,7 +384,9 @@ class AskIndex:
             hit.asked = any(links.get(i, 0.0) >= ABOUT for i in asked)
             hit.states = states
             of_kind_asked = any(links.get(i, 0.0) >= ABOUT for i in [*asked, *kinds] if i not in value_words)
-            hit.kind_asked = of_kind_asked
+            # Of a kind asked for by a word asking for it ("why"), not by a class's name: "the Topp
+            # cohorts" names cohorts, and one without its n does not say how many patients it had.
+            hit.kind_asked = any(links.get(i, 0.0) >= ABOUT for i in asked if i not in value_words)
             # A fact of the kind asked for or named ("the citation of TOWER": a publication; "Murphy's
             # affiliation": an organisation) is about a thing the question names when it is linked to
             # it in either direction (the publication the study is reported in, the organisation
@@ -452,9 +463,9 @@ class AskIndex:
 
     def _same_sentence(self, facts: list[int]) -> dict[int, list[dict[str, str]]]:
         """The other facts that quote a sentence each of ``facts`` quotes (any one of its quotes,
-        word for word), at most ``MATES`` each: a reader who asked for the eligible population and
-        was answered with the study sees the cohort its sentence also states, and one answered
-        with a finding sees the results it was drawn from."""
+        word for word), at most ``MATES`` each: a reader who asked for the study of a sentence and
+        was answered with the cohort it states sees the study, and one answered with a finding
+        sees the results it was drawn from."""
         if not facts:
             return {}
         rows = self._db.execute(
