@@ -7,7 +7,7 @@ further, or back, with a weight), ``lexicon`` (a name's terms -> IRI, and how it
 names' unstemmed words, for misspellings), ``sentences`` (which facts quote the same words: an
 answer names the other facts its sentence states) and ``labels`` (the graph's name of each thing a
 question's words can name, to say how the question was read), and ``acronyms`` (acronyms that one
-stem stands for, each with what it names: "CR" and "CRS" are both "cr" to the stemmer).
+stem stands for, each with what the others name: "CR" and "CRS" are both "cr" to the stemmer).
 Written to a temporary name and renamed, so a reader never opens half an index.
 """
 
@@ -25,7 +25,7 @@ from .text import TOKENIZER, WORDS, Tokenizer, phrase, prepare
 
 FILE = "ask.sqlite"
 MAX_NAME_TERMS = 8  # longer names are never a question's words; BM25 finds them
-VERSION = 6
+VERSION = 7
 
 
 def write_index(select: extract.Select, folder: Path) -> dict:
@@ -76,7 +76,7 @@ def write_index(select: extract.Select, folder: Path) -> dict:
         CREATE TABLE words(word TEXT PRIMARY KEY, term TEXT NOT NULL) WITHOUT ROWID;
         CREATE TABLE sentences(sentence INTEGER NOT NULL, fact INTEGER NOT NULL);
         CREATE TABLE labels(iri TEXT PRIMARY KEY, label TEXT NOT NULL) WITHOUT ROWID;
-        CREATE TABLE acronyms(written TEXT NOT NULL, iri TEXT NOT NULL);
+        CREATE TABLE acronyms(written TEXT NOT NULL, rival TEXT NOT NULL);
         """
     )
     # Each fact's distinct terms, kept beside it: whether a candidate holds a question's term is
@@ -174,20 +174,21 @@ def _sentences(facts: list[extract.Fact]) -> list[tuple[int, int]]:
 
 
 def _acronyms(forms: list[tuple[str, str, int]], terms_of: dict[str, list[str]]) -> list[tuple[str, str]]:
-    """(acronym as written, IRI) for acronyms the stemmer makes one term of ("CR", complete
-    remission, and "CRS", cytokine release syndrome: both "cr"): a question writing one of them
-    exactly names what it names, not what the other does."""
+    """(acronym as written, what another acronym of its stem names) for acronyms the stemmer makes
+    one term of ("CR", complete remission, and "CRS", cytokine release syndrome: both "cr"): a
+    question writing one of them does not name what the other does."""
     by_term: dict[str, dict[str, set[str]]] = {}
     for form, iri, _how in forms:
         terms = terms_of[form]
         if len(terms) == 1 and len(form) >= 2 and form.isalnum() and form.isupper():
             by_term.setdefault(terms[0], {}).setdefault(form, set()).add(iri)
     return sorted(
-        (written, iri)
+        (written, rival)
         for spellings in by_term.values()
-        if len(spellings) > 1
         for written, iris in spellings.items()
-        for iri in iris
+        for other, others in spellings.items()
+        if other != written
+        for rival in others - iris
     )
 
 

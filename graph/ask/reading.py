@@ -170,7 +170,9 @@ class QuestionReader:
         self._known = set(self._df) | {term for key in self._lexicon for term in key.split(" ")}
         self._words: dict[str, str] = dict(self._db.execute("SELECT word, term FROM words"))
         # Acronyms one stem stands for ("CR", "CRS"): each, as written, with what the others name.
-        self._rivals = self._acronym_rivals(self._db.execute("SELECT written, iri FROM acronyms").fetchall())
+        self._rivals: dict[str, set[str]] = {}
+        for written, rival in self._db.execute("SELECT written, rival FROM acronyms"):
+            self._rivals.setdefault(written, set()).add(rival)
         self._by_shape: dict[tuple[str, int], list[str]] = {}  # (initial, length) -> words
         for word in self._words:
             self._by_shape.setdefault((word[0], len(word)), []).append(word)
@@ -211,9 +213,9 @@ class QuestionReader:
         )
 
     def _names_topic(self, word: str) -> bool:
-        """A word naming a topic ("dose", "enrolment"), not a way of asking ("whole", "previous"):
-        rarer in English than a common word, or one of graph/ask/topics.txt."""
-        return word.isalpha() and (word.lower() in self._topics or english_frequency(word) < COMMON_WORD)
+        """A word naming a topic ("dose", "enrolment"), not a way of asking ("whole", "previous"),
+        however it is written: rarer in English than a common word, or one of graph/ask/topics.txt."""
+        return word.isalpha() and not self._asking(word.lower())
 
     def _weights(self, content: list[str]) -> dict[str, float]:
         """Each content term's weight: its rarity among the facts (BM25's idf), more for a number
@@ -330,23 +332,6 @@ class QuestionReader:
         near = [w for n in range(len(word) - 2, len(word) + 3) for w in self._by_shape.get((word[:1], n), ())]
         close = difflib.get_close_matches(word, near, 1, TYPO_CUTOFF)
         return self._words[close[0]] if close else None
-
-    def _acronym_rivals(self, rows: list[tuple[str, str]]) -> dict[str, set[str]]:
-        """Each acronym that shares its stem with another ("CR", "CRS"), with what the others name."""
-        named: dict[str, set[str]] = {}
-        for written, iri in rows:
-            named.setdefault(written, set()).add(iri)
-        stems = dict(zip(named, (phrase(t) for t in self.tokenizer.many(list(named))), strict=True))
-        return {
-            written: {
-                iri
-                for other, iris in named.items()
-                if other != written and stems[other] == stems[written]
-                for iri in iris
-            }
-            - iris
-            for written, iris in named.items()
-        }
 
     def _as_written(
         self, found: tuple[tuple[str, ...], int], words: list[str]

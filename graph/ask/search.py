@@ -127,12 +127,12 @@ def _lacking(best: Hit, reading: Reading) -> list[str]:
     return [t for t in reading.rare_topics if t in best.missing]
 
 
-def _unanswered(hits: list[Hit], reading: Reading) -> bool:
+def _unanswered(hits: list[Hit], reading: Reading, lacking: list[str]) -> bool:
     """Step 5. Not answered: the best fact covers too little of the question, lacks a number the
     question asks about (a time point, a value, a year), is not about a thing the question names,
     does not state the quantity the question asks for ("how many patients": a sample size; "what
     rate": a value; hidden labels of those properties), lacks a topic word of the question that
-    few facts hold (they say what it asks: "the CAR T dose in Jacoby 2022"), or the question
+    few facts hold (``lacking``: they say what it asks, "the CAR T dose in Jacoby 2022"), or the question
     names what the graph does not know."""
     if not hits or reading.unknown:
         return True
@@ -140,7 +140,7 @@ def _unanswered(hits: list[Hit], reading: Reading) -> bool:
     return (
         best.coverage < ANSWERED_COVERAGE
         or not best.complete
-        or bool(_lacking(best, reading))
+        or bool(lacking)
         or (bool(reading.value_words) and not (best.states or best.kind_asked))
     )
 
@@ -231,9 +231,10 @@ class AskIndex:
                 question, reading.terms, reading.content, reading.concepts, [], True, reading.unknown
             )
         hits = self._rank(self._score(reading, found), reading.concepts, top)
+        lacking = _lacking(hits[0], reading) if hits else []
         return Search(
-            question, reading.terms, reading.content, reading.concepts, hits, _unanswered(hits, reading),
-            reading.unknown, _lacking(hits[0], reading) if hits else [],
+            question, reading.terms, reading.content, reading.concepts, hits,
+            _unanswered(hits, reading, lacking), reading.unknown, lacking,
         )  # fmt: skip
 
     def _bm25(self, match: str, among: list[int] | None = None) -> dict[int, float]:
