@@ -17,7 +17,7 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
 from .corpus import Corpus, CuratedFile
-from .model import ENTITY_SECTIONS, TIMEPOINT, Fact, Publication, Result
+from .model import ENTITY_SECTIONS, TIMEPOINT, AgeRange, Fact, Publication, Result
 from .namespaces import BIBO, CITO, GRAPH, ID, OA, RKG, SCHEMA, entity_iri
 from .origins import Origin
 from .quotes import Spans
@@ -51,6 +51,11 @@ def add_literals(
     for prop, value in pairs:
         if value is not None and value != "":
             g.add((node, prop, Literal(value, datatype=datatype)))
+
+
+def add_ages(g: PublicationGraph, node: URIRef, fact: AgeRange) -> None:
+    """The ages a study's or cohort's quote gives its patients, in years."""
+    add_literals(g, node, ((RKG.minAgeYears, fact.age_min), (RKG.maxAgeYears, fact.age_max)), XSD.decimal)
 
 
 def graph_iri(f: CuratedFile) -> URIRef:
@@ -281,7 +286,7 @@ class Converter:
                 (RKG.aim, s.aim),
             ),
         )
-        add_literals(g, node, ((RKG.minAgeYears, s.age_min), (RKG.maxAgeYears, s.age_max)), XSD.decimal)
+        add_ages(g, node, s)
         for d in s.design:
             g.add((node, RKG.design, self.key("studies", "design", d)))
         if s.condition:
@@ -306,7 +311,7 @@ class Converter:
         if c.arm:
             g.add((node, RKG.arm, self.entity(["cohorts"], c.arm)))
         add_literals(g, node, ((RKG.sampleSize, c.n), (SKOS.definition, c.definition)))
-        add_literals(g, node, ((RKG.minAgeYears, c.age_min), (RKG.maxAgeYears, c.age_max)), XSD.decimal)
+        add_ages(g, node, c)
         if c.site:
             g.add((node, RKG.relapseSite, self.key("cohorts", "site", c.site)))
         for group in c.risk_groups:

@@ -92,7 +92,17 @@ class Publication(Fact):
         return found
 
 
-class Study(Fact):
+class AgeRange(Fact):
+    """The ages (years) a quote gives the patients of a study or a cohort ("aged 1–30 years")."""
+
+    age_min: Number | None = None
+    age_max: Number | None = None
+
+    def ages(self) -> list[tuple[str, Decimal]]:
+        return [(k, v) for k, v in (("age_min", self.age_min), ("age_max", self.age_max)) if v is not None]
+
+
+class Study(AgeRange):
     id: Slug
     name: str
     acronym: str | None = None
@@ -102,8 +112,6 @@ class Study(Fact):
     # What the study set out to do, in the article's words: clauses of its quotes, "; " between them.
     aim: str | None = None
     condition: str | None = None
-    age_min: Number | None = None
-    age_max: Number | None = None
     interventions: list[Slug] = Field(default_factory=list)
     comparators: list[Slug] = Field(default_factory=list)
     part_of: Slug | None = None
@@ -113,13 +121,13 @@ class Study(Fact):
     settings: list[str] = Field(default_factory=list)
 
     def numbers(self) -> list[tuple[str, Decimal]]:
-        return [(k, v) for k, v in (("age_min", self.age_min), ("age_max", self.age_max)) if v is not None]
+        return self.ages()
 
     def printed(self) -> list[tuple[str, str]]:
         return [("aim", clause) for clause in (self.aim or "").split("; ") if clause]
 
 
-class Cohort(Fact):
+class Cohort(AgeRange):
     id: Slug
     study: Slug
     name: str
@@ -127,8 +135,6 @@ class Cohort(Fact):
     parent: Slug | None = None
     arm: Slug | None = None
     n: int | None = Field(default=None, ge=0)
-    age_min: Number | None = None  # the ages the cohort's quote gives its patients ("aged 1–30 years")
-    age_max: Number | None = None
     site: str | None = None
     risk_groups: list[str] = Field(default_factory=list)
     interventions: list[Slug] = Field(default_factory=list)
@@ -136,8 +142,7 @@ class Cohort(Fact):
     references: list[int] = Field(default_factory=list)
 
     def numbers(self) -> list[tuple[str, Decimal]]:
-        ages = [(k, v) for k, v in (("age_min", self.age_min), ("age_max", self.age_max)) if v is not None]
-        return ([("n", Decimal(self.n))] if self.n is not None else []) + ages
+        return ([("n", Decimal(self.n))] if self.n is not None else []) + self.ages()
 
 
 class Intervention(Fact):
