@@ -102,6 +102,16 @@ class Reading:
         return [i for i, c in enumerate(self.concepts) if c.kind]
 
     @property
+    def kinds_sought(self) -> list[int]:
+        """Kinds of fact named ("cohort") or asked for by a word ("published": a publication), not
+        by a word asking for a value ("how many") or a word for a thing ("EFS")."""
+        return [
+            i
+            for i, c in enumerate(self.concepts)
+            if c.kind or (c.soft and not c.word_for and i not in self.value_words)
+        ]
+
+    @property
     def selecting(self) -> list[int]:
         return [i for i, c in enumerate(self.concepts) if c.selects]
 

@@ -199,11 +199,12 @@ class AskIndex:
     def _parts_of_kind(
         self, kinds: list[int], named: list[int], linked: dict[int, dict[int, float]]
     ) -> dict[int, dict[int, float]]:
-        """The facts of a kind the question names that a fact about the things it names points at:
-        "reinduction drugs on AALL1331" asks for the drugs (vincristine…) the AALL1331 reinduction
-        phase points at, which are about neither AALL1331 nor reinduction themselves. Each is given
+        """The facts of a kind the question names or asks for that a fact about the things it names
+        points at: "reinduction drugs on AALL1331" asks for the drugs (vincristine…) the AALL1331
+        reinduction phase points at, which are about neither AALL1331 nor reinduction. Each is given
         with the whole's links to the things named, as links back (``BACK``), which a fact of a
-        kind asked for may be about. Only wholes about every thing named are looked in: few."""
+        kind asked for may be about ("where were the AALL1331 IR/HR results published": the paper
+        their cohort is derived from). Only wholes about every thing named are looked in: few."""
         if not kinds or not named:
             return {}
         of_kind = {f for f, by in linked.items() if any(by.get(i, 0.0) >= ABOUT for i in kinds)}
@@ -267,7 +268,7 @@ class AskIndex:
                 linked.setdefault(fact, {})[index] = weight
             if len(pointing) <= LINKED_CANDIDATES:
                 candidates.update(fact for fact, _w in pointing)
-        for part, links_back in self._parts_of_kind(reading.kinds, reading.selecting, linked).items():
+        for part, links_back in self._parts_of_kind(reading.kinds_sought, reading.selecting, linked).items():
             linked[part].update(links_back)
             candidates.add(part)
         named_things = reading.named_things
