@@ -577,6 +577,13 @@ def test_a_kind_asked_for_finds_the_parts_of_what_the_question_names(store: Path
     assert len(drugs & set(iris)) >= 3, iris
 
 
+def test_a_word_asking_for_a_kind_finds_the_parts_of_what_the_question_names(store: Path) -> None:
+    """ "Backbone regimen" names no class, yet asks for a regimen: the one the AALL1331 reinduction
+    phase points at (UKALL R3) answers, before the phase itself."""
+    answer = ask_json(store, "Which backbone regimen was used for reinduction in AALL1331?", "--top", "1")
+    assert answer["answers"][0]["iri"] == f"{ID}intervention/ukall-r3-reinduction", answer["answers"]
+
+
 def test_treatment_asks_for_an_intervention(store: Path) -> None:
     """ "Treatment" and "therapy" name the kind of thing interventions are: the chemotherapy that
     is the standard of care comes before the phases that quote the same sentence."""
@@ -635,6 +642,24 @@ def test_a_publication_asked_for_is_the_one_the_named_study_is_reported_in(store
     answer = ask_json(store, "TOWER trial citation Kantarjian NEJM", "--top", "1")
     assert answer["answers"][0]["iri"] == f"{ID}publication/ref-15-kantarjian-2017"
     assert answer["unanswered"] is False
+
+
+def test_where_a_cohort_was_published_is_the_publication_it_is_derived_from(store: Path) -> None:
+    """ "Published" asks for a publication; the AALL1331 intermediate- and high-risk patients are
+    derived from reference 9, which the three citation records of its sentences point at too.
+    Those records are no facts, so they do not make Brown 2021 too common a target to link back."""
+    answer = ask_json(store, "where are AALL1331 IR/HR results published", "--top", "3")
+    iris = [a["iri"] for a in answer["answers"]]
+    assert f"{ID}publication/ref-09-brown-2021" in iris, iris
+    assert answer["unanswered"] is False
+
+
+def test_a_superlative_is_a_way_of_asking_not_a_topic_the_graph_lacks(store: Path) -> None:
+    """ "Longest" is in no fact: the follow-up range, whose upper end is the longest follow-up,
+    answers the question."""
+    answer = ask_json(store, "longest follow up in AALL1331 LR cohort", "--top", "3")
+    assert answer["unanswered"] is False and answer["unknown"] == [], answer
+    assert f"{ID}result/aall1331-follow-up-range" in [a["iri"] for a in answer["answers"]]
 
 
 @pytest.mark.parametrize(

@@ -158,7 +158,7 @@ def _all_names(graph: Graph, iri: str) -> list[str]:
     return [label for _p, label in graph.names.get(iri, ())]
 
 
-# A thing pointed at by at most this many facts is linked back to them (a publication to the
+# A thing pointed at by at most this many facts (citation records aside) is linked back to them (a publication to the
 # study reported in it, a cohort to its study's...): a question naming it then finds them too.
 # Pointed at by more (an article every result derives from), the link would say nothing.
 REVERSE_MAX = 12
@@ -170,6 +170,8 @@ BACK = 0.4
 def _reverse(graph: Graph) -> dict[str, list[str]]:
     incoming: dict[str, list[str]] = defaultdict(list)
     for iri, triples in graph.triples.items():
+        if kind_of(iri) in NOT_ANSWERS:  # a citation record is no fact of its own to link back to
+            continue
         for p, o, literal in triples:
             if not literal and p not in NOT_LINKS and p != RDF_TYPE and o in graph.triples and o != iri:
                 incoming[o].append(iri)

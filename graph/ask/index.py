@@ -25,7 +25,7 @@ from .text import TOKENIZER, WORDS, Tokenizer, phrase, prepare
 
 FILE = "ask.sqlite"
 MAX_NAME_TERMS = 8  # longer names are never a question's words; BM25 finds them
-VERSION = 7
+VERSION = 8
 
 
 def write_index(select: extract.Select, folder: Path) -> dict:
