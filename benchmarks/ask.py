@@ -48,6 +48,7 @@ QUESTIONS = [
     ROOT / "tests" / "data" / "ask-questions-seventh.yaml",
     ROOT / "tests" / "data" / "ask-questions-eighth.yaml",
     ROOT / "tests" / "data" / "ask-questions-ninth.yaml",
+    ROOT / "tests" / "data" / "ask-questions-tenth.yaml",
 ]
 
 
