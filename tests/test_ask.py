@@ -92,16 +92,21 @@ SELECT ?fact ?quote WHERE { VALUES ?fact { %s } ?fact rkg:quote ?quote }"""
 
 
 def test_an_answer_names_the_other_facts_its_sentence_states(store: Path, engine) -> None:
-    """Asked for the eligible age range, a reader is answered with the eligible-population cohort,
-    whose sentence also states the study (its population and ages): the card names it, with its IRI."""
+    """Asked for the eligible age range, a reader is answered with the study or its eligible
+    population, one sentence stating both (the population and its ages): the card of the one names
+    the other, with its IRI."""
     top = ask_json(store, "age range eligible for AALL1331", "--top", "1")["answers"][0]
-    assert top["iri"] == f"{ID}cohort/aall1331-eligible"
+    pair = {
+        f"{ID}study/aall1331": ("study", "Children's Oncology Group AALL1331"),
+        f"{ID}cohort/aall1331-eligible": (
+            "cohort",
+            "AALL1331 eligible patients (1–30 years, B-ALL in first relapse)",
+        ),
+    }
+    assert top["iri"] in pair, top["iri"]
     mates = top["same_sentence"]
-    assert {
-        "kind": "study",
-        "label": "Children's Oncology Group AALL1331",
-        "iri": f"{ID}study/aall1331",
-    } in mates
+    ((other, (kind, label)),) = [(iri, v) for iri, v in pair.items() if iri != top["iri"]]
+    assert {"kind": kind, "label": label, "iri": other} in mates
     assert top["iri"] not in {m["iri"] for m in mates}
     rows = rows_of(engine, QUOTES_OF % " ".join(f"<{i}>" for i in [top["iri"], *(m["iri"] for m in mates)]))
     quotes = {r["fact"]: set() for r in rows}
@@ -679,6 +684,14 @@ def test_a_question_naming_a_thing_and_no_more_gets_the_thing_itself_first(
     comes first, before its phases and cohorts."""
     answer = ask_json(store, question, "--top", "1")
     assert answer["answers"][0]["iri"] == f"{ID}{expected}"
+
+
+def test_a_named_thing_stating_the_number_asked_comes_before_its_parts(store: Path) -> None:
+    """ "n" asks for a sample size; the arm the question names states it (127), and comes before
+    the arms of its subgroups, which point at it and state theirs."""
+    answer = ask_json(store, "n in the AALL1331 LR blinatumomab arm", "--top", "1")
+    top = answer["answers"][0]
+    assert top["iri"] == f"{ID}cohort/aall1331-lr-blin" and top["n"] == "127", top
 
 
 def test_a_question_asking_a_number_of_a_named_thing_is_not_answered_by_the_thing(store: Path) -> None:

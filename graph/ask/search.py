@@ -403,11 +403,12 @@ class AskIndex:
             ]
             hit.links = links
             # The thing the question names itself ("Jacoby 2018", "the TOWER trial"), unless the
-            # question asks for a number or for a kind of fact it is not ("the funding of Murphy
+            # question asks for a number it does not state ("how many patients in TOWER": its
+            # cohorts', not the study's) or for a kind of fact it is not ("the funding of Murphy
             # and Aldoss": a funding statement, not their article).
             if (
                 fact_iri in named_things
-                and not value_words
+                and (not value_words or hit.states)
                 and (hit.asked or not asked)
                 and (not kinds or any(links.get(i, 0.0) >= ABOUT for i in kinds))
             ):
