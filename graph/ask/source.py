@@ -48,6 +48,18 @@ class AskerSource:
         self._lock = threading.Lock()
 
     def get(self) -> Asker:
+        """The current graph's asker, its index written first if it has none yet."""
+        asker = self._open(write=True)
+        assert asker is not None  # written when missing
+        return asker
+
+    def get_if_written(self) -> Asker | None:
+        """The current graph's asker if its index can be opened without being written first (a
+        store whose build wrote it, or whose index was made earlier; never an endpoint, whose index
+        is the whole remote graph read over SPARQL); otherwise None."""
+        return self._open(write=False)
+
+    def _open(self, write: bool) -> Asker | None:
         key = self.endpoint or stores.current_name(self.store)
         if not key:
             stores.current_build(Path(self.store or "."))  # raises StoreMissing with its message
@@ -55,24 +67,23 @@ class AskerSource:
             return self._asker
         with self._lock:
             if self._asker is None or key != self._key:
-                self._asker, self._key = Asker(AskIndex(self._folder())), key
+                folder = self._folder(write)
+                if folder is None:
+                    return None
+                self._asker, self._key = Asker(AskIndex(folder)), key
         return self._asker
 
-    def ready(self) -> bool:
-        """Whether the current graph's index can be opened without being written first (a store
-        whose build wrote it, or whose index was made earlier; never an endpoint, whose index is
-        the whole remote graph read over SPARQL)."""
-        return not self.endpoint and _written(stores.current_build(Path(self.store))) is not None  # type: ignore[arg-type]
-
-    def _folder(self) -> Path:
+    def _folder(self, write: bool) -> Path | None:
         if self.endpoint:
+            if not write:
+                return None
             folder = _cache_folder(self.endpoint)
             engine = RemoteEngine(self.endpoint)
             write_index(engine.query, folder)  # once per process: the endpoint's data may change
             return folder
         build = stores.current_build(Path(self.store))  # type: ignore[arg-type]
         written = _written(build)
-        if written is not None:
+        if written is not None or not write:
             return written
         # A build made without an index, or by an older release: one made from its graph.
         folder = _cache_folder(f"{build.path} {VERSION}")
@@ -99,7 +110,6 @@ def warm(source: AskerSource) -> None:
     it as it would have."""
     try:
         english_frequency("asked")
-        if source.ready():
-            source.get()
+        source.get_if_written()
     except Exception as exc:  # any failure resurfaces, handled, on the first question
         logging.getLogger(__name__).warning("the ask index was not opened ahead of questions: %s", exc)
