@@ -161,15 +161,16 @@ class QuestionReader:
         self._asks_value: set[str] = set()  # keys that ask for a property's value (a number)
         # The properties whose value each such key asks for ("number of patients": the sample size).
         self._quantities: dict[str, set[str]] = {}
-        for key, iri in self._db.execute("SELECT key, iri FROM lexicon WHERE soft = ?", (VALUE,)):
-            self._quantities.setdefault(key, set()).add(iri)
-        for key, iris, soft, hows in self._db.execute(
-            "SELECT key, group_concat(iri, ' '), MIN(soft), group_concat(DISTINCT soft) FROM lexicon GROUP BY key"
-        ):
-            self._lexicon[key] = (tuple(sorted(set(iris.split(" ")))), int(soft))
-            hows_ = {int(h) for h in str(hows).split(",")}
-            if VALUE in hows_ and not hows_ & {NAME, HIDDEN}:  # not also the name of a thing ("age")
-                self._asks_value.add(key)
+        forms: dict[str, list[tuple[str, int]]] = {}  # key -> (IRI, how it names it)
+        for key, iri, how in self._db.execute("SELECT key, iri, soft FROM lexicon"):
+            forms.setdefault(key, []).append((iri, how))
+        for key, named in forms.items():
+            hows = {how for _iri, how in named}
+            self._lexicon[key] = (tuple(sorted({iri for iri, _how in named})), min(hows))
+            if VALUE in hows:
+                self._quantities[key] = {iri for iri, how in named if how == VALUE}
+                if not hows & {NAME, HIDDEN}:  # not also the name of a thing ("age")
+                    self._asks_value.add(key)
         self.names: dict[str, list[list[str]]] = {}  # IRI -> the terms of each of its names
         for key, (iris, soft) in self._lexicon.items():
             for iri in iris if soft not in (HIDDEN, ASKS, VALUE) else ():
