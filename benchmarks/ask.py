@@ -1,6 +1,6 @@
 """Questions in plain words: how well `relapsekg ask` answers, and how fast, side by side.
 
-Quality, in process, on question sets written by nine readers who had seen neither the code nor
+Quality, in process, on question sets written by ten readers who had seen neither the code nor
 each other's sets, side by side (tests/data/ask-questions*.yaml; each says in its header whether
 its misses were read while the ask code changed or only its figures were looked at): each
 answerable question with the facts whose quote answers it, and questions the graph cannot
@@ -8,9 +8,8 @@ answer. Printed: recall@1, @3, @5 and MRR on the answerable ones, and how many o
 unanswerable ones are reported unanswered (and how many answerable ones are wrongly). Beside
 them, two weaker measures that are not the target's: how often the expected fact is in the top 3
 or named on a top-3 answer's card as a fact its sentence also states (the results a reader named
-where the finding drawn from them came first), and how
-often it is in the top 3 or a top-3 answer quotes the reader's sentence: the user reads the answer
-in its quote, not in the fact's fields.
+where the finding drawn from them came first), and how often it is in the top 3 or a top-3 answer
+quotes the reader's sentence: the user reads the answer in its quote, not in the fact's fields.
 
 Speed, over HTTP (``GET /api/ask``, one kept-alive connection, after one untimed round): p50 and
 p99 per question on the curated graph and, given ``--synth-store``, on a built synthetic corpus
