@@ -109,6 +109,11 @@ def current_build(root: Path) -> Build:
     return Build(link.resolve())
 
 
+def build_named(root: Path, name: str) -> Build:
+    """The build ``name`` of the store ``root`` (a name :func:`current_name` gave)."""
+    return Build((root / BUILDS / name).resolve())
+
+
 def current_name(root: str | os.PathLike[str] | None) -> str:
     """The name of the build ``root/current`` points at ("" when there is none). One system call,
     for whoever checks for a swapped-in build on every request: resolving the link as

@@ -158,9 +158,10 @@ def _all_names(graph: Graph, iri: str) -> list[str]:
     return [label for _p, label in graph.names.get(iri, ())]
 
 
-# A thing pointed at by at most this many facts (citation records aside) is linked back to them (a publication to the
-# study reported in it, a cohort to its study's...): a question naming it then finds them too.
-# Pointed at by more (an article every result derives from), the link would say nothing.
+# A thing pointed at by at most this many facts (citation records aside) is linked back to them (a
+# publication to the study reported in it, a cohort to its study's...): a question naming it then
+# finds them too. Pointed at by more (an article every result derives from), the link would say
+# nothing. The commentary itself is pointed at by its 12 declarations, exactly this many.
 REVERSE_MAX = 12
 # Link weights: what a fact points at (and the fact itself) 1; one step further FAR; what points at it BACK.
 FAR = 0.65

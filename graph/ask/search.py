@@ -5,7 +5,8 @@ whether the best one answers it.
    *concepts* it names, each a set of IRIs.
 3. Candidates: the facts FTS5 ranks best by BM25 over their quotes and the names of what they
    point at, the facts that point at the rarer concepts, and the facts of a kind the question
-   names that the facts about the things it names point at (the drugs of a named phase).
+   names or asks for that the facts about the things it names point at (the drugs of a named
+   phase, the paper a named cohort is derived from).
 4. Each candidate is scored by how much of the question it covers: the question's terms found in
    its text or in a concept it points at (weighted by rarity; a word no fact has weighs less; a
    number counts only if the fact's own quote or label says it), the concepts it points at
@@ -403,12 +404,11 @@ class AskIndex:
             ]
             hit.links = links
             # The thing the question names itself ("Jacoby 2018", "the TOWER trial"), unless the
-            # question asks for a number it does not state ("how many patients in TOWER": its
-            # cohorts', not the study's) or for a kind of fact it is not ("the funding of Murphy
+            # question asks for a number or for a kind of fact it is not ("the funding of Murphy
             # and Aldoss": a funding statement, not their article).
             if (
                 fact_iri in named_things
-                and (not value_words or hit.states)
+                and not value_words
                 and (hit.asked or not asked)
                 and (not kinds or any(links.get(i, 0.0) >= ABOUT for i in kinds))
             ):

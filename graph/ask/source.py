@@ -54,12 +54,15 @@ class AskerSource:
         return asker
 
     def get_if_written(self) -> Asker | None:
-        """The current graph's asker if its index can be opened without being written first (a
-        store whose build wrote it, or whose index was made earlier; never an endpoint, whose index
-        is the whole remote graph read over SPARQL); otherwise None."""
+        """The current graph's asker if it is open or its index can be opened without being
+        written first (a store whose build wrote it, or whose index was made earlier); otherwise
+        None: an endpoint's index still to be read from the whole remote graph over SPARQL, or a
+        build's from an older release."""
         return self._open(write=False)
 
     def _open(self, write: bool) -> Asker | None:
+        # The build is named once: one swapped in meanwhile is opened on the next question, not
+        # stored under the name of the one it replaced.
         key = self.endpoint or stores.current_name(self.store)
         if not key:
             stores.current_build(Path(self.store or "."))  # raises StoreMissing with its message
@@ -67,13 +70,14 @@ class AskerSource:
             return self._asker
         with self._lock:
             if self._asker is None or key != self._key:
-                folder = self._folder(write)
+                folder = self._folder(key, write)
                 if folder is None:
                     return None
                 self._asker, self._key = Asker(AskIndex(folder)), key
         return self._asker
 
-    def _folder(self, write: bool) -> Path | None:
+    def _folder(self, key: str, write: bool) -> Path | None:
+        """The folder of the index of the build (or endpoint) ``key``, written first if ``write``."""
         if self.endpoint:
             if not write:
                 return None
@@ -81,7 +85,7 @@ class AskerSource:
             engine = RemoteEngine(self.endpoint)
             write_index(engine.query, folder)  # once per process: the endpoint's data may change
             return folder
-        build = stores.current_build(Path(self.store))  # type: ignore[arg-type]
+        build = stores.build_named(Path(self.store), key)  # type: ignore[arg-type]
         written = _written(build)
         if written is not None or not write:
             return written
