@@ -351,6 +351,8 @@ class AskIndex:
         concept_weight = sum(c.weight for c in concepts) or 1.0
         best_bm25 = max(found.bm25.values(), default=1.0) or 1.0
         asked, kinds, value_words = reading.asked, reading.kinds, reading.value_words
+        asked_kinds = set(asked) - set(value_words)  # kinds asked for by a word, not a number
+        either_way = asked_kinds | (set(kinds) - set(value_words))  # ... or named: linked either way
         named_things = set(reading.named_things)
         named_by_quote = self._named_in_quotes(rows, concepts, found.linked, names)
         hits = []
@@ -376,33 +378,35 @@ class AskIndex:
             text_score = found.bm25.get(fact, 0.0) / best_bm25
             parts = {"coverage": coverage, "links": link_score, "bm25": text_score}
             score = sum(WEIGHTS[k] * v for k, v in parts.items())
-            hit = Hit(
-                fact,
-                {},
-                score,
-                coverage,
-                parts,
-                set(content) - held_terms,
-            )
-            hit.asked = any(links.get(i, 0.0) >= ABOUT for i in asked)
-            hit.states = states
-            of_kind_asked = any(links.get(i, 0.0) >= ABOUT for i in [*asked, *kinds] if i not in value_words)
-            # Of a kind asked for by a word asking for it ("why"), not by a class's name: "the Topp
-            # cohorts" names cohorts, and one without its n does not say how many patients it had.
-            hit.kind_asked = any(links.get(i, 0.0) >= ABOUT for i in asked if i not in value_words)
+            pointed = {i for i, w in links.items() if w >= ABOUT}  # the concepts it is about itself
             # A fact of the kind asked for or named ("the citation of TOWER": a publication; "Murphy's
             # affiliation": an organisation) is about a thing the question names when it is linked to
             # it in either direction (the publication the study is reported in, the organisation
             # the author is affiliated with); any other fact must point at it.
             # (Linked back, not two steps away: the other author's statement is not about Aldoss
             # because both are of one article.)
-            about = {i for i, w in links.items() if w >= ABOUT or (of_kind_asked and w == BACK)}
-            hit.unlinked = [
-                c.words
-                for i, c in enumerate(concepts)
-                if (c.word_for or c.selects) and i not in about and i not in named
-            ]
-            hit.links = links
+            linked_either_way = bool(pointed & either_way)
+            about = {i for i, w in links.items() if w >= ABOUT or (linked_either_way and w == BACK)}
+            hit = Hit(
+                fact,
+                {},
+                score,
+                coverage,
+                parts,
+                missing=set(content) - held_terms,
+                unlinked=[
+                    c.words
+                    for i, c in enumerate(concepts)
+                    if (c.word_for or c.selects) and i not in about and i not in named
+                ],
+                asked=bool(pointed & set(asked)),
+                links=links,
+                states=states,
+                # Of a kind asked for by a word asking for it ("why"), not by a class's name: "the
+                # Topp cohorts" names cohorts, and one without its n does not say how many patients
+                # it had.
+                kind_asked=bool(pointed & asked_kinds),
+            )
             # The thing the question names itself ("Jacoby 2018", "the TOWER trial"), unless the
             # question asks for a number or for a kind of fact it is not ("the funding of Murphy
             # and Aldoss": a funding statement, not their article).
@@ -410,7 +414,7 @@ class AskIndex:
                 fact_iri in named_things
                 and not value_words
                 and (hit.asked or not asked)
-                and (not kinds or any(links.get(i, 0.0) >= ABOUT for i in kinds))
+                and (not kinds or bool(pointed & set(kinds)))
             ):
                 hit.score *= ITSELF
             # A fact not about every thing the question names, or without its numbers, counts half;
