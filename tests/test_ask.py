@@ -673,6 +673,14 @@ def test_a_question_naming_a_thing_and_no_more_gets_the_thing_itself_first(
     assert answer["answers"][0]["iri"] == f"{ID}{expected}"
 
 
+def test_a_paper_named_and_described_by_the_words_of_its_title_answers(store: Path) -> None:
+    """Lew 2021 points at no marrow relapse, but its title is on "late bone marrow ... relapse":
+    a thing the question names is about what the words of its own quote name."""
+    answer = ask_json(store, "Lew 2021 AALL0433 late marrow relapse paper", "--top", "1")
+    assert answer["answers"][0]["iri"] == f"{ID}publication/ref-07-lew-2021"
+    assert answer["unanswered"] is False
+
+
 def test_a_question_asking_a_number_of_a_named_thing_is_not_answered_by_the_thing(store: Path) -> None:
     answer = ask_json(store, "How many low-risk patients were randomized in AALL1331?", "--top", "1")
     assert answer["answers"][0]["kind"] == "cohort" and answer["answers"][0]["n"], answer["answers"]

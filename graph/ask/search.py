@@ -300,15 +300,18 @@ class AskIndex:
 
     def _named_in_quotes(
         self, rows: list[tuple], concepts: list[Concept], linked: dict[int, dict[int, float]],
-        names: list[set[tuple[str, ...]]],
+        names: list[set[tuple[str, ...]]], named_things: set[str],
     ) -> dict[int, set[int]]:  # fmt: skip
         """The concepts each fact's quote names, of those it does not point at: a quote names a
         thing if it holds one of its names as a phrase, not only its words here and there
         ("isolated ... testicular ... relapse" in a sentence on isolated EM relapse). A one-word
         name is its own phrase; one step away in the structure (a result's arm's intervention),
-        the words suffice."""
+        the words suffice, and so they do in the quote of a thing the question names itself (a
+        reference it names by author and year, and describes by the words of its title: "Lew
+        2021 late marrow relapse paper")."""
         maybe_named: dict[int, set[int]] = {}
         quote_terms = {row[0]: row[2] or "" for row in rows}
+        iris = {row[0]: row[3] for row in rows}
         for fact, _terms, fact_quote_terms, _iri in rows:
             quoted = f" {fact_quote_terms or ''} "
             bag = {
@@ -324,6 +327,7 @@ class AskIndex:
                 i
                 for i in bag
                 if linked.get(fact, {}).get(i, 0.0) >= FAR_ENOUGH
+                or iris[fact] in named_things
                 or any(len(n) == 1 and f" {n[0]} " in f" {quote_terms[fact]} " for n in names[i])
             }
             for fact, bag in maybe_named.items()
@@ -354,7 +358,7 @@ class AskIndex:
         asked_kinds = set(asked) - set(value_words)  # kinds asked for by a word, not a number
         either_way = asked_kinds | (set(kinds) - set(value_words))  # ... or named: linked either way
         named_things = set(reading.named_things)
-        named_by_quote = self._named_in_quotes(rows, concepts, found.linked, names)
+        named_by_quote = self._named_in_quotes(rows, concepts, found.linked, names, named_things)
         hits = []
         for fact, fact_terms, fact_quote_terms, fact_iri in rows:
             held = f" {fact_terms or ''} "  # terms between spaces: a membership test is a substring test
