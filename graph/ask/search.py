@@ -356,7 +356,7 @@ class AskIndex:
         best_bm25 = max(found.bm25.values(), default=1.0) or 1.0
         asked, kinds, value_words = reading.asked, reading.kinds, reading.value_words
         asked_kinds = set(asked) - set(value_words)  # kinds asked for by a word, not a number
-        either_way = asked_kinds | (set(kinds) - set(value_words))  # ... or named: linked either way
+        sought = set(reading.kinds_sought)  # ... or named, as the parts of a named thing are found
         named_things = set(reading.named_things)
         named_by_quote = self._named_in_quotes(rows, concepts, found.linked, names, named_things)
         hits = []
@@ -383,13 +383,13 @@ class AskIndex:
             parts = {"coverage": coverage, "links": link_score, "bm25": text_score}
             score = sum(WEIGHTS[k] * v for k, v in parts.items())
             pointed = {i for i, w in links.items() if w >= ABOUT}  # the concepts it is about itself
-            # A fact of the kind asked for or named ("the citation of TOWER": a publication; "Murphy's
-            # affiliation": an organisation) is about a thing the question names when it is linked to
+            # A fact of a kind sought ("the citation of TOWER": a publication; "Murphy's
+            # affiliation": an organisation; not "EFS", a word for a thing) is about a thing the question names when it is linked to
             # it in either direction (the publication the study is reported in, the organisation
             # the author is affiliated with); any other fact must point at it.
             # (Linked back, not two steps away: the other author's statement is not about Aldoss
             # because both are of one article.)
-            linked_either_way = bool(pointed & either_way)
+            linked_either_way = bool(pointed & sought)
             about = {i for i, w in links.items() if w >= ABOUT or (linked_either_way and w == BACK)}
             hit = Hit(
                 fact,
