@@ -103,10 +103,11 @@ def discard(build: Build) -> None:
 
 
 def current_build(root: Path) -> Build:
-    link = root / CURRENT
-    if not link.exists():
+    """The build ``current`` points at; :class:`StoreMissing` when there is none (yet)."""
+    name = current_name(root)
+    if not name or not (root / BUILDS / name).is_dir():
         raise StoreMissing(f"no graph built in {root}; run `relapsekg build` (or `make run`) first")
-    return Build(link.resolve())
+    return build_named(root, name)
 
 
 def build_named(root: Path, name: str) -> Build:
@@ -116,8 +117,8 @@ def build_named(root: Path, name: str) -> Build:
 
 def current_name(root: str | os.PathLike[str] | None) -> str:
     """The name of the build ``root/current`` points at ("" when there is none). One system call,
-    for whoever checks for a swapped-in build on every request: resolving the link as
-    :func:`current_build` does takes twenty times as long."""
+    for whoever checks for a swapped-in build on every request: resolving the whole path takes
+    twenty times as long."""
     if root is None:
         return ""
     try:
