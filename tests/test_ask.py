@@ -591,6 +591,15 @@ def test_treatment_asks_for_an_intervention(store: Path) -> None:
     assert answer["answers"][0]["iri"] == f"{ID}intervention/chemotherapy", answer["answers"]
 
 
+def test_a_product_is_an_intervention_of_the_study_named(store: Path) -> None:
+    """ "Product" asks for an intervention: the one the consortium's study points at, which is
+    about neither the consortium nor the CAR T cells it is made of."""
+    answer = ask_json(
+        store, "What CAR T product was evaluated by the Pediatric Real World CAR Consortium?", "--top", "1"
+    )
+    assert answer["answers"][0]["iri"] == f"{ID}intervention/tisagenlecleucel", answer["answers"]
+
+
 def test_a_way_of_asking_the_graph_lacks_is_no_topic(store: Path) -> None:
     common = ask_json(store, "Which reinduction was given to everybody on AALL1331?", "--top", "1")
     assert common["unanswered"] is False
