@@ -600,6 +600,13 @@ def test_a_product_is_an_intervention_of_the_study_named(store: Path) -> None:
     assert answer["answers"][0]["iri"] == f"{ID}intervention/tisagenlecleucel", answer["answers"]
 
 
+def test_a_cutoff_is_asked_of_a_definition_as_of_a_rule(store: Path) -> None:
+    """The months that part early from late marrow relapse are a definition's: "cutoff" asks for
+    rules and definitions alike."""
+    answer = ask_json(store, "early vs late bone marrow relapse cutoff months", "--top", "3")
+    assert f"{ID}definition/early-bm-relapse" in [a["iri"] for a in answer["answers"]], answer["answers"]
+
+
 def test_a_way_of_asking_the_graph_lacks_is_no_topic(store: Path) -> None:
     common = ask_json(store, "Which reinduction was given to everybody on AALL1331?", "--top", "1")
     assert common["unanswered"] is False
