@@ -10,7 +10,8 @@ whether the best one answers it.
 4. Each candidate is scored by how much of the question it covers: the question's terms found in
    its text or in a concept it points at (weighted by rarity; a word no fact has weighs less; a
    number counts only if the fact's own quote or label says it), the concepts it points at
-   (itself, one step further, or named in its quote as a phrase, each less), and its BM25 score.
+   (itself, one step further, or named in its quote as a phrase, or in a named paper's title in
+   the name's order, each less), and its BM25 score.
    A fact that is not about every thing the question names, or lacks a number or code of the
    question (a time point, a year, "CNS3"), counts half; one of none of the kinds the question
    asks for, less. Of facts quoting the same sentence, those that point at what the question
@@ -31,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .extract import BACK
+from .extract import BACK, kind_of
 from .index import FILE
 from .reading import (
     Concept,
@@ -110,6 +111,12 @@ def _structure_first(hits: list[Hit], concepts: list[Concept]) -> list[Hit]:
                 if hit not in numbered:
                     hit.score *= UNNUMBERED
     return sorted(hits, key=lambda h: (-h.score, h.id))
+
+
+def _in_order(name: tuple[str, ...], terms: list[str]) -> bool:
+    """Whether ``terms`` hold the words of ``name`` in its order, other words between them."""
+    words = iter(terms)
+    return all(any(t == w for w in words) for t in name)
 
 
 @dataclass(frozen=True)
@@ -306,9 +313,12 @@ class AskIndex:
         thing if it holds one of its names as a phrase, not only its words here and there
         ("isolated ... testicular ... relapse" in a sentence on isolated EM relapse). A one-word
         name is its own phrase; one step away in the structure (a result's arm's intervention),
-        the words suffice, and so they do in the quote of a thing the question names itself (a
-        reference it names by author and year, and describes by the words of its title: "Lew
-        2021 late marrow relapse paper")."""
+        the words suffice. And a paper the question names is about what its title names with
+        words in their order, if not side by side: a question names a paper by author and year
+        and describes it in words of its title ("Lew 2021 late marrow relapse paper": "late bone
+        marrow and very early central nervous system relapse"), which the paper does not point
+        at ("Brown 2021 relapse-free survival" is still not Brown 2021's "disease-free survival
+        ... first relapse")."""
         maybe_named: dict[int, set[int]] = {}
         quote_terms = {row[0]: row[2] or "" for row in rows}
         iris = {row[0]: row[3] for row in rows}
@@ -327,13 +337,13 @@ class AskIndex:
                 i
                 for i in bag
                 if linked.get(fact, {}).get(i, 0.0) >= FAR_ENOUGH
-                or iris[fact] in named_things
                 or any(len(n) == 1 and f" {n[0]} " in f" {quote_terms[fact]} " for n in names[i])
             }
             for fact, bag in maybe_named.items()
         }
+        titled = {f for f in maybe_named if iris[f] in named_things and kind_of(iris[f]) == "reference"}
         named_by_quote = self._named_as_phrases(
-            {f: bag - near[f] for f, bag in maybe_named.items() if bag - near[f]}, names
+            {f: bag - near[f] for f, bag in maybe_named.items() if bag - near[f]}, names, titled
         )
         for fact, by_structure in near.items():
             if by_structure:
@@ -384,9 +394,10 @@ class AskIndex:
             score = sum(WEIGHTS[k] * v for k, v in parts.items())
             pointed = {i for i, w in links.items() if w >= ABOUT}  # the concepts it is about itself
             # A fact of a kind sought ("the citation of TOWER": a publication; "Murphy's
-            # affiliation": an organisation; not "EFS", a word for a thing) is about a thing the question names when it is linked to
-            # it in either direction (the publication the study is reported in, the organisation
-            # the author is affiliated with); any other fact must point at it.
+            # affiliation": an organisation) is about a thing the question names when it is linked
+            # to it in either direction (the publication the study is reported in, the
+            # organisation the author is affiliated with); any other fact must point at it, and so
+            # must one about what a word for a thing names ("EFS": DFS, which is no kind).
             # (Linked back, not two steps away: the other author's statement is not about Aldoss
             # because both are of one article.)
             linked_either_way = bool(pointed & sought)
@@ -451,23 +462,35 @@ class AskIndex:
         return best
 
     def _named_as_phrases(
-        self, maybe: dict[int, set[int]], names: list[set[tuple[str, ...]]]
+        self, maybe: dict[int, set[int]], names: list[set[tuple[str, ...]]], titled: set[int]
     ) -> dict[int, set[int]]:
-        """Of the concepts whose names' words a fact's quote holds, those it holds as a phrase."""
+        """Of the concepts whose names' words a fact's quote holds, those it holds as a phrase,
+        or, in the quote of one of the papers ``titled``, in the name's order."""
         if not maybe:
             return {}
         ids = sorted(maybe)
         rows = self._db.execute(
             f"SELECT id, record FROM facts WHERE id IN ({','.join('?' * len(ids))})", ids
         ).fetchall()
+        records = [json.loads(x) for _i, x in rows]
         texts = [
-            " \n".join([*r.get("quotes", []), r.get("statement", ""), r.get("label", "")])
-            for r in (json.loads(x) for _i, x in rows)
+            " \n".join([*r.get("quotes", []), r.get("statement", ""), r.get("label", "")]) for r in records
         ]
+        quotes = [
+            r.get("quotes", []) if fact in titled else [] for (fact, _x), r in zip(rows, records, strict=True)
+        ]
+        quote_terms = iter(self.tokenizer.many([q for qs in quotes for q in qs]))
         out: dict[int, set[int]] = {}
-        for (fact, _record), terms in zip(rows, self.tokenizer.many(texts), strict=True):
+        for (fact, _record), terms, its_quotes in zip(rows, self.tokenizer.many(texts), quotes, strict=True):
             joined = f" {' '.join(terms)} "
-            found = {i for i in maybe[fact] if any(f" {' '.join(n)} " in joined for n in names[i])}
+            in_quotes = [next(quote_terms) for _q in its_quotes]
+            found = {
+                i
+                for i in maybe[fact]
+                if any(
+                    f" {' '.join(n)} " in joined or any(_in_order(n, q) for q in in_quotes) for n in names[i]
+                )
+            }
             if found:
                 out[fact] = found
         return out
