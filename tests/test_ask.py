@@ -684,6 +684,14 @@ def test_a_paper_named_and_described_by_the_words_of_its_title_answers(store: Pa
     assert ask_json(store, "Brown 2021 relapse-free survival", "--top", "1")["unanswered"] is True
 
 
+def test_a_thing_named_without_the_questions_numbers_does_not_come_first(store: Path) -> None:
+    """The AALL1331 study lacks the "4" of "4-year"; its results are not about B-ALL (the study
+    is): neither answers fully, and the study, being named, does not come first for it."""
+    question = "What was the 4-year disease-free survival with blinatumomab in low-risk first relapse B-ALL in AALL1331?"
+    answer = ask_json(store, question, "--top", "1")
+    assert answer["answers"][0]["iri"] == f"{ID}result/aall1331-lr-dfs-blin", answer["answers"]
+
+
 def test_a_question_asking_a_number_of_a_named_thing_is_not_answered_by_the_thing(store: Path) -> None:
     answer = ask_json(store, "How many low-risk patients were randomized in AALL1331?", "--top", "1")
     assert answer["answers"][0]["kind"] == "cohort" and answer["answers"][0]["n"], answer["answers"]
