@@ -781,6 +781,18 @@ def test_british_spellings_find_what_the_american_ones_find(store: Path, british
 
 
 @pytest.mark.parametrize(
+    "question", ["What further research do the authors call for?", "future directions for CNS relapse"]
+)
+def test_the_research_the_authors_call_for_is_found_in_researchers_words(store: Path, question: str) -> None:
+    """The article calls for trials, for better CNS-directed therapy and for frontline
+    blinatumomab (findings on the topic "research need"); readers ask for "further research",
+    "future directions", "going forward"."""
+    answer = ask_json(store, question, "--top", "3")
+    assert answer["unanswered"] is False
+    assert all(a["iri"].startswith(f"{ID}finding/need-") for a in answer["answers"]), answer["answers"]
+
+
+@pytest.mark.parametrize(
     "variant, article",
     [
         ("CNS recurrence after blinatumomab", "CNS relapse after blinatumomab"),
