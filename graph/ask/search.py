@@ -422,14 +422,11 @@ class AskIndex:
                 # it had.
                 kind_asked=bool(pointed & asked_kinds),
             )
-            # The thing the question names itself ("Jacoby 2018", "the TOWER trial"), unless it
-            # lacks the question's numbers or is not about the other things it names (the AALL1331
-            # study, for "4-year DFS in AALL1331": the results are), or the question asks for a
-            # number or for a kind of fact it is not ("the funding of Murphy and Aldoss": a
-            # funding statement, not their article).
+            # The thing the question names itself ("Jacoby 2018", "the TOWER trial"), unless the
+            # question asks for a number or for a kind of fact it is not ("the funding of Murphy
+            # and Aldoss": a funding statement, not their article).
             if (
                 fact_iri in named_things
-                and hit.complete
                 and not value_words
                 and (hit.asked or not asked)
                 and (not kinds or bool(pointed & set(kinds)))
