@@ -476,20 +476,14 @@ class AskIndex:
         texts = [
             " \n".join([*r.get("quotes", []), r.get("statement", ""), r.get("label", "")]) for r in records
         ]
-        quotes = [
-            r.get("quotes", []) if fact in titled else [] for (fact, _x), r in zip(rows, records, strict=True)
-        ]
-        quote_terms = iter(self.tokenizer.many([q for qs in quotes for q in qs]))
         out: dict[int, set[int]] = {}
-        for (fact, _record), terms, its_quotes in zip(rows, self.tokenizer.many(texts), quotes, strict=True):
+        for (fact, _x), record, terms in zip(rows, records, self.tokenizer.many(texts), strict=True):
             joined = f" {' '.join(terms)} "
-            in_quotes = [next(quote_terms) for _q in its_quotes]
+            titles = self.tokenizer.many(record.get("quotes", [])) if fact in titled else []
             found = {
                 i
                 for i in maybe[fact]
-                if any(
-                    f" {' '.join(n)} " in joined or any(_in_order(n, q) for q in in_quotes) for n in names[i]
-                )
+                if any(f" {' '.join(n)} " in joined or any(_in_order(n, t) for t in titles) for n in names[i])
             }
             if found:
                 out[fact] = found
