@@ -118,6 +118,10 @@ RULES = {
         set_(ID["cohort/aall1331-eligible"], RKG.minAgeYears, Literal(Decimal("40"), datatype=XSD.decimal)),
         "not above the maximum age",
     ),
+    "a study with two maximum ages": (
+        add(STUDY, RKG.maxAgeYears, Literal(Decimal("40"), datatype=XSD.decimal)),
+        "at most one number",
+    ),
     "a design that is not a design feature": (add(STUDY, RKG.design, RKG.LowRisk), "design features"),
     "a publication without title": (
         drop(PUBLICATION, URIRef("http://purl.org/dc/terms/title")),
