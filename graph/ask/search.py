@@ -364,8 +364,8 @@ class AskIndex:
         total_weight = sum(weights.values())
         concept_weight = sum(c.weight for c in concepts) or 1.0
         best_bm25 = max(found.bm25.values(), default=1.0) or 1.0
-        asked, kinds, value_words = reading.asked, reading.kinds, reading.value_words
-        asked_kinds = set(asked) - set(value_words)  # kinds asked for by a word, not a number
+        asked, kinds, value_words = set(reading.asked), set(reading.kinds), reading.value_words
+        asked_kinds = asked - set(value_words)  # kinds asked for by a word, not a number
         sought = set(reading.kinds_sought)  # ... or named, as the parts of a named thing are found
         named_things = set(reading.named_things)
         named_by_quote = self._named_in_quotes(rows, concepts, found.linked, names, named_things)
@@ -414,7 +414,7 @@ class AskIndex:
                     for i, c in enumerate(concepts)
                     if (c.word_for or c.selects) and i not in about and i not in named
                 ],
-                asked=bool(pointed & set(asked)),
+                asked=bool(pointed & asked),
                 links=links,
                 states=states,
                 # Of a kind asked for by a word asking for it ("why"), not by a class's name: "the
@@ -429,7 +429,7 @@ class AskIndex:
                 fact_iri in named_things
                 and not value_words
                 and (hit.asked or not asked)
-                and (not kinds or bool(pointed & set(kinds)))
+                and (not kinds or bool(pointed & kinds))
             ):
                 hit.score *= ITSELF
             # A fact not about every thing the question names, or without its numbers, counts half;
