@@ -48,6 +48,8 @@ QUESTIONS = [
     ROOT / "tests" / "data" / "ask-questions-eighth.yaml",
     ROOT / "tests" / "data" / "ask-questions-ninth.yaml",
     ROOT / "tests" / "data" / "ask-questions-tenth.yaml",
+    ROOT / "tests" / "data" / "ask-questions-eleventh.yaml",
+    ROOT / "tests" / "data" / "ask-questions-twelfth.yaml",
 ]
 
 
