@@ -1063,3 +1063,46 @@ def test_the_page_and_the_table_say_how_the_question_was_read(client, store: Pat
     assert "<script>alert(1)" not in injected and "Zorblax&lt;script&gt;alert" in injected
     table = ask_cli(store, "ponatinib versus blinatumomab DFS", "--top", "1").stdout
     assert "read as: “blinatumomab”: blinatumomab" in table and "not in the graph: “ponatinib”" in table
+
+
+def test_a_status_the_article_prints_as_a_superscript_sign_is_found_by_its_word(store: Path) -> None:
+    """The article prints "MRD⁺ (n=29)" and "relapsed EM⁺ B-ALL"; researchers write "MRD-positive"
+    and "EM-positive". The sign is the word, not a compound the graph lacks ("Ph-positive")."""
+    mrd = ask_json(store, "How many MRD-positive patients did the Aldoss series have?", "--top", "3")
+    assert mrd["unanswered"] is False
+    assert mrd["answers"][0]["iri"].startswith(f"{ID}cohort/aldoss2022-"), mrd["answers"]
+    em = ask_json(store, "is blinatumomab less effective in EM-positive relapse", "--top", "1")
+    assert em["unanswered"] is False
+    assert em["answers"][0]["iri"] == f"{ID}finding/blinatumomab-decreased-em-efficacy"
+
+
+def test_a_rate_the_article_gives_in_words_answers_a_question_asking_for_the_rate(store: Path) -> None:
+    """AALL1331 reports "overall low rates of cytokine release syndrome and neurotoxicity", a rate
+    in words: it answers "what were the rates", not "what percentage", which asks for a number."""
+    rates = ask_json(store, "CRS and neurotoxicity rates with blinatumomab in AALL1331", "--top", "2")
+    assert rates["unanswered"] is False
+    assert {a["iri"] for a in rates["answers"]} == {
+        f"{ID}adverse-event/aall1331-crs",
+        f"{ID}adverse-event/aall1331-neurotoxicity",
+    }, rates["answers"]
+    for question in (
+        "What percentage of patients had neurotoxicity with blinatumomab in AALL1331?",
+        "What was the CRS rate in percent with blinatumomab?",
+    ):
+        assert ask_json(store, question, "--top", "3")["unanswered"] is True, question
+
+
+@pytest.mark.parametrize(
+    "question, drug",
+    [
+        ("Which steroid was given in AALL1331 reinduction?", "dexamethasone"),
+        ("Which asparaginase was given in AALL1331 reinduction?", "pegaspargase"),
+        ("anthracycline in AALL1331 reinduction", "mitoxantrone"),
+    ],
+)
+def test_a_reinduction_drug_is_found_by_the_class_clinicians_name_it_with(
+    store: Path, question: str, drug: str
+) -> None:
+    answer = ask_json(store, question, "--top", "3")
+    assert answer["unanswered"] is False
+    assert f"{ID}intervention/{drug}" in [a["iri"] for a in answer["answers"]], answer["answers"]

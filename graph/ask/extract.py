@@ -199,7 +199,7 @@ def facts(graph: Graph) -> list[Fact]:
             if p not in NOT_LINKS and p not in LABEL_PROPERTIES and p in graph.names:
                 # What it has ("number of blocks", "how long"): words a question asks for it with.
                 context.extend(_all_names(graph, p))
-                if literal and _asked_for(graph, p):
+                if _asked_for(graph, p):  # a number, or a rate the text gives in words ("low")
                     links[p] = 1.0
             name = p in FIELDS and (o if literal else name_of(graph, o))
             if name and FIELDS[p] not in record:

@@ -89,7 +89,8 @@ class Reading:
     # Concepts asking for a property's value ("how many"), or names holding such a word ("CR rate").
     value_words: list[int]
     rare_topics: list[str]  # topic terms few facts hold, in no name it links: an answer must hold them
-    quantities: tuple[str, ...]  # the properties the value words ask for (sample size, value)
+    # The properties each value word asks for, one of which a fact must state (sample size, value).
+    quantities: tuple[tuple[str, ...], ...]
 
     @property
     def match(self) -> str:
@@ -216,8 +217,11 @@ class QuestionReader:
                 and self._names_topic(word)
             )
         )
+        # What each value word asks for: "rate" a value or a rate in words ("low"), "percent" a value.
         quantities = tuple(
-            sorted({iri for keys in asking.values() for k in keys for iri in self._quantities[k]})
+            dict.fromkeys(
+                tuple(sorted({iri for k in keys for iri in self._quantities[k]})) for keys in asking.values()
+            )
         )
         return Reading(
             terms, content, concepts, unknown, self._weights(content), value_words, rare_topics, quantities

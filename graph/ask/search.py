@@ -293,17 +293,22 @@ class AskIndex:
         ids = sorted(candidates)
         return Candidates(ids, bm25, linked, self._stating(reading.quantities, ids))
 
-    def _stating(self, quantities: tuple[str, ...], ids: list[int]) -> frozenset[int]:
-        """Of the facts ``ids``, those that state one of ``quantities`` (each fact links to the
-        properties it gives a value of that questions ask for in words of their own)."""
-        if not quantities or not ids:
+    def _stating(self, quantities: tuple[tuple[str, ...], ...], ids: list[int]) -> frozenset[int]:
+        """Of the facts ``ids``, those that state a quantity each value word asks for (each fact
+        links to the properties it gives a value of that questions ask for in words of their own):
+        "the CRS rate" is stated in words ("low"), "the CRS rate in percent" only as a number."""
+        wanted = sorted({iri for group in quantities for iri in group})
+        if not wanted or not ids:
             return frozenset()
         rows = self._db.execute(
-            f"SELECT DISTINCT fact FROM links WHERE iri IN ({','.join('?' * len(quantities))}) "
+            f"SELECT fact, iri FROM links WHERE iri IN ({','.join('?' * len(wanted))}) "
             f"AND fact IN ({','.join('?' * len(ids))})",
-            (*quantities, *ids),
+            (*wanted, *ids),
         )
-        return frozenset(fact for (fact,) in rows)
+        stated: dict[int, set[str]] = {}
+        for fact, iri in rows:
+            stated.setdefault(fact, set()).add(iri)
+        return frozenset(f for f, iris in stated.items() if all(iris & set(group) for group in quantities))
 
     def _named_in_quotes(
         self, rows: list[tuple], concepts: list[Concept], linked: dict[int, dict[int, float]],

@@ -46,17 +46,22 @@ _LATEX_WORDS = {"pm": " pm ", "geq": " ≥ ", "ge": " ≥ ", "leq": " ≤ ", "le
 # A number with a time unit glued to it ("4y", "24mo", "5yr"), as researchers abbreviate a time
 # point: the number and the unit, which graph/ask/words.tsv reads as year or month.
 _GLUED_UNIT = re.compile(r"(?<![\w.])(\d+)(y|yr|yrs|mo|mos|mth|mths)\b", re.IGNORECASE)
+# A superscript sign after a name, as the article prints a status ("MRD⁺", "EM⁺"): the word a
+# question writes for it ("MRD-positive", "EM positive"), which FTS5 would drop with the sign.
+_STATUS_SIGN = re.compile(r"(?<=\w)([⁺⁻])")
 
 
 def prepare(text: str) -> str:
     """Text as FTS5 should tokenize it: decimals kept whole, LaTeX markup, ± and a threshold's side
-    (<, <=, ≤: below; >, >=, ≥: above) reduced to words, and counts in words ("three blocks") to
+    (<, <=, ≤: below; >, >=, ≥: above) and a status's superscript sign ("MRD⁺": MRD positive) reduced
+    to words, and counts in words ("three blocks") to
     digits, as the article prints most of them."""
     text = _LATEX.sub(lambda m: _LATEX_WORDS.get(m.group(1) or "", " "), text)
     text = _PLUS_MINUS.sub(" pm ", text)
     text = _NUMBER_WORD.sub(lambda m: _NUMBER_WORDS[m.group(1).lower()], text)
     text = _COMPARISON.sub(lambda m: " below " if m.group(0)[0] in "<≤" else " above ", text)
     text = _GLUED_UNIT.sub(r"\1 \2", text)
+    text = _STATUS_SIGN.sub(lambda m: " positive" if m.group(1) == "⁺" else " negative", text)
     return _DECIMAL.sub(r"\1p\2", text)
 
 
