@@ -1106,3 +1106,10 @@ def test_a_reinduction_drug_is_found_by_the_class_clinicians_name_it_with(
     answer = ask_json(store, question, "--top", "3")
     assert answer["unanswered"] is False
     assert f"{ID}intervention/{drug}" in [a["iri"] for a in answer["answers"]], answer["answers"]
+
+
+def test_an_abbreviation_and_its_expansion_name_the_same_thing(store: Path) -> None:
+    """The article defines "R/R" as relapsed/refractory; Gökbuget 2016's title writes
+    "relapsed/refractory". A question naming the paper and "R/R" is about what its title says."""
+    answer = ask_json(store, "Gokbuget 2016 international reference analysis R/R Ph-negative", "--top", "2")
+    assert f"{ID}publication/ref-13-gokbuget-2016" in [a["iri"] for a in answer["answers"]], answer["answers"]
