@@ -1113,3 +1113,12 @@ def test_an_abbreviation_and_its_expansion_name_the_same_thing(store: Path) -> N
     "relapsed/refractory". A question naming the paper and "R/R" is about what its title says."""
     answer = ask_json(store, "Gokbuget 2016 international reference analysis R/R Ph-negative", "--top", "2")
     assert f"{ID}publication/ref-13-gokbuget-2016" in [a["iri"] for a in answer["answers"]], answer["answers"]
+
+
+def test_a_question_offering_the_opposite_of_a_declaration_is_answered_by_the_declaration(
+    store: Path,
+) -> None:
+    """ "Commissioned or unsolicited?" is answered by the statement that the article was commissioned."""
+    answer = ask_json(store, "Was the commentary commissioned or unsolicited?", "--top", "1")
+    assert answer["unanswered"] is False
+    assert answer["answers"][0]["iri"] == f"{ID}declaration/commissioned"
