@@ -209,3 +209,25 @@ def test_a_5000_node_graph_is_laid_out_in_python_and_drawn_without_physics() -> 
     assert [(n["x"], n["y"]) for n in again["nodes"]] == [(n["x"], n["y"]) for n in data["nodes"]], (
         "deterministic"
     )
+
+
+def test_the_views_queries_stay_under_the_endpoints_length_cap_however_many_nodes_they_list(
+    engine,
+) -> None:
+    """The views' own queries pass the cap on query length (MAX_QUERY_LENGTH, 20 000 characters)
+    as a reader's do; expanding AALL1331, whose neighbours' neighbours number in the hundreds,
+    lists them a part at a time."""
+    from graph.viz import extract
+
+    select = extract.engine_select(engine)
+    lengths: list[int] = []
+
+    def measured(query: str) -> list[dict[str, str]]:
+        lengths.append(len(query))
+        return select(query)
+
+    expanded = extract.run(extract.neighbours(f"{ID}study/aall1331"), measured)
+    assert len(expanded.nodes) > 2 * extract.IRIS_PER_QUERY
+    view = extract.run(extract.neighbourhood(f"{ID}study/aall1331", depth=2), measured)
+    assert len(view.subgraph.nodes) > 2 * extract.IRIS_PER_QUERY
+    assert max(lengths) < 20_000

@@ -106,7 +106,18 @@ def engine_select(engine) -> Callable[[str], list[Row]]:
 # --- building blocks -------------------------------------------------------------------------
 
 
-def _paged(make: Callable[..., str], page: int, **kwargs) -> Steps[list[Row]]:
+# The views' own queries pass the endpoint's length cap (MAX_QUERY_LENGTH, 20 000 characters by
+# default) as a reader's do: a list of IRIs is asked for this many at a time, so that a query
+# listing them (two or four times over, once per branch) stays far below it.
+IRIS_PER_QUERY = 40
+
+
+def _parts(iris: Iterable[str]) -> list[list[str]]:
+    ordered = sorted(set(iris))
+    return [ordered[i : i + IRIS_PER_QUERY] for i in range(0, len(ordered), IRIS_PER_QUERY)]
+
+
+def _pages(make: Callable[..., str], page: int, **kwargs) -> Steps[list[Row]]:
     rows: list[Row] = []
     offset = 0
     while True:
@@ -115,6 +126,31 @@ def _paged(make: Callable[..., str], page: int, **kwargs) -> Steps[list[Row]]:
         if len(batch) < page:
             return rows
         offset += page
+
+
+def _paged(make: Callable[..., str], page: int, **kwargs) -> Steps[list[Row]]:
+    """Every row of ``make``'s query, a page at a time; its ``iris`` (or ``sources``) asked for a
+    part at a time, and ``targets`` too many to list kept by the rows' ends instead."""
+    targets = kwargs.get("targets")
+    ends = set(targets) if targets is not None and len(set(targets)) > IRIS_PER_QUERY else None
+    if ends is not None:
+        kwargs["targets"] = None
+    key = next((k for k in ("iris", "sources") if kwargs.get(k) is not None), None)
+    rows: list[Row] = []
+    for part in _parts(kwargs[key]) if key else [None]:
+        if key:
+            kwargs[key] = part
+        rows.extend((yield from _pages(make, page, **kwargs)))
+    return rows if ends is None else [r for r in rows if r["o"] in ends]
+
+
+def _incident(iris: Iterable[str]) -> Steps[list[Row]]:
+    """The relations with one end in ``iris``, asked for a part at a time, each once, in order."""
+    rows: dict[tuple[str, str, str], Row] = {}
+    for part in _parts(iris):
+        for r in (yield sparql.incident(part)):
+            rows[(r["s"], r["p"], r["o"])] = r
+    return [rows[k] for k in sorted(rows)]
 
 
 def _fill(sub: Subgraph, iris: Iterable[str] | None, page: int) -> Steps[None]:
@@ -174,7 +210,7 @@ def neighbourhood(
     view = View(sub, mode="focus", focus=focus, depth=depth)
     seen, frontier = {focus}, {focus}
     for hop in range(depth):
-        rows = yield sparql.incident(frontier)
+        rows = yield from _incident(frontier)
         new = sorted({end for r in rows for end in (r["s"], r["o"])} - seen)
         if len(seen) + len(new) > max_nodes:
             new = new[: max(0, max_nodes - len(seen))]
@@ -232,8 +268,8 @@ def question(
                 labels.add(value)
     candidates = sorted({c for cs in by_value.values() for c in cs})
     existing: set[str] = set()
-    for i in range(0, len(candidates), 1000):
-        existing.update(r["node"] for r in (yield sparql.exists(candidates[i : i + 1000])))
+    for part in _parts(candidates):
+        existing.update(r["node"] for r in (yield sparql.exists(part)))
     resolved: dict[str, str] = {}
     for value, cands in by_value.items():
         hits = sorted(cands & existing)
@@ -278,9 +314,9 @@ def neighbours(iri: str, page: int = PAGE) -> Steps[Subgraph]:
     if not (yield sparql.exists([iri])):
         raise NotFound(f"<{iri}> is not a node of the graph")
     sub = Subgraph(vocabulary=Vocabulary.from_rows((yield sparql.vocabulary())), highlight=[iri])
-    first = yield sparql.incident([iri])
+    first = yield from _incident([iri])
     near = {iri} | {end for r in first for end in (r["s"], r["o"])}
-    around = yield sparql.incident(sorted(near))
+    around = yield from _incident(near)
     ends = near | {end for r in around for end in (r["s"], r["o"])}
     iris = sorted(ends)
     sub.add_node_rows((yield from _paged(sparql.nodes, page, iris=iris)))
