@@ -627,12 +627,27 @@ def _publication_label(pub: Publication) -> str:
     return f"{number}{first}{suffix} {pub.year}"
 
 
+def _amount(value: object, unit: str | None) -> str:
+    """ "72.9%", "3.5 years": a number and its unit as the article prints them."""
+    return f"{value}{' ' + unit if unit and unit != '%' else unit or ''}"
+
+
 def _result_label(r: Result) -> str:
-    value = (
-        r.p
-        if r.statistic == "p-value"
-        else f"{r.qualifier + ' ' if r.qualifier and r.qualifier != 'range' else ''}{r.value}{' ' + r.unit if r.unit and r.unit != '%' else r.unit or ''}"
-    )
+    if r.statistic == "p-value":
+        value = r.p
+    elif r.qualifier == "range" and r.range:
+        # Both ends: "20–30%" (a cure rate of 20% to 30%), "25 days–6.6 years" (units differ).
+        low, high = r.range.low, r.range.high
+        low_unit, high_unit = low.unit or r.unit, high.unit or r.unit
+        low_text = low.value if low.value is not None else low.text
+        high_text = high.value if high.value is not None else high.text
+        value = (
+            f"{low_text}–{_amount(high_text, high_unit)}"
+            if low_unit == high_unit
+            else f"{_amount(low_text, low_unit)}–{_amount(high_text, high_unit)}"
+        )
+    else:
+        value = f"{r.qualifier + ' ' if r.qualifier else ''}{_amount(r.value, r.unit)}"
     when = f"{r.timepoint} " if r.timepoint else ""
     return f"{when}{r.endpoint} {r.statistic} {value} ({r.cohort or r.population or r.study})"
 

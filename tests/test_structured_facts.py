@@ -505,3 +505,19 @@ def test_an_adverse_event_that_states_nothing_is_refused_at_its_line(sources_cop
         and "direction, rate, grade or reversibility" in p
         for p in problems
     ), problems
+
+
+def test_a_result_given_as_a_range_is_named_by_both_ends(engine: LocalEngine) -> None:
+    """ "Cure rates of only 20% to 30%" is no cure rate of 20%; a follow-up range of "25 days–6.6
+    years" keeps each end's unit."""
+    labels = {
+        row["r"]: row["label"]
+        for row in select(
+            engine,
+            f"""SELECT ?r ?label WHERE {{
+              VALUES ?r {{ <{ID}result/relapse-on-therapy-cure-rate> <{ID}result/aall1331-follow-up-range> }}
+              ?r rdfs:label ?label }}""",
+        )
+    }
+    assert labels[f"{ID}result/relapse-on-therapy-cure-rate"].startswith("cure-rate proportion 20–30% ")
+    assert labels[f"{ID}result/aall1331-follow-up-range"].startswith("follow-up range 25 days–6.6 years ")
