@@ -1122,3 +1122,55 @@ def test_a_question_offering_the_opposite_of_a_declaration_is_answered_by_the_de
     answer = ask_json(store, "Was the commentary commissioned or unsolicited?", "--top", "1")
     assert answer["unanswered"] is False
     assert answer["answers"][0]["iri"] == f"{ID}declaration/commissioned"
+
+
+def test_a_question_on_the_whole_lr_population_is_answered_by_what_the_article_says_of_the_whole(
+    store: Path,
+) -> None:
+    """AALL1331 found no significant DFS or OS difference for the LR population as a whole, and a
+    significant one for its BM ± EM subgroup: a question about the whole is answered by the former."""
+    answer = ask_json(
+        store, "Did blinatumomab improve DFS or OS for the low-risk group overall?", "--top", "1"
+    )
+    assert answer["unanswered"] is False
+    assert answer["answers"][0]["iri"] == f"{ID}finding/aall1331-lr-no-significant-difference"
+    assert answer["answers"][0]["direction"] == "no difference", answer["answers"][0]
+
+
+def test_a_fact_with_two_quotes_shows_the_one_that_states_it_when_the_question_does_not_decide(
+    store: Path,
+) -> None:
+    """The HSCT rule is quoted with the sentence giving it and the sentence giving its setting
+    (pediatric patients in first relapse); a question both hold as many words of shows the first."""
+    answer = ask_json(store, "When is HSCT indicated in first relapse?", "--top", "1")
+    top = answer["answers"][0]
+    assert top["iri"] == f"{ID}risk-rule/hsct-indication-first-relapse", top
+    assert "hematopoietic stem cell transplant (HSCT)" in top["quote"], top["quote"]
+
+
+def test_an_acronym_glued_to_its_number_is_the_trial_the_article_writes_apart(store: Path) -> None:
+    """The article writes "ECOG 1910"; "ECOG1910" is that trial, while "AALL1331" stays one word."""
+    glued = ask_json(store, "ECOG1910 blinatumomab consolidation", "--top", "3")
+    assert glued["unanswered"] is False and glued["unknown"] == [], glued
+    assert [a["iri"] for a in glued["answers"]] == [
+        a["iri"] for a in ask_json(store, "ECOG 1910 blinatumomab consolidation", "--top", "3")["answers"]
+    ]
+
+
+def test_analyzed_by_an_author_is_a_way_of_asking_not_a_topic_the_graph_lacks(store: Path) -> None:
+    answer = ask_json(
+        store, "How many adult patients in first relapse were analyzed by Dombret?", "--top", "1"
+    )
+    assert answer["unanswered"] is False
+    assert answer["answers"][0]["iri"] == f"{ID}cohort/tower-first-salvage"
+
+
+def test_what_the_authors_call_for_is_a_finding_not_a_reference_by_other_authors(store: Path) -> None:
+    answer = ask_json(store, "What further clinical trials do the authors call for?", "--top", "1")
+    assert answer["answers"][0]["iri"] == f"{ID}finding/need-car-t-cns-trials", answer["answers"]
+
+
+def test_what_fraction_is_a_way_of_asking_for_the_share(store: Path) -> None:
+    answer = ask_json(store, "what fraction had marrow relapse", "--top", "1")
+    assert answer["unanswered"] is False and answer["unknown"] == [], answer
+    assert answer["answers"][0]["iri"] == f"{ID}cohort/aall1331-bm-pm-em", answer["answers"]

@@ -141,7 +141,9 @@ class Asker:
             "rank": rank,
             "kind": record["kind"],
             "label": record["label"],
-            "quote": self.index.best_quote(quotes, search.terms),
+            "quote": self.index.best_quote(
+                quotes, search.content, f"{record['label']} {record.get('statement', '')}"
+            ),
             "iri": record["iri"],
             "reference_numbers": record.get("reference_numbers", []),
             "score": round(hit.score, 4),

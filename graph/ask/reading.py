@@ -43,6 +43,7 @@ FEW_FACTS = 8
 _PERCENT = re.compile(r"(?<![\d.])%")  # "what % relapse": a word asking for a percentage, not a number's unit
 _WORD = re.compile(r"[^\s,;:?!()\[\]\"']+")
 _HYPHEN = re.compile(r"[-\u2010\u2011]")  # hyphen-minus, hyphen, non-breaking hyphen
+_GLUED_CODE = re.compile(r"([A-Za-z]{2,})(\d{2,})")  # "ECOG1910": an acronym and its number, written together
 
 
 class BadQuestion(ValueError):
@@ -257,7 +258,7 @@ class QuestionReader:
         "NCI", "T3").
         A compound code whose parts the graph has, but never together ("T-ALL", "Ph-positive"), is
         one too (see :meth:`_is_compound`)."""
-        words = _WORD.findall(_PERCENT.sub(" percent ", question))
+        words = self._unglued(_WORD.findall(_PERCENT.sub(" percent ", question)))
         tokens = self.tokenizer.many(words)
         # The hyphenated words, and whether some fact writes their parts in a row ("CAR-T", "B-ALL").
         hyphenated = {w: t for w, t in zip(words, tokens, strict=True) if len(t) > 1 and _HYPHEN.search(w)}
@@ -302,6 +303,20 @@ class QuestionReader:
             ):
                 compounds.append(word)
         return terms, origin, unknown, compounds
+
+    def _unglued(self, words: list[str]) -> list[str]:
+        """An acronym glued to its number that the graph writes apart ("ECOG1910": "ECOG 1910"),
+        as those two words; a code the graph writes as one ("AALL1331", "E1910") stays one."""
+        out: list[str] = []
+        for word in words:
+            glued = _GLUED_CODE.fullmatch(word)
+            if glued and word.lower() not in self._known:
+                parts = [glued.group(1), glued.group(2)]
+                if self._has_phrase([t for p in self.tokenizer.many(parts) for t in p]):
+                    out.extend(parts)
+                    continue
+            out.append(word)
+        return out
 
     def _asking(self, word: str) -> bool:
         """A common English word the graph lacks ("entire", "split", "came") is a way of asking,

@@ -544,13 +544,17 @@ class AskIndex:
             ).fetchall()
         return sorted({n for (record,) in rows for n in json.loads(record).get("reference_numbers", [])})
 
-    def best_quote(self, quotes: list[str], terms: list[str]) -> str:
-        """The fact's quote that holds most of the question's terms (the first when none does)."""
+    def best_quote(self, quotes: list[str], terms: list[str], stated: str = "") -> str:
+        """The fact's quote that holds most of the question's terms; of those holding as many, the
+        one holding most of what the fact states (``stated``: its label and statement), so that a
+        rule shows the sentence giving it, not the sentence giving its setting; then the shortest."""
         if len(quotes) <= 1:
             return quotes[0] if quotes else ""
         wanted = set(terms)
         with self._lock:
-            tokenized = self.tokenizer.many(quotes)
-        return max(zip(quotes, tokenized, strict=True), key=lambda q: (len(wanted & set(q[1])), -len(q[1])))[
-            0
-        ]
+            tokenized = self.tokenizer.many([*quotes, stated])
+        own = set(tokenized.pop())
+        return max(
+            zip(quotes, tokenized, strict=True),
+            key=lambda q: (len(wanted & set(q[1])), len(own & set(q[1])), -len(q[1])),
+        )[0]
