@@ -1174,3 +1174,16 @@ def test_what_fraction_is_a_way_of_asking_for_the_share(store: Path) -> None:
     answer = ask_json(store, "what fraction had marrow relapse", "--top", "1")
     assert answer["unanswered"] is False and answer["unknown"] == [], answer
     assert answer["answers"][0]["iri"] == f"{ID}cohort/aall1331-bm-pm-em", answer["answers"]
+
+
+def test_whether_cooperative_groups_share_risk_criteria_is_answered_by_the_cog_rule_and_its_sentence(
+    store: Path,
+) -> None:
+    """ "While different collaborative groups employ different risk stratification criteria,
+    patients treated on Children's Oncology Group trials have historically been considered
+    low-risk...": the COG rule, quoted from the start of its sentence."""
+    answer = ask_json(
+        store, "Do different cooperative groups use the same relapse risk criteria?", "--top", "3"
+    )
+    rule = next(a for a in answer["answers"] if a["iri"] == f"{ID}risk-rule/cog-low-risk-first-relapse")
+    assert rule["quote"].startswith("While different collaborative groups employ different"), rule
