@@ -636,9 +636,11 @@ def _result_label(r: Result) -> str:
     if r.statistic == "p-value":
         value = r.p
     elif r.qualifier == "range" and r.range:
-        # Both ends: "20–30%" (a cure rate of 20% to 30%), "25 days–6.6 years" (units differ).
+        # Both ends: "20–30%" (a cure rate of 20% to 30%), "25 days–6.6 years" (units differ),
+        # "3.5 years–not reached" (an end in words has no unit).
         low, high = r.range.low, r.range.high
-        low_unit, high_unit = low.unit or r.unit, high.unit or r.unit
+        low_unit = (low.unit or r.unit) if low.value is not None else None
+        high_unit = (high.unit or r.unit) if high.value is not None else None
         low_text = low.value if low.value is not None else low.text
         high_text = high.value if high.value is not None else high.text
         value = (

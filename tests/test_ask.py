@@ -1068,9 +1068,10 @@ def test_the_page_and_the_table_say_how_the_question_was_read(client, store: Pat
 def test_a_status_the_article_prints_as_a_superscript_sign_is_found_by_its_word(store: Path) -> None:
     """The article prints "MRD⁺ (n=29)" and "relapsed EM⁺ B-ALL"; researchers write "MRD-positive"
     and "EM-positive". The sign is the word, not a compound the graph lacks ("Ph-positive")."""
-    mrd = ask_json(store, "How many MRD-positive patients did the Aldoss series have?", "--top", "3")
-    assert mrd["unanswered"] is False
-    assert mrd["answers"][0]["iri"].startswith(f"{ID}cohort/aldoss2022-"), mrd["answers"]
+    from graph.ask.text import Tokenizer
+
+    assert Tokenizer().terms("MRD⁺ (n=29)") == Tokenizer().terms("MRD-positive (n=29)")
+    assert Tokenizer().terms("10⁻⁴") != Tokenizer().terms("10 negative ⁴")  # an exponent is no status
     em = ask_json(store, "is blinatumomab less effective in EM-positive relapse", "--top", "1")
     assert em["unanswered"] is False
     assert em["answers"][0]["iri"] == f"{ID}finding/blinatumomab-decreased-em-efficacy"
@@ -1097,7 +1098,7 @@ def test_a_rate_the_article_gives_in_words_answers_a_question_asking_for_the_rat
     [
         ("Which steroid was given in AALL1331 reinduction?", "dexamethasone"),
         ("Which asparaginase was given in AALL1331 reinduction?", "pegaspargase"),
-        ("anthracycline in AALL1331 reinduction", "mitoxantrone"),
+        ("anthracenedione in AALL1331 reinduction", "mitoxantrone"),
     ],
 )
 def test_a_reinduction_drug_is_found_by_the_class_clinicians_name_it_with(
@@ -1155,6 +1156,7 @@ def test_an_acronym_glued_to_its_number_is_the_trial_the_article_writes_apart(st
     assert [a["iri"] for a in glued["answers"]] == [
         a["iri"] for a in ask_json(store, "ECOG 1910 blinatumomab consolidation", "--top", "3")["answers"]
     ]
+    assert ask_json(store, "AALL1731 blinatumomab", "--top", "1")["unknown"] == ["AALL1731"]
 
 
 def test_analyzed_by_an_author_is_a_way_of_asking_not_a_topic_the_graph_lacks(store: Path) -> None:
@@ -1170,10 +1172,19 @@ def test_what_the_authors_call_for_is_a_finding_not_a_reference_by_other_authors
     assert answer["answers"][0]["iri"] == f"{ID}finding/need-car-t-cns-trials", answer["answers"]
 
 
-def test_what_fraction_is_a_way_of_asking_for_the_share(store: Path) -> None:
-    answer = ask_json(store, "what fraction had marrow relapse", "--top", "1")
-    assert answer["unanswered"] is False and answer["unknown"] == [], answer
-    assert answer["answers"][0]["iri"] == f"{ID}cohort/aall1331-bm-pm-em", answer["answers"]
+def test_a_second_word_asking_for_a_quantity_ranks_like_the_first_but_must_be_answered_too(
+    store: Path,
+) -> None:
+    """ "The 4-year DFS rate and how many patients in the blinatumomab arm": the LR arm's DFS (no n
+    of its own) still comes first, and the question is not answered by it alone."""
+    answer = ask_json(
+        store,
+        "What was the 4-year DFS rate and how many patients were in the blinatumomab arm?",
+        "--top",
+        "3",
+    )
+    assert answer["answers"][0]["iri"] == f"{ID}result/aall1331-lr-dfs-blin", answer["answers"]
+    assert answer["unanswered"] is True
 
 
 def test_whether_cooperative_groups_share_risk_criteria_is_answered_by_the_cog_rule_and_its_sentence(

@@ -212,7 +212,7 @@ def test_a_5000_node_graph_is_laid_out_in_python_and_drawn_without_physics() -> 
 
 
 def test_the_views_queries_stay_under_the_endpoints_length_cap_however_many_nodes_they_list(
-    engine,
+    engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The views' own queries pass the cap on query length (MAX_QUERY_LENGTH, 20 000 characters)
     as a reader's do; expanding AALL1331, whose neighbours' neighbours number in the hundreds,
@@ -230,4 +230,14 @@ def test_the_views_queries_stay_under_the_endpoints_length_cap_however_many_node
     assert len(expanded.nodes) > 2 * extract.IRIS_PER_QUERY
     view = extract.run(extract.neighbourhood(f"{ID}study/aall1331", depth=2), measured)
     assert len(view.subgraph.nodes) > 2 * extract.IRIS_PER_QUERY
+    answer = extract.run(extract.question("evidence-network"), measured)
+    assert answer.subgraph.nodes
     assert max(lengths) < 20_000
+    # Asked for in parts, the views are what one query each would give.
+    monkeypatch.setattr(extract, "IRIS_PER_QUERY", 10**6)
+    whole_expanded = extract.run(extract.neighbours(f"{ID}study/aall1331"), select)
+    whole_view = extract.run(extract.neighbourhood(f"{ID}study/aall1331", depth=2), select)
+    assert expanded.nodes == whole_expanded.nodes and expanded.edges == whole_expanded.edges
+    assert (
+        view.subgraph.nodes == whole_view.subgraph.nodes and view.subgraph.edges == whole_view.subgraph.edges
+    )

@@ -521,3 +521,23 @@ def test_a_result_given_as_a_range_is_named_by_both_ends(engine: LocalEngine) ->
     }
     assert labels[f"{ID}result/relapse-on-therapy-cure-rate"].startswith("cure-rate proportion 20–30% ")
     assert labels[f"{ID}result/aall1331-follow-up-range"].startswith("follow-up range 25 days–6.6 years ")
+
+
+def test_an_end_of_a_range_given_in_words_has_no_unit() -> None:
+    """ "3.5 years–not reached", not "3.5–not reached years" (no range in the article has one yet)."""
+    from graph.convert import _result_label
+    from graph.model import Result
+
+    def label(low: dict, high: dict) -> str:
+        return _result_label(
+            Result.model_validate(
+                {"id": "r", "endpoint": "os", "statistic": "median", "qualifier": "range", "unit": "years",
+                 "range": {"low": low, "high": high}, "study": "s", "quote": "median OS was not reached"}
+            )
+        )  # fmt: skip
+
+    assert label({"value": 3.5}, {"text": "not reached"}).startswith("os median 3.5 years–not reached ")
+    assert label({"text": "not reached"}, {"value": 4, "unit": "months"}).startswith(
+        "os median not reached–4 months "
+    )
+    assert label({"value": 2.5}, {"value": 4.7}).startswith("os median 2.5–4.7 years ")

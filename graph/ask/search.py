@@ -18,7 +18,8 @@ whether the best one answers it.
    names (a result at its endpoint) come before those that only quote it (its cohort).
 5. The best fact answers the question only if it is complete in that sense, covers enough of
    the question, states the quantity asked for if one is (a sample size for "how many patients",
-   unless it is of another kind asked for), holds each topic word of the question that few facts
+   unless it is of another kind asked for; one for each word asking for one: "the CRS rate in
+   percent" is not answered by a rate in words), holds each topic word of the question that few facts
    hold ("dose"), and the question names nothing the graph does not know; otherwise the question
    is *unanswered*, and the closest facts are given apart.
 """
@@ -79,6 +80,7 @@ class Hit:
     asked: bool = False  # of a kind the question asks for (points at a hidden label's IRI itself)
     links: dict[int, float] = field(default_factory=dict)  # concept index -> how closely it is about it
     states: bool = False  # states a quantity the question asks for (its n for "how many patients")
+    states_all: bool = False  # ... one for each word asking for one ("the CRS rate in percent": a number)
     kind_asked: bool = False  # of a kind a word of the question asks for ("why"), not a number
     same_sentence: list[dict[str, str]] = field(default_factory=list)  # the other facts its sentence states
 
@@ -132,6 +134,7 @@ class Candidates:
     bm25: dict[int, float]
     linked: dict[int, dict[int, float]]
     stating: frozenset[int] = frozenset()  # those stating a quantity the question asks for
+    stating_all: frozenset[int] = frozenset()  # ... and one for each word asking for a quantity
 
 
 def _lacking(best: Hit, reading: Reading) -> list[str]:
@@ -142,8 +145,9 @@ def _lacking(best: Hit, reading: Reading) -> list[str]:
 def _unanswered(hits: list[Hit], reading: Reading, lacking: list[str]) -> bool:
     """Step 5. Not answered: the best fact covers too little of the question, lacks a number the
     question asks about (a time point, a value, a year), is not about a thing the question names,
-    does not state the quantity the question asks for ("how many patients": a sample size; "what
-    rate": a value; hidden labels of those properties), lacks a topic word of the question that
+    does not state the quantities the question asks for ("how many patients": a sample size; "what
+    rate": a value or a rate in words; "in percent": a value; hidden labels of those properties),
+    lacks a topic word of the question that
     few facts hold (``lacking``: they say what it asks, "the CAR T dose in Jacoby 2022"), or the question
     names what the graph does not know."""
     if not hits or reading.unknown:
@@ -153,7 +157,7 @@ def _unanswered(hits: list[Hit], reading: Reading, lacking: list[str]) -> bool:
         best.coverage < ANSWERED_COVERAGE
         or not best.complete
         or bool(lacking)
-        or (bool(reading.value_words) and not (best.states or best.kind_asked))
+        or (bool(reading.value_words) and not (best.states_all or best.kind_asked))
     )
 
 
@@ -294,15 +298,18 @@ class AskIndex:
         if unranked:  # the facts found by their links, ranked by BM25 too
             bm25.update(self._bm25(reading.match, unranked))
         ids = sorted(candidates)
-        return Candidates(ids, bm25, linked, self._stating(reading.quantities, ids))
+        return Candidates(ids, bm25, linked, *self._stating(reading.quantities, ids))
 
-    def _stating(self, quantities: tuple[tuple[str, ...], ...], ids: list[int]) -> frozenset[int]:
-        """Of the facts ``ids``, those that state a quantity each value word asks for (each fact
-        links to the properties it gives a value of that questions ask for in words of their own):
-        "the CRS rate" is stated in words ("low"), "the CRS rate in percent" only as a number."""
+    def _stating(
+        self, quantities: tuple[tuple[str, ...], ...], ids: list[int]
+    ) -> tuple[frozenset[int], frozenset[int]]:
+        """Of the facts ``ids``, those that state a quantity some value word asks for, and those
+        that state one for each (each fact links to the properties it gives a value of that
+        questions ask for in words of their own): "the CRS rate" is stated in words ("low"), "the
+        CRS rate in percent" only as a number. The first rank; the second answer."""
         wanted = sorted({iri for group in quantities for iri in group})
         if not wanted or not ids:
-            return frozenset()
+            return frozenset(), frozenset()
         rows = self._db.execute(
             f"SELECT fact, iri FROM links WHERE iri IN ({','.join('?' * len(wanted))}) "
             f"AND fact IN ({','.join('?' * len(ids))})",
@@ -311,7 +318,8 @@ class AskIndex:
         stated: dict[int, set[str]] = {}
         for fact, iri in rows:
             stated.setdefault(fact, set()).add(iri)
-        return frozenset(f for f, iris in stated.items() if all(iris & set(group) for group in quantities))
+        every = frozenset(f for f, iris in stated.items() if all(iris & set(group) for group in quantities))
+        return frozenset(stated), every
 
     def _named_in_quotes(
         self, rows: list[tuple], concepts: list[Concept], linked: dict[int, dict[int, float]],
@@ -425,6 +433,7 @@ class AskIndex:
                 asked=bool(pointed & asked),
                 links=links,
                 states=states,
+                states_all=fact in found.stating_all,
                 # Of a kind asked for by a word asking for it ("why"), not by a class's name: "the
                 # Topp cohorts" names cohorts, and one without its n does not say how many patients
                 # it had.

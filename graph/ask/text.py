@@ -48,7 +48,7 @@ _LATEX_WORDS = {"pm": " pm ", "geq": " ≥ ", "ge": " ≥ ", "leq": " ≤ ", "le
 _GLUED_UNIT = re.compile(r"(?<![\w.])(\d+)(y|yr|yrs|mo|mos|mth|mths)\b", re.IGNORECASE)
 # A superscript sign after a name, as the article prints a status ("MRD⁺", "EM⁺"): the word a
 # question writes for it ("MRD-positive", "EM positive"), which FTS5 would drop with the sign.
-_STATUS_SIGN = re.compile(r"(?<=\w)([⁺⁻])")
+_STATUS_SIGN = re.compile(r"(?<=[A-Za-z])([⁺⁻])(?![⁰¹²³⁴⁵⁶⁷⁸⁹])")  # not an exponent ("10⁻⁴")
 
 
 def prepare(text: str) -> str:

@@ -113,6 +113,7 @@ IRIS_PER_QUERY = 40
 
 
 def _parts(iris: Iterable[str]) -> list[list[str]]:
+    """IRIs (or labels, at most 200 characters each) sorted and cut into lists of ``IRIS_PER_QUERY``."""
     ordered = sorted(set(iris))
     return [ordered[i : i + IRIS_PER_QUERY] for i in range(0, len(ordered), IRIS_PER_QUERY)]
 
@@ -276,7 +277,9 @@ def question(
         if len(hits) == 1 or (hits and value in hits):
             resolved[value] = value if value in hits else hits[0]
     if labels:
-        label_rows = yield sparql.by_label(labels)
+        label_rows: list[Row] = []
+        for part in _parts(labels):  # a label list is as long as an IRI list
+            label_rows.extend((yield sparql.by_label(part)))
         by_label: dict[str, set[str]] = {}
         for r in label_rows:
             by_label.setdefault(r["value"], set()).add(r["node"])

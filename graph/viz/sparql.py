@@ -83,7 +83,7 @@ SELECT ?node ?kind ?label ?short ?sublabel WHERE {{
   OPTIONAL {{ ?node rdfs:label ?label }}
   OPTIONAL {{ ?node rkg:acronym ?short }}
   OPTIONAL {{ ?node a ?sub . ?sub rdfs:subClassOf ?class ; rdfs:label ?sublabel . FILTER(?sub != ?class) }}
-}} ORDER BY ?node {_page(limit, offset)}"""
+}} ORDER BY ?node ?kind ?label ?short ?sublabel {_page(limit, offset)}"""  # one order: the first sublabel is kept
 
 
 def extras(iris: Iterable[str] | None = None, limit: int | None = None, offset: int = 0) -> str:
