@@ -19,9 +19,9 @@ whether the best one answers it.
 5. The best fact answers the question only if it is complete in that sense, covers enough of
    the question, states the quantity asked for if one is (a sample size for "how many patients",
    unless it is of another kind asked for; one for each word asking for one: "the CRS rate in
-   percent" is not answered by a rate in words), holds each topic word of the question that few facts
-   hold ("dose"), and the question names nothing the graph does not know; otherwise the question
-   is *unanswered*, and the closest facts are given apart.
+   percent" is not answered by a rate in words), holds each topic word of the question that few
+   facts hold ("dose"), and the question names nothing the graph does not know; otherwise the
+   question is *unanswered*, and the closest facts are given apart.
 """
 
 from __future__ import annotations
@@ -54,7 +54,8 @@ ANSWERED_COVERAGE = 0.4
 WEIGHTS = {"coverage": 0.5, "links": 0.3, "bm25": 0.2}
 # BM25 over a fact's quotes (weight 1) and the names of what it points at (0.3): the words of the
 # sentence a question paraphrases tell facts apart more than the names their links share. (0.5
-# before 2026-12-08; 0.25 to 0.35 measure the same, 0.1 and 1.0 worse.)
+# before 2026-12-08; 0.25 to 0.35 measure the same; 0.1 ranks more first but fewer in the top 3,
+# and 1.0 fewer of both.)
 BM25 = "bm25(docs, 1.0, 0.3)"
 INCOMPLETE = 0.5
 ITSELF = 1.15  # a fact that is a thing the question names, against the facts that point at it
@@ -147,9 +148,8 @@ def _unanswered(hits: list[Hit], reading: Reading, lacking: list[str]) -> bool:
     question asks about (a time point, a value, a year), is not about a thing the question names,
     does not state the quantities the question asks for ("how many patients": a sample size; "what
     rate": a value or a rate in words; "in percent": a value; hidden labels of those properties),
-    lacks a topic word of the question that
-    few facts hold (``lacking``: they say what it asks, "the CAR T dose in Jacoby 2022"), or the question
-    names what the graph does not know."""
+    lacks a topic word of the question that few facts hold (``lacking``: they say what it asks,
+    "the CAR T dose in Jacoby 2022"), or the question names what the graph does not know."""
     if not hits or reading.unknown:
         return True
     best = hits[0]
