@@ -182,6 +182,7 @@ def _reverse(graph: Graph) -> dict[str, list[str]]:
 def facts(graph: Graph) -> list[Fact]:
     out = []
     reverse = _reverse(graph)
+    asked_for = _asked_for(graph)
     for iri, triples in graph.triples.items():
         if not iri.startswith(str(ID)) or kind_of(iri) in NOT_ANSWERS:
             continue
@@ -199,7 +200,7 @@ def facts(graph: Graph) -> list[Fact]:
             if p not in NOT_LINKS and p not in LABEL_PROPERTIES and p in graph.names:
                 # What it has ("number of blocks", "how long"): words a question asks for it with.
                 context.extend(_all_names(graph, p))
-                if _asked_for(graph, p):  # a number, or a rate the text gives in words ("low")
+                if p in asked_for:  # a number, or a rate the text gives in words ("low")
                     links[p] = 1.0
             name = p in FIELDS and (o if literal else name_of(graph, o))
             if name and FIELDS[p] not in record:
@@ -245,10 +246,13 @@ def facts(graph: Graph) -> list[Fact]:
     return out
 
 
-def _asked_for(graph: Graph, prop: str) -> bool:
-    """Whether questions ask for this property's value in words of their own (its hidden labels:
-    "how long" for a duration); a fact is then linked to it, and found by them."""
-    return any(p == SKOS + "hiddenLabel" for p, _label in graph.names.get(prop, ()))
+def _asked_for(graph: Graph) -> set[str]:
+    """The properties questions ask for the value of in words of their own (their hidden labels:
+    "how long" for a duration); a fact stating one is linked to it, and found by them. Read once,
+    not for each triple of each fact."""
+    return {
+        prop for prop, names in graph.names.items() if any(p == SKOS + "hiddenLabel" for p, _label in names)
+    }
 
 
 ISSUED, CREATOR = DCTERMS + "issued", DCTERMS + "creator"
