@@ -145,12 +145,17 @@ def _paged(make: Callable[..., str], page: int, **kwargs) -> Steps[list[Row]]:
     return rows if ends is None else [r for r in rows if r["o"] in ends]
 
 
+def _in_parts(make: Callable[[list[str]], str], items: Iterable[str]) -> Steps[list[Row]]:
+    """The rows of ``make``'s query over ``items`` (IRIs or labels), asked for a part at a time."""
+    rows: list[Row] = []
+    for part in _parts(items):
+        rows.extend((yield make(part)))
+    return rows
+
+
 def _incident(iris: Iterable[str]) -> Steps[list[Row]]:
-    """The relations with one end in ``iris``, asked for a part at a time, each once, in order."""
-    rows: dict[tuple[str, str, str], Row] = {}
-    for part in _parts(iris):
-        for r in (yield sparql.incident(part)):
-            rows[(r["s"], r["p"], r["o"])] = r
+    """The relations with one end in ``iris``, each once (two parts may both hold it), in order."""
+    rows = {(r["s"], r["p"], r["o"]): r for r in (yield from _in_parts(sparql.incident, iris))}
     return [rows[k] for k in sorted(rows)]
 
 
@@ -268,18 +273,14 @@ def question(
             ):
                 labels.add(value)
     candidates = sorted({c for cs in by_value.values() for c in cs})
-    existing: set[str] = set()
-    for part in _parts(candidates):
-        existing.update(r["node"] for r in (yield sparql.exists(part)))
+    existing = {r["node"] for r in (yield from _in_parts(sparql.exists, candidates))}
     resolved: dict[str, str] = {}
     for value, cands in by_value.items():
         hits = sorted(cands & existing)
         if len(hits) == 1 or (hits and value in hits):
             resolved[value] = value if value in hits else hits[0]
     if labels:
-        label_rows: list[Row] = []
-        for part in _parts(labels):  # a label list is as long as an IRI list
-            label_rows.extend((yield sparql.by_label(part)))
+        label_rows = yield from _in_parts(sparql.by_label, labels)
         by_label: dict[str, set[str]] = {}
         for r in label_rows:
             by_label.setdefault(r["value"], set()).add(r["node"])
