@@ -53,9 +53,9 @@ _STATUS_SIGN = re.compile(r"(?<=[A-Za-z])([⁺⁻])(?![⁰¹²³⁴⁵⁶⁷⁸�
 
 def prepare(text: str) -> str:
     """Text as FTS5 should tokenize it: decimals kept whole, LaTeX markup, ± and a threshold's side
-    (<, <=, ≤: below; >, >=, ≥: above) and a status's superscript sign ("MRD⁺": MRD positive) reduced
-    to words, and counts in words ("three blocks") to
-    digits, as the article prints most of them."""
+    (<, <=, ≤: below; >, >=, ≥: above) and a status's superscript sign ("MRD⁺": MRD positive)
+    reduced to words, and counts in words ("three blocks") to digits, as the article prints most
+    of them."""
     text = _LATEX.sub(lambda m: _LATEX_WORDS.get(m.group(1) or "", " "), text)
     text = _PLUS_MINUS.sub(" pm ", text)
     text = _NUMBER_WORD.sub(lambda m: _NUMBER_WORDS[m.group(1).lower()], text)
