@@ -1,6 +1,6 @@
 """Questions in plain words: how well `relapsekg ask` answers, and how fast, side by side.
 
-Quality, in process, on question sets written by twelve readers who had seen neither the code nor
+Quality, in process, on question sets written by fourteen readers who had seen neither the code nor
 each other's sets, side by side (tests/data/ask-questions*.yaml; each says in its header whether
 its misses were read while the ask code changed or only its figures were looked at): each
 answerable question with the facts whose quote answers it, and questions the graph cannot
@@ -50,6 +50,8 @@ QUESTIONS = [
     ROOT / "tests" / "data" / "ask-questions-tenth.yaml",
     ROOT / "tests" / "data" / "ask-questions-eleventh.yaml",
     ROOT / "tests" / "data" / "ask-questions-twelfth.yaml",
+    ROOT / "tests" / "data" / "ask-questions-thirteenth.yaml",
+    ROOT / "tests" / "data" / "ask-questions-fourteenth.yaml",
 ]
 
 
