@@ -13,6 +13,7 @@ from typing import Any
 
 from .extract import FIELDS, RKG
 from .named import Choice, NamedQueryMatcher
+from .reading import Concept
 from .search import AskIndex, Hit, Search
 
 MAX_ROWS = 100  # rows of a named query's answer shown with the facts
@@ -99,9 +100,11 @@ class Asker:
         search = self.index.search(question, top)
         answers = [self._answer(rank, hit, search) for rank, hit in enumerate(search.hits, 1)]
         choice = None
-        # A question naming what the graph lacks ("ETV6-RUNX1"), or a topic its facts give for
-        # other things ("by dose"), is not the one a named query answers.
-        if search.content and not search.unknown and not search.lacking:
+        # A question naming what the graph lacks ("ETV6-RUNX1"), what the article does not report
+        # ("EFS"), or a topic its facts give for other things ("by dose"), is not the one a named
+        # query answers.
+        near = [c for c in search.concepts if c.near]
+        if search.content and not search.unknown and not search.lacking and not near:
             iris = [iri for concept in search.concepts for iri in concept.iris]
             numbers = self.index.reference_numbers(iris)
             concepts = [(c.terms, c.iris) for c in search.concepts]
@@ -117,8 +120,15 @@ class Asker:
             "linked": self._linked(search),
             # The question's words the graph has nowhere ("ponatinib"): why it is unanswered.
             "unknown": search.unknown,
+            # Its words for what the article does not report ("EFS"), each with what comes closest
+            # (DFS), whose facts are listed: why it is unanswered.
+            "not_reported": self._not_reported(near),
         }
         return Asked(response, choice)
+
+    def _not_reported(self, near: list[Concept]) -> list[dict[str, Any]]:
+        labels = self.index.labels([iri for c in near for iri in c.iris])
+        return [{"text": c.text, "closest": [labels.get(i, i) for i in c.iris]} for c in near]
 
     def _linked(self, search: Search) -> list[dict[str, Any]]:
         """How the question was read: each run of its words that names something in the graph

@@ -47,6 +47,7 @@ LABEL_PROPERTIES = (
     SKOS + "prefLabel",
     SKOS + "altLabel",
     SKOS + "hiddenLabel",
+    RKG + "nearLabel",
     RKG + "acronym",
     SKOS + "notation",
     DCTERMS + "title",
@@ -301,12 +302,13 @@ def _surname(author: str) -> str:
 
 
 # How a surface form names its IRI (the lexicon's ``soft`` column): a name of a thing; a hidden
-# label of a thing, a word a question may use for it ("EFS" for DFS); the name of a class, a kind
+# label of a thing, a word a question may use for it ("steroid" for dexamethasone); the name of a class, a kind
 # of thing; a hidden label of a class, a word asking for a kind of fact ("why": a finding); a hidden
 # label of a property, a word asking for its value ("how many", "how long": a number); the name of
 # a population's age group or disease setting, or of a study design, which qualifies a question
-# rather than selecting facts (see QUALIFYING).
-NAME, HIDDEN, KIND, ASKS, VALUE, QUALIFIES = 0, 1, 2, 3, 4, 5
+# rather than selecting facts (see QUALIFYING); a near label of a thing, a name of something the
+# article does not report whose closest thing it is ("EFS" on DFS).
+NAME, HIDDEN, KIND, ASKS, VALUE, QUALIFIES, NEAR = 0, 1, 2, 3, 4, 5, 6
 # Properties whose values describe whom a study enrolled and how ("pediatric", "first relapse",
 # "randomised"). Nearly every fact of the article is about children in first relapse, but only the
 # studies say so, and "the randomised LR cohort" asks about the cohort, not the design: a question
@@ -339,6 +341,8 @@ def lexicon(graph: Graph, linked: set[str]) -> list[tuple[str, str, int]]:
                 how = ASKS if hidden else KIND
             elif iri in qualifying:
                 how = QUALIFIES
+            elif p == RKG + "nearLabel":
+                how = NEAR
             else:
                 how = HIDDEN if hidden else NAME
             forms.append((label, iri, how))

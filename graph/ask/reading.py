@@ -7,9 +7,10 @@ and the words the graph does not know (the first two steps of :mod:`.search`).
    of IRIs; a word is in one run at most ("isolated BM relapse" is not also "BM relapse"). A name
    of a thing must be answered by a fact about it; a class's name ("cohort") and a hidden label
    of a class ("why", "how many") ask for a kind of fact, preferred but not required; a hidden
-   label of a thing ("EFS" for DFS) is a word for it, required like its name; the name of a
-   population's age group or setting, or of a study design ("pediatric", "randomised"),
-   qualifies the question: preferred, not required.
+   label of a thing ("steroid" for dexamethasone) is a word for it, required like its name; a
+   near label ("EFS" on DFS) names what the article does not report, by the thing closest to
+   it; the name of a population's age group or setting, or of a study design ("pediatric",
+   "randomised"), qualifies the question: preferred, not required.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from .extract import ASKS, HIDDEN, KIND, NAME, QUALIFIES, VALUE
+from .extract import ASKS, HIDDEN, KIND, NAME, NEAR, QUALIFIES, VALUE
 from .index import idf
 from .text import Tokenizer, is_code, is_number, phrase
 
@@ -56,7 +57,10 @@ class Concept:
     terms: tuple[str, ...]
     iris: tuple[str, ...]
     soft: bool = False  # named by hidden labels only: a word of the question, not a thing it names
-    word_for: bool = False  # a hidden label of a thing ("EFS" for DFS): soft, but a fact must be about it
+    word_for: bool = (
+        False  # a hidden label of a thing ("steroid" for dexamethasone): soft, but a fact must be about it
+    )
+    near: bool = False  # a near label ("EFS" on DFS): a word for it, though the article reports no such thing
     kind: bool = False  # the name of a class: a fact of that kind is preferred, not required
     qualifies: bool = False  # an age group, setting or design ("pediatric", "randomised"): preferred
     weight: float = 0.0
@@ -106,7 +110,7 @@ class Reading:
     @property
     def kinds_sought(self) -> list[int]:
         """Kinds of fact named ("cohort") or asked for by a word ("published": a publication), not
-        by a word asking for a value ("how many") or a word for a thing ("EFS")."""
+        by a word asking for a value ("how many") or a word for a thing ("steroid")."""
         return [
             i
             for i, c in enumerate(self.concepts)
@@ -121,6 +125,11 @@ class Reading:
     def asked(self) -> list[int]:
         """Words asking for a kind of fact ("why": a finding)."""
         return [i for i, c in enumerate(self.concepts) if c.soft]
+
+    @property
+    def near(self) -> list[Concept]:
+        """Words for what the article does not report, each on the thing that comes closest."""
+        return [c for c in self.concepts if c.near]
 
     @property
     def named_things(self) -> list[str]:
@@ -175,7 +184,7 @@ class QuestionReader:
                     self._asks_value.add(key)
         self.names: dict[str, list[list[str]]] = {}  # IRI -> the terms of each of its names
         for key, (iris, soft) in self._lexicon.items():
-            for iri in iris if soft not in (HIDDEN, ASKS, VALUE) else ():
+            for iri in iris if soft not in (HIDDEN, ASKS, VALUE, NEAR) else ():
                 self.names.setdefault(iri, []).append(key.split(" "))
         self._max_span = max((key.count(" ") + 1 for key in self._lexicon), default=1)
         # The words the graph knows: those of its facts, and those of the names a question may use
@@ -400,10 +409,11 @@ class QuestionReader:
                             " ".join(span),
                             tuple(span),
                             found[0],
-                            soft=found[1] in (HIDDEN, ASKS, VALUE),
+                            soft=found[1] in (HIDDEN, ASKS, VALUE, NEAR),
                             kind=found[1] == KIND,
                             qualifies=found[1] == QUALIFIES,
-                            word_for=found[1] == HIDDEN,
+                            word_for=found[1] in (HIDDEN, NEAR),
+                            near=found[1] == NEAR,
                             text=" ".join(dict.fromkeys(origin[start : start + size])),
                         )
                     )

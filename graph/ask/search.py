@@ -149,8 +149,9 @@ def _unanswered(hits: list[Hit], reading: Reading, lacking: list[str]) -> bool:
     does not state the quantities the question asks for ("how many patients": a sample size; "what
     rate": a value or a rate in words; "in percent": a value; hidden labels of those properties),
     lacks a topic word of the question that few facts hold (``lacking``: they say what it asks,
-    "the CAR T dose in Jacoby 2022"), or the question names what the graph does not know."""
-    if not hits or reading.unknown:
+    "the CAR T dose in Jacoby 2022"), or the question names what the graph does not know, or what
+    the article does not report by a near label ("EFS": its facts on DFS are the closest)."""
+    if not hits or reading.unknown or reading.near:
         return True
     best = hits[0]
     return (
@@ -230,9 +231,9 @@ class AskIndex:
         if not wholes:
             return {}
         rows = self._db.execute(
-            f"SELECT DISTINCT l.fact FROM facts f JOIN links l ON l.iri = f.iri "
-            f"WHERE f.id IN ({','.join('?' * len(wholes))}) AND l.weight = ?",
-            (*wholes, BACK),
+            f"SELECT DISTINCT f.id FROM links l JOIN facts f ON f.iri = l.iri "
+            f"WHERE l.fact IN ({','.join('?' * len(wholes))}) AND l.weight = ?",
+            (*wholes, ABOUT),
         ).fetchall()
         return {
             part: {i: max(linked[part].get(i, 0.0), BACK) for i in named}
@@ -247,7 +248,9 @@ class AskIndex:
             return Search(
                 question, reading.terms, reading.content, reading.concepts, [], True, reading.unknown
             )
-        hits = self._rank(self._score(reading, found), reading.concepts, top)
+        hits = self._through_best(
+            self._rank(self._score(reading, found), reading.concepts, top), reading, top
+        )
         lacking = _lacking(hits[0], reading) if hits else []
         return Search(
             question, reading.terms, reading.content, reading.concepts, hits,
@@ -413,7 +416,7 @@ class AskIndex:
             # affiliation": an organisation) is about a thing the question names when it is linked
             # to it in either direction (the publication the study is reported in, the
             # organisation the author is affiliated with); any other fact must point at it, and so
-            # must one about what a word for a thing names ("EFS": DFS, which is no kind).
+            # must one about what a word for a thing names ("steroid": dexamethasone, which is no kind).
             # (Linked back, not two steps away: the other author's statement is not about Aldoss
             # because both are of one article.)
             linked_either_way = bool(pointed & sought)
@@ -477,6 +480,49 @@ class AskIndex:
         for hit in best:
             hit.same_sentence = mates.get(hit.id, [])
         return best
+
+    def _through_best(self, hits: list[Hit], reading: Reading, top: int) -> list[Hit]:
+        """A word asking for either of two kinds of fact ("author": a person, or a paper) or of two
+        quantities ("numbers": a value, or a sample size), answered by a fact of one that points at
+        facts of the other: those follow it ("the authors of the commentary in Translational
+        Pediatrics": the commentary, then its authors; a subgroup's rate, then its size)."""
+        if not hits:
+            return hits
+        best = hits[0]
+        mixed = [reading.concepts[i].iris for i in reading.asked if len(reading.concepts[i].iris) > 1]
+        if not mixed:
+            return hits
+        own = {
+            iri
+            for (iri,) in self._db.execute(
+                "SELECT iri FROM links WHERE fact = ? AND weight = ?", (best.id, ABOUT)
+            )
+        }
+        others = sorted({iri for iris in mixed if own & set(iris) for iri in iris} - own)
+        if not others:
+            return hits
+        rows = self._db.execute(
+            f"SELECT DISTINCT f.id, f.record FROM links l JOIN facts f ON f.iri = l.iri "
+            f"JOIN links k ON k.fact = f.id AND k.weight = ? AND k.iri IN ({','.join('?' * len(others))}) "
+            f"WHERE l.fact = ? AND l.weight = ? AND f.id != ? ORDER BY f.id",
+            (ABOUT, *others, best.id, ABOUT, best.id),
+        ).fetchall()
+        if not rows:
+            return hits
+        parts = [
+            Hit(
+                fact,
+                json.loads(record),
+                best.score,
+                best.coverage,
+                dict(best.parts),
+                links=dict(best.links),
+                asked=True,
+            )
+            for fact, record in rows
+        ]
+        ids = {h.id for h in parts}
+        return [best, *parts, *(h for h in hits[1:] if h.id not in ids)][:top]
 
     def _named_as_phrases(
         self, maybe: dict[int, set[int]], names: list[set[tuple[str, ...]]], titled: set[int]

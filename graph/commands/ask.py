@@ -58,6 +58,11 @@ def _print_table(response: dict) -> None:
         )
     if response["unknown"]:
         console.print("not in the graph: " + ", ".join(f"“{w}”" for w in response["unknown"]), markup=False)
+    for near in response["not_reported"]:
+        console.print(
+            f"the article does not report “{near['text']}”; the closest it reports: {', '.join(near['closest'])}",
+            markup=False,
+        )
     if response["unanswered"]:
         console.print(
             "[yellow]The graph does not answer this question.[/] The closest facts, not claimed as the answer:"
