@@ -367,7 +367,36 @@ class AskIndex:
         for fact, by_structure in near.items():
             if by_structure:
                 named_by_quote[fact] = named_by_quote.get(fact, set()) | by_structure
+        # What a named paper's title names, the study it reports and that study's facts are about
+        # too: "the Aldoss 2022 extramedullary study" describes the paper by its title, and its
+        # whole series (132 patients) is as much of it as the extramedullary relapses.
+        for paper in titled:
+            title_names = named_by_quote.get(paper, set())
+            if title_names:
+                for fact in self._of_studies_reported_in(iris[paper], list(quote_terms)):
+                    named_by_quote[fact] = named_by_quote.get(fact, set()) | title_names
         return named_by_quote
+
+    def _of_studies_reported_in(self, paper: str, among: list[int]) -> list[int]:
+        """Of the facts ``among``, the studies that point at ``paper`` and the facts pointing at them."""
+        studies = [
+            iri
+            for (iri,) in self._db.execute(
+                "SELECT f.iri FROM facts f JOIN links l ON l.fact = f.id "
+                "WHERE f.kind = 'study' AND l.iri = ? AND l.weight = ?",
+                (paper, ABOUT),
+            )
+        ]
+        if not studies:
+            return []
+        return [
+            fact
+            for (fact,) in self._db.execute(
+                f"SELECT DISTINCT fact FROM links WHERE weight = ? AND iri IN ({','.join('?' * len(studies))}) "
+                f"AND fact IN ({','.join('?' * len(among))})",
+                (ABOUT, *studies, *among),
+            )
+        ]
 
     def _score(self, reading: Reading, found: Candidates) -> list[Hit]:
         """Step 4: each candidate scored by how much of the question it covers, the concepts it is
