@@ -381,6 +381,21 @@ def test_a_question_on_what_the_article_does_not_report_lists_the_closest_facts_
     assert answer["query"] is None, "no named query claims to answer it either"
 
 
+def test_a_question_on_t_cell_all_is_not_answered_with_b_all(store: Path) -> None:
+    """The article is about B-ALL: blinatumomab in T-cell ALL is read, and said unanswered."""
+    answer = ask_json(store, "Does blinatumomab improve outcome in T-cell ALL relapse?")
+    assert answer["unanswered"] is True
+    assert answer["not_reported"] == [{"text": "T-cell ALL", "closest": ["B acute lymphoblastic leukemia"]}]
+    assert ask_json(store, "Does blinatumomab improve outcome in B-ALL?")["not_reported"] == []
+
+
+def test_does_it_work_asks_and_names_no_topic(store: Path) -> None:
+    """ "Work" is a way of asking ("does blinatumomab work"), not the word of the declarations
+    ("accountable for all aspects of the work") that would answer it."""
+    answer = ask_json(store, "Does blinatumomab work in B-ALL?", "--top", "3")
+    assert all(a["kind"] != "declaration" for a in answer["answers"]), answer["answers"]
+
+
 def test_a_quote_names_a_thing_only_with_its_name_as_a_phrase(store: Path) -> None:
     """The IEM sentence has "isolated", "CNS" and "relapse" here and there, but gives no survival for
     isolated CNS relapse: its results do not answer a question about that."""
