@@ -149,6 +149,8 @@ def test_a_named_query_gets_the_entity_the_question_names_as_parameter(store: Pa
         ("Which steroid was given in AALL1331 reinduction?", "intervention/dexamethasone"),
         ("Which asparaginase was given in AALL1331 reinduction?", "intervention/pegaspargase"),
         ("anthracenedione in AALL1331 reinduction", "intervention/mitoxantrone"),
+        # The licence by what it allows
+        ("Can I redistribute an edited version of this article?", "declaration/open-access"),
     ],
 )
 def test_abbreviations_synonyms_authors_and_misspellings_find_the_fact(
@@ -994,6 +996,29 @@ def test_a_misspelt_word_is_corrected_by_its_length_not_its_stems(store: Path) -
     spelt = ask_json(store, "how many blinatumomab cycles in AALL1331", "--top", "3")
     assert misspelt["unanswered"] is spelt["unanswered"] is False
     assert [a["iri"] for a in misspelt["answers"]] == [a["iri"] for a in spelt["answers"]]
+
+
+def test_of_two_words_as_close_to_a_misspelling_the_one_more_facts_hold_wins(store: Path) -> None:
+    """ "relaspe" is as close to "release" (of cytokine release syndrome) as to "relapse": the
+    article's word is relapse."""
+    misspelt = ask_json(store, "IEM relaspe OS 4yr", "--top", "3")
+    spelt = ask_json(store, "IEM relapse OS 4yr", "--top", "3")
+    assert misspelt["unanswered"] is spelt["unanswered"] is False
+    assert [a["iri"] for a in misspelt["answers"]] == [a["iri"] for a in spelt["answers"]]
+
+
+def test_ways_of_asking_the_graph_lacks_leave_a_question_answered(store: Path) -> None:
+    """ "Fare", "alongside", "longest", "undergo", "highlight": words a researcher asks with, which
+    no fact holds, are no topic the graph lacks."""
+    for question in (
+        "How did LR patients with IEM and specifically ICNS relapse fare despite blinatumomab?",
+        "Were blinatumomab blocks given instead of or alongside chemo blocks?",
+        "longest follow up in AALL1331 LR cohort",
+        "Did the intermediate- and high-risk AALL1331 patients undergo HSCT?",
+        "What unmet need do the authors highlight?",
+    ):
+        answer = ask_json(store, question, "--top", "1")
+        assert answer["unanswered"] is False and answer["unknown"] == [], answer
 
 
 def test_an_english_word_is_not_read_as_a_misspelt_name(store: Path) -> None:

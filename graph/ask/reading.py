@@ -32,6 +32,7 @@ MAX_TOP = 50
 ABSENT = 0.5  # the weight of a word no fact has, against its (maximal) rarity
 TOPIC_LETTERS = 4  # a word the graph lacks this long or longer is a topic it does not have
 TYPO_CUTOFF = 0.75  # difflib ratio for a word the graph does not have to be read as one it has
+TYPOS = 5  # the graph's words closest to a misspelt one, among which the most common of the closest wins
 # Zipf frequency (wordfreq) from which a word is English, not a misspelling: once per million words.
 ENGLISH_WORD = 3.0
 # Zipf frequency from which a word the graph lacks is a way of asking, not a topic it lacks: about
@@ -367,10 +368,20 @@ class QuestionReader:
         return bool(short) or any(c.isupper() for c in word[1:])
 
     def _spelt(self, word: str) -> str | None:
-        """The term of the graph's word closest to ``word`` in spelling, if close enough."""
+        """The term of the graph's word closest to ``word`` in spelling, if close enough; of words
+        as close, the one more facts hold ("relaspe": relapse, not release)."""
         near = [w for n in range(len(word) - 2, len(word) + 3) for w in self._by_shape.get((word[:1], n), ())]
-        close = difflib.get_close_matches(word, near, 1, TYPO_CUTOFF)
-        return self._words[close[0]] if close else None
+        close = difflib.get_close_matches(word, near, TYPOS, TYPO_CUTOFF)
+        if not close:
+            return None
+        best = max(
+            close,
+            key=lambda w: (
+                round(difflib.SequenceMatcher(None, word, w).ratio(), 6),
+                self._df.get(self._words[w], 0),
+            ),
+        )
+        return self._words[best]
 
     def _as_written(
         self, found: tuple[tuple[str, ...], int], words: list[str]
