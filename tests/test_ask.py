@@ -110,6 +110,17 @@ def test_an_answer_names_the_other_facts_its_sentence_states(store: Path, engine
     assert all(quotes[m["iri"]] & quotes[top["iri"]] for m in mates), "each shares a quote with the answer"
 
 
+def test_the_third_answer_is_not_more_of_the_same_sentence_and_kind(store: Path) -> None:
+    """The IR/HR sentence states their cohort, two treatment phases and the high-risk rule: with
+    the cohort and one phase first, the third answer is the rule, not the other phase; a reader who
+    named the rule finds it among the first three."""
+    answer = ask_json(store, "Did the IR/HR AALL1331 patients undergo transplant?", "--top", "4")
+    kinds = [a["kind"] for a in answer["answers"]]
+    assert kinds[:3] == ["cohort", "phase", "rule"], kinds
+    assert answer["answers"][2]["iri"] == f"{ID}risk-rule/aall1331-high-risk"
+    assert kinds[3] == "phase", "the phase it displaced follows"
+
+
 def test_a_fact_whose_sentence_states_nothing_else_names_no_other_fact(store: Path) -> None:
     top = ask_json(store, "What does IEM stand for?", "--top", "1")["answers"][0]
     assert top["kind"] == "definition" and top["same_sentence"] == []

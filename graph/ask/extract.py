@@ -337,12 +337,12 @@ def lexicon(graph: Graph, linked: set[str]) -> list[tuple[str, str, int]]:
                 if hidden:
                     forms.append((label, iri, VALUE))
                 continue
-            if iri in classes and iri not in parts:
+            if p == RKG + "nearLabel":
+                how = NEAR
+            elif iri in classes and iri not in parts:
                 how = ASKS if hidden else KIND
             elif iri in qualifying:
                 how = QUALIFIES
-            elif p == RKG + "nearLabel":
-                how = NEAR
             else:
                 how = HIDDEN if hidden else NAME
             forms.append((label, iri, how))

@@ -112,12 +112,34 @@ def _structure_first(hits: list[Hit], concepts: list[Concept]) -> list[Hit]:
                 if c.selects and i in pointed and hit.links.get(i, 0.0) < FAR_ENOUGH
             ]
             hit.score *= QUOTED_ONLY ** len(quoted_only)
-        numbered = [h for h in group if {"value", "n", "p_value"} & set(h.record)]
+        numbered = [h for h in group if _numbered(h)]
         if numbered:  # the facts that give the sentence's numbers before those that only group them
             for hit in group:
                 if hit not in numbered:
                     hit.score *= UNNUMBERED
     return sorted(hits, key=lambda h: (-h.score, h.id))
+
+
+def _numbered(hit: Hit) -> bool:
+    """Whether the fact gives numbers (a value, a sample size, a p-value)."""
+    return bool({"value", "n", "p_value"} & set(hit.record))
+
+
+def _another_kind_third(ranked: list[Hit], mates: list[dict[str, str]]) -> list[Hit]:
+    """The best fact's sentence seen from another side: when it states a fact of a kind the first two
+    answers are not (the study of a finding, the cohort of a result), the best scored of those comes
+    third, so that a reader who named that kind finds it among the first three."""
+    if len(ranked) < 3 or not mates:
+        return ranked
+    shown = {ranked[0].record["kind"], ranked[1].record["kind"]}
+    if ranked[2].record["kind"] not in shown or ranked[2].record["iri"] not in {m["iri"] for m in mates}:
+        return ranked  # the third is no more of the same sentence, the same kind
+    other = {m["iri"] for m in mates if m["kind"] not in shown}
+    numbered = _numbered(ranked[2])  # a fact giving numbers gives way only to one giving numbers too
+    third = next((h for h in ranked[2:] if h.record["iri"] in other and (_numbered(h) or not numbered)), None)
+    if third is None or third is ranked[2]:
+        return ranked
+    return [*ranked[:2], third, *(h for h in ranked[2:] if h is not third)]
 
 
 def _in_order(name: tuple[str, ...], terms: list[str]) -> bool:
@@ -504,7 +526,10 @@ class AskIndex:
         )
         for hit in hits:
             hit.record = json.loads(records[hit.id])
-        best = _structure_first(hits, concepts)[:top]
+        ranked = _structure_first(hits, concepts)
+        best = _another_kind_third(
+            ranked, self._same_sentence([ranked[0].id]).get(ranked[0].id, []) if ranked else []
+        )[:top]
         mates = self._same_sentence([h.id for h in best])
         for hit in best:
             hit.same_sentence = mates.get(hit.id, [])
