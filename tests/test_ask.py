@@ -160,6 +160,7 @@ def test_a_named_query_gets_the_entity_the_question_names_as_parameter(store: Pa
         ("Which steroid was given in AALL1331 reinduction?", "intervention/dexamethasone"),
         ("Which asparaginase was given in AALL1331 reinduction?", "intervention/pegaspargase"),
         ("anthracenedione in AALL1331 reinduction", "intervention/mitoxantrone"),
+        ("Which asparaginase formulation was used in AALL1331 reinduction?", "intervention/pegaspargase"),
         # The licence by what it allows; the prescribing information by what clinicians call it
         ("Can I redistribute an edited version of this article?", "declaration/open-access"),
         ("What is on the blinatumomab product label?", "publication/ref-10-blincyto-2023"),
