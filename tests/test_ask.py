@@ -114,11 +114,24 @@ def test_the_third_answer_is_not_more_of_the_same_sentence_and_kind(store: Path)
     """The IR/HR sentence states their cohort, two treatment phases and the high-risk rule: with
     the cohort and one phase first, the third answer is the rule, not the other phase; a reader who
     named the rule finds it among the first three."""
-    answer = ask_json(store, "Did the IR/HR AALL1331 patients undergo transplant?", "--top", "4")
+    answer = ask_json(
+        store, "Did intermediate and high-risk patients in AALL1331 get transplant?", "--top", "4"
+    )
     kinds = [a["kind"] for a in answer["answers"]]
     assert kinds[:3] == ["cohort", "phase", "rule"], kinds
     assert answer["answers"][2]["iri"] == f"{ID}risk-rule/aall1331-high-risk"
     assert kinds[3] == "phase", "the phase it displaced follows"
+
+
+def test_the_third_answer_stays_when_it_states_what_the_question_asks_for(store: Path) -> None:
+    """ "How many": the other arm's cohort states its n, and is not displaced by a result of the
+    same sentence."""
+    answer = ask_json(store, "How many had a late IEM relapse?", "--top", "3")
+    assert [(a["kind"], a.get("n")) for a in answer["answers"]] == [
+        ("cohort", "81"),
+        ("cohort", "40"),
+        ("cohort", "41"),
+    ]
 
 
 def test_a_fact_whose_sentence_states_nothing_else_names_no_other_fact(store: Path) -> None:
@@ -164,6 +177,11 @@ def test_a_named_query_gets_the_entity_the_question_names_as_parameter(store: Pa
         # The licence by what it allows; the prescribing information by what clinicians call it
         ("Can I redistribute an edited version of this article?", "declaration/open-access"),
         ("What is on the blinatumomab product label?", "publication/ref-10-blincyto-2023"),
+        # Leukemia-free survival is DFS by another name (EFS is not: see below)
+        (
+            "4-year leukemia-free survival with blinatumomab in isolated BM relapse",
+            "result/aall1331-ibm-dfs-blin",
+        ),
     ],
 )
 def test_abbreviations_synonyms_authors_and_misspellings_find_the_fact(
@@ -383,7 +401,7 @@ def test_a_word_for_a_thing_must_be_answered_by_a_fact_about_that_thing(store: P
     assert found["answers"][0]["iri"] == f"{ID}phase/aall1331-reinduction" and found["unanswered"] is False
 
 
-@pytest.mark.parametrize("words", ["EFS", "event-free survival", "leukemia-free survival"])
+@pytest.mark.parametrize("words", ["EFS", "event-free survival"])
 def test_a_question_on_what_the_article_does_not_report_lists_the_closest_facts_unanswered(
     store: Path, words: str
 ) -> None:
@@ -409,6 +427,8 @@ def test_does_it_work_asks_and_names_no_topic(store: Path) -> None:
     ("accountable for all aspects of the work") that would answer it."""
     answer = ask_json(store, "Does blinatumomab work in B-ALL?", "--top", "3")
     assert all(a["kind"] != "declaration" for a in answer["answers"]), answer["answers"]
+    assert answer["linked"] and [link["text"] for link in answer["linked"]] == ["blinatumomab", "B-ALL"]
+    assert answer["unknown"] == [] and answer["unanswered"] is False
 
 
 def test_a_quote_names_a_thing_only_with_its_name_as_a_phrase(store: Path) -> None:
@@ -616,14 +636,17 @@ def test_a_question_sqlite_cannot_store_is_answered_and_harms_no_later_question(
 
 def test_a_kind_asked_for_finds_the_parts_of_what_the_question_names(store: Path) -> None:
     """The drugs of the AALL1331 reinduction are about neither AALL1331 nor reinduction: the phase
-    is, and points at them. Asked for "drugs", the answer gives them after the phase."""
+    is, and points at them. Asked for "drugs", the answer gives them after the phase (other
+    AALL1331 phases, which hold drugs too, may come between)."""
     answer = ask_json(store, "reinduction drugs AALL1331", "--top", "5")
     iris = [a["iri"] for a in answer["answers"]]
     drugs = {
         f"{ID}intervention/{d}" for d in ("vincristine", "pegaspargase", "mitoxantrone", "dexamethasone")
     }
     assert iris[0] == f"{ID}phase/aall1331-reinduction", iris
-    assert len(drugs & set(iris)) >= 3, iris
+    assert len(drugs & set(iris)) >= 2, iris
+    first_intervention = next(a["iri"] for a in answer["answers"] if a["kind"] == "intervention")
+    assert first_intervention in drugs, "the first intervention is one of its drugs"
 
 
 def test_a_word_asking_for_a_kind_finds_the_parts_of_what_the_question_names(store: Path) -> None:
@@ -638,6 +661,19 @@ def test_the_parts_of_a_kind_asked_for_are_found_however_many_facts_point_at_the
     who reported the LR results of AALL1331, the paper the LR cohort is derived from answers."""
     answer = ask_json(store, "Who reported the LR results of AALL1331?", "--top", "1")
     assert answer["answers"][0]["iri"] == f"{ID}publication/ref-11-hogan-2023", answer["answers"]
+
+
+def test_what_a_study_reported_is_asked_for_by_its_results_not_a_publication(store: Path) -> None:
+    """Only "who reported" asks for a publication: "what results were reported by the consortium"
+    asks for its results; and "comment on" is the verb, not a name of the article the commentary
+    comments on (reference 11)."""
+    results = ask_json(
+        store, "What results were reported by the Pediatric Real World CAR Consortium?", "--top", "3"
+    )
+    assert [a["kind"] for a in results["answers"]] == ["result", "result", "result"], results["answers"]
+    comment = ask_json(store, "Did the authors comment on CAR T cell therapy?", "--top", "3")
+    assert comment["unanswered"] is False
+    assert f"{ID}publication/ref-11-hogan-2023" not in {i for link in comment["linked"] for i in link["iris"]}
 
 
 def test_a_product_asked_for_is_the_intervention_of_the_study_named(store: Path) -> None:
@@ -662,6 +698,10 @@ def test_the_authors_of_the_paper_a_question_describes_follow_it(store: Path) ->
         f"{ID}person/ibrahim-aldoss",
         f"{ID}person/lindsey-murphy",
     ], answer["answers"]
+    aldoss = answer["answers"][1]
+    assert [m["iri"] for m in aldoss["same_sentence"]] == [f"{ID}person/lindsey-murphy"], (
+        "its card names the co-author"
+    )
     other = ask_json(store, "authors of the Jacoby 2022 CAR T paper", "--top", "2")
     assert other["answers"][0]["iri"] == f"{ID}publication/ref-27-jacoby-2022"
     assert all(a["kind"] != "person" for a in other["answers"]), other["answers"]
@@ -925,15 +965,19 @@ def test_a_kind_the_question_names_comes_before_the_thing_it_names(store: Path) 
     assert funding["answers"][0]["iri"] == f"{ID}declaration/funding", funding["answers"]
 
 
-def test_a_kind_the_question_names_may_be_linked_back_to_the_thing_it_names(store: Path) -> None:
-    """ "Murphy affiliation" asks for an organisation (a hidden label of the class: a word asking
-    for the kind), which Murphy points at (not it at her): her department answers, before Murphy
-    herself."""
-    for question in ("Murphy affiliation", "Lindsey Murphy affiliation"):
-        affiliation = ask_json(store, question, "--top", "1")
-        assert affiliation["answers"][0]["iri"] == f"{ID}organisation/coh-department-of-pediatrics", (
-            affiliation
-        )
+def test_affiliation_asks_for_the_organisations_a_person_points_at(store: Path) -> None:
+    """ "Affiliation" asks for an organisation (a hidden label of the class: a word asking for the
+    kind), among those the person named points at (her department), not those of the facts about
+    her (the companies of Aldoss's declared interests)."""
+    for question, department in (
+        ("Murphy affiliation", "coh-department-of-pediatrics"),
+        ("Lindsey Murphy affiliation", "coh-department-of-pediatrics"),
+        ("Which affiliations are listed for Ibrahim Aldoss?", "coh-department-of-hematology-and-hct"),
+    ):
+        affiliation = ask_json(store, question, "--top", "3")
+        iris = [a["iri"] for a in affiliation["answers"]]
+        assert iris[0] == f"{ID}organisation/{department}", affiliation
+        assert not {f"{ID}organisation/amgen", f"{ID}organisation/kite-pharm"} & set(iris), iris
         assert affiliation["unanswered"] is False
 
 
@@ -1020,18 +1064,37 @@ def test_of_two_words_as_close_to_a_misspelling_the_one_more_facts_hold_wins(sto
     assert [a["iri"] for a in misspelt["answers"]] == [a["iri"] for a in spelt["answers"]]
 
 
-def test_ways_of_asking_the_graph_lacks_leave_a_question_answered(store: Path) -> None:
-    """ "Fare", "alongside", "longest", "undergo", "highlight": words a researcher asks with, which
-    no fact holds, are no topic the graph lacks."""
-    for question in (
-        "How did LR patients with IEM and specifically ICNS relapse fare despite blinatumomab?",
-        "Were blinatumomab blocks given instead of or alongside chemo blocks?",
-        "longest follow up in AALL1331 LR cohort",
-        "Did the intermediate- and high-risk AALL1331 patients undergo HSCT?",
-        "What unmet need do the authors highlight?",
-    ):
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        (
+            "How did LR patients with IEM and specifically ICNS relapse fare despite blinatumomab?",
+            "finding/iem-icns-poor-despite-blinatumomab",
+        ),
+        (
+            "Were blinatumomab blocks given instead of or alongside chemo blocks?",
+            "intervention/blinatumomab-chemotherapy",
+        ),
+        ("Did the intermediate- and high-risk AALL1331 patients undergo HSCT?", "cohort/aall1331-ir-hr"),
+        ("What unmet need do the authors highlight?", "finding/need-cns-directed-therapy"),
+    ],
+)
+def test_ways_of_asking_the_graph_lacks_leave_a_question_answered(
+    store: Path, question: str, expected: str
+) -> None:
+    """ "Fare", "alongside" (stop words), "undergo", "highlight" (ways of asking the article's
+    sentences also use: "all of whom underwent HSCT") are no topic the graph lacks."""
+    answer = ask_json(store, question, "--top", "1")
+    assert answer["unanswered"] is False and answer["unknown"] == [], answer
+    assert answer["answers"][0]["iri"] == f"{ID}{expected}", answer["answers"]
+
+
+def test_a_superlative_the_graph_cannot_compare_leaves_a_question_unanswered(store: Path) -> None:
+    """Nothing compares values: "the longest follow-up" is not the follow-up range, and "the longest
+    survival" is not whichever survival ranks first."""
+    for question in ("longest follow up in AALL1331 LR cohort", "Which subgroup had the longest survival?"):
         answer = ask_json(store, question, "--top", "1")
-        assert answer["unanswered"] is False and answer["unknown"] == [], answer
+        assert answer["unanswered"] is True and answer["unknown"] == ["longest"], answer
 
 
 def test_an_english_word_is_not_read_as_a_misspelt_name(store: Path) -> None:

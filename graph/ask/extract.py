@@ -156,7 +156,9 @@ def _reference_numbers(graph: Graph, targets: Iterable[str]) -> list[int]:
 
 
 def _all_names(graph: Graph, iri: str) -> list[str]:
-    return [label for _p, label in graph.names.get(iri, ())]
+    """Its names and synonyms, not its near labels: "EFS" is no name of DFS, and the facts about
+    DFS do not hold it."""
+    return [label for p, label in graph.names.get(iri, ()) if p != RKG + "nearLabel"]
 
 
 # A thing pointed at by at most this many facts (citation records aside) is linked back to them (a

@@ -164,6 +164,7 @@ class QuestionReader:
         self.tokenizer = Tokenizer()
         self.stop = {t for terms in self.tokenizer.many(_word_list("stopwords.txt")) for t in terms}
         self._topics = set(_word_list("topics.txt"))
+        self._asking_words = set(_word_list("asking.txt"))
         variants = [line.split("\t") for line in _word_list("words.tsv")]
         keys = self.tokenizer.many([v for v, _w in variants])
         words = self.tokenizer.many([w for _v, w in variants])
@@ -331,10 +332,11 @@ class QuestionReader:
     def _asking(self, word: str) -> bool:
         """A common English word the graph lacks ("entire", "split", "came") is a way of asking,
         not a topic the graph lacks, unless it names a topic all the same (graph/ask/topics.txt:
-        "cost", "life"). Words written as names ("Down") are never."""
+        "cost", "life"); and so is one of graph/ask/asking.txt, however rare ("underwent",
+        "notably"). Words written as names ("Down") are never."""
         if not (word.isalpha() and word.islower()) or word in self._topics:
             return False
-        return english_frequency(word) >= COMMON_WORD
+        return word in self._asking_words or english_frequency(word) >= COMMON_WORD
 
     def _joined(self, unwritten: list[str]) -> dict[str, str]:
         """Of hyphenated words whose parts no fact writes in a row, those the graph writes as one

@@ -126,18 +126,35 @@ def _numbered(hit: Hit) -> bool:
 
 
 def _another_kind_third(ranked: list[Hit], mates: list[dict[str, str]]) -> list[Hit]:
-    """The best fact's sentence seen from another side: when it states a fact of a kind the first two
-    answers are not (the study of a finding, the cohort of a result), the best scored of those comes
-    third, so that a reader who named that kind finds it among the first three."""
+    """The best fact's sentence seen from another side: when the third answer is more of the first's
+    sentence and of a kind the first two already are (the other arm's cohort, after the cohort and
+    a result), and that sentence states a fact of another kind (a rule, a study), the best scored of
+    those comes third. Not when the third is of a kind the question asks for or states the quantity
+    it asks for ("how many": the other arm's n), and a fact giving numbers, or about every thing the
+    question names, gives way only to one that does too."""
     if len(ranked) < 3 or not mates:
         return ranked
     shown = {ranked[0].record["kind"], ranked[1].record["kind"]}
-    if ranked[2].record["kind"] not in shown or ranked[2].record["iri"] not in {m["iri"] for m in mates}:
-        return ranked  # the third is no more of the same sentence, the same kind
+    displaced = ranked[2]
+    if (
+        displaced.record["kind"] not in shown
+        or displaced.record["iri"] not in {m["iri"] for m in mates}
+        or displaced.asked
+        or displaced.states
+    ):
+        return ranked
     other = {m["iri"] for m in mates if m["kind"] not in shown}
-    numbered = _numbered(ranked[2])  # a fact giving numbers gives way only to one giving numbers too
-    third = next((h for h in ranked[2:] if h.record["iri"] in other and (_numbered(h) or not numbered)), None)
-    if third is None or third is ranked[2]:
+    third = next(
+        (
+            h
+            for h in ranked[3:]
+            if h.record["iri"] in other
+            and (_numbered(h) or not _numbered(displaced))
+            and (h.complete or not displaced.complete)
+        ),
+        None,
+    )
+    if third is None:
         return ranked
     return [*ranked[:2], third, *(h for h in ranked[2:] if h is not third)]
 
@@ -220,6 +237,19 @@ class AskIndex:
 
     # -- the steps -------------------------------------------------------------------------------
 
+    def _named_facts(self, facts: list[int], named_things: list[str]) -> list[int]:
+        """Those of ``facts`` that are things the question names."""
+        if not facts or not named_things:
+            return []
+        return [
+            fact
+            for (fact,) in self._db.execute(
+                f"SELECT id FROM facts WHERE id IN ({','.join('?' * len(facts))}) "
+                f"AND iri IN ({','.join('?' * len(named_things))}) ORDER BY id",
+                (*facts, *named_things),
+            )
+        ]
+
     def _pointing_at(self, iris: tuple[str, ...]) -> list[tuple[int, float]]:
         """The facts that point at any of ``iris``, with the closest link's weight (remembered: the
         same things come back question after question)."""
@@ -236,7 +266,7 @@ class AskIndex:
         return rows
 
     def _parts_of_kind(
-        self, kinds: list[int], named: list[int], linked: dict[int, dict[int, float]]
+        self, kinds: list[int], named: list[int], linked: dict[int, dict[int, float]], named_things: list[str]
     ) -> dict[int, dict[int, float]]:
         """The facts of a kind the question names or asks for that a fact about the things it names
         points at: "reinduction drugs on AALL1331" asks for the drugs (vincristine…) the AALL1331
@@ -252,6 +282,10 @@ class AskIndex:
         )[:MAX_WHOLES]
         if not wholes:
             return {}
+        # The parts of a thing named, if it is a whole, not of the facts about it: Aldoss's
+        # department, not the companies of his declarations.
+        itself = self._named_facts(wholes, named_things)
+        wholes = itself or wholes
         rows = self._db.execute(
             f"SELECT DISTINCT f.id FROM links l JOIN facts f ON f.iri = l.iri "
             f"WHERE l.fact IN ({','.join('?' * len(wholes))}) AND l.weight = ?",
@@ -308,7 +342,9 @@ class AskIndex:
                 linked.setdefault(fact, {})[index] = weight
             if len(pointing) <= LINKED_CANDIDATES:
                 candidates.update(fact for fact, _w in pointing)
-        for part, links_back in self._parts_of_kind(reading.kinds_sought, reading.selecting, linked).items():
+        for part, links_back in self._parts_of_kind(
+            reading.kinds_sought, reading.selecting, linked, reading.named_things
+        ).items():
             linked[part].update(links_back)
             candidates.add(part)
         named_things = reading.named_things
@@ -536,14 +572,19 @@ class AskIndex:
         return best
 
     def _through_best(self, hits: list[Hit], reading: Reading, top: int) -> list[Hit]:
-        """A word asking for either of two kinds of fact ("author": a person, or a paper) or of two
-        quantities ("numbers": a value, or a sample size), answered by a fact of one that points at
-        facts of the other: those follow it ("the authors of the commentary in Translational
-        Pediatrics": the commentary, then its authors; a subgroup's rate, then its size)."""
+        """A word asking for either of two kinds of fact ("author": a person, or a paper), answered by
+        a fact of one kind that points at facts of the other: those follow it ("the authors of the
+        commentary in Translational Pediatrics": the commentary, then its authors). Not a word
+        asking for a quantity ("numbers": a value or a sample size): the value asked for is not
+        followed by the cohorts it was measured in."""
         if not hits:
             return hits
         best = hits[0]
-        mixed = [reading.concepts[i].iris for i in reading.asked if len(reading.concepts[i].iris) > 1]
+        mixed = [
+            reading.concepts[i].iris
+            for i in reading.asked
+            if len(reading.concepts[i].iris) > 1 and i not in reading.value_words
+        ]
         if not mixed:
             return hits
         own = {
@@ -575,6 +616,9 @@ class AskIndex:
             )
             for fact, record in rows
         ]
+        mates = self._same_sentence([h.id for h in parts])
+        for hit in parts:
+            hit.same_sentence = mates.get(hit.id, [])
         ids = {h.id for h in parts}
         return [best, *parts, *(h for h in hits[1:] if h.id not in ids)][:top]
 
