@@ -128,6 +128,7 @@ def write_index(select: extract.Select, folder: Path) -> dict:
     db.executescript(
         """
         CREATE INDEX links_iri ON links(iri, fact, weight);
+        CREATE INDEX links_fact ON links(fact, weight, iri);
         CREATE INDEX lexicon_key ON lexicon(key);
         CREATE INDEX facts_iri ON facts(iri);
         CREATE INDEX sentences_fact ON sentences(fact, sentence);
