@@ -15,13 +15,17 @@ whether the best one answers it.
    A fact that is not about every thing the question names, or lacks a number or code of the
    question (a time point, a year, "CNS3"), counts half; one of none of the kinds the question
    asks for, less. Of facts quoting the same sentence, those that point at what the question
-   names (a result at its endpoint) come before those that only quote it (its cohort).
+   names (a result at its endpoint) come before those that only quote it (its cohort). The third
+   answer is not more of the first's sentence and kind when that sentence states a fact of
+   another kind (:func:`_another_kind_third`), and a paper asked for by "authors" is followed by
+   the persons it points at (:meth:`AskIndex._through_best`).
 5. The best fact answers the question only if it is complete in that sense, covers enough of
    the question, states the quantity asked for if one is (a sample size for "how many patients",
    unless it is of another kind asked for; one for each word asking for one: "the CRS rate in
    percent" is not answered by a rate in words), holds each topic word of the question that few
-   facts hold ("dose"), and the question names nothing the graph does not know; otherwise the
-   question is *unanswered*, and the closest facts are given apart.
+   facts hold ("dose"), and the question names nothing the graph does not know nor, by a near
+   label, what the article does not report ("EFS"); otherwise the question is *unanswered*, and
+   the closest facts are given apart.
 """
 
 from __future__ import annotations
@@ -273,7 +277,9 @@ class AskIndex:
         reinduction phase points at, which are about neither AALL1331 nor reinduction. Each is given
         with the whole's links to the things named, as links back (``BACK``), which a fact of a
         kind asked for may be about ("where were the AALL1331 IR/HR results published": the paper
-        their cohort is derived from). Only wholes about every thing named are looked in: few."""
+        their cohort is derived from). Only wholes about every thing named are looked in: few; and
+        of those, the things named themselves when they are wholes ("Aldoss affiliation": his
+        department, not the companies his declarations point at)."""
         if not kinds or not named:
             return {}
         of_kind = {f for f, by in linked.items() if any(by.get(i, 0.0) >= ABOUT for i in kinds)}
