@@ -103,8 +103,7 @@ class Asker:
         # A question naming what the graph lacks ("ETV6-RUNX1"), what the article does not report
         # ("EFS"), or a topic its facts give for other things ("by dose"), is not the one a named
         # query answers.
-        near = [c for c in search.concepts if c.near]
-        if search.content and not search.unknown and not search.lacking and not near:
+        if search.content and not search.unknown and not search.lacking and not search.near:
             iris = [iri for concept in search.concepts for iri in concept.iris]
             numbers = self.index.reference_numbers(iris)
             concepts = [(c.terms, c.iris) for c in search.concepts]
@@ -122,7 +121,7 @@ class Asker:
             "unknown": search.unknown,
             # Its words for what the article does not report ("EFS"), each with what comes closest
             # (DFS), whose facts are listed: why it is unanswered.
-            "not_reported": self._not_reported(near),
+            "not_reported": self._not_reported(search.near),
         }
         return Asked(response, choice)
 

@@ -58,9 +58,7 @@ class Concept:
     terms: tuple[str, ...]
     iris: tuple[str, ...]
     soft: bool = False  # named by hidden labels only: a word of the question, not a thing it names
-    word_for: bool = (
-        False  # a hidden label of a thing ("steroid" for dexamethasone): soft, but a fact must be about it
-    )
+    word_for: bool = False  # a hidden label of a thing ("steroid"): soft, but a fact must be about it
     near: bool = False  # a near label ("EFS" on DFS): a word for it, though the article reports no such thing
     kind: bool = False  # the name of a class: a fact of that kind is preferred, not required
     qualifies: bool = False  # an age group, setting or design ("pediatric", "randomised"): preferred

@@ -218,6 +218,11 @@ class Search:
     # something else than what the graph says.
     lacking: list[str] = field(default_factory=list)
 
+    @property
+    def near(self) -> list[Concept]:
+        """Its words for what the article does not report ("EFS"), each on the closest thing."""
+        return [c for c in self.concepts if c.near]
+
 
 class AskIndex:
     """One index file, opened read-only; safe to share between threads (one question at a time)."""
