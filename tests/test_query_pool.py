@@ -191,7 +191,7 @@ def test_a_request_that_kills_two_workers_is_refused_for_a_while(medium: Path) -
 
 def test_an_export_is_written_by_a_worker_and_stopped_at_the_budget(tmp_path: Path) -> None:
     root = tmp_path / "store"
-    swap_in(root, 300_000)
+    swap_in(root, 1_000_000)  # an export of it takes seconds: well over the budget, even on a fast machine
 
     async def scenario():
         pool = QueryPool(root, None, size=1, timeout=0.2, in_memory=False)
