@@ -246,19 +246,6 @@ class AskIndex:
 
     # -- the steps -------------------------------------------------------------------------------
 
-    def _named_facts(self, facts: list[int], named_things: list[str]) -> list[int]:
-        """Those of ``facts`` that are things the question names."""
-        if not facts or not named_things:
-            return []
-        return [
-            fact
-            for (fact,) in self._db.execute(
-                f"SELECT id FROM facts WHERE id IN ({','.join('?' * len(facts))}) "
-                f"AND iri IN ({','.join('?' * len(named_things))}) ORDER BY id",
-                (*facts, *named_things),
-            )
-        ]
-
     def _pointing_at(self, iris: tuple[str, ...]) -> list[tuple[int, float]]:
         """The facts that point at any of ``iris``, with the closest link's weight (remembered: the
         same things come back question after question)."""
@@ -275,7 +262,7 @@ class AskIndex:
         return rows
 
     def _parts_of_kind(
-        self, kinds: list[int], named: list[int], linked: dict[int, dict[int, float]], named_things: list[str]
+        self, kinds: list[int], named: list[int], linked: dict[int, dict[int, float]], named_facts: set[int]
     ) -> dict[int, dict[int, float]]:
         """The facts of a kind the question names or asks for that a fact about the things it names
         points at: "reinduction drugs on AALL1331" asks for the drugs (vincristine…) the AALL1331
@@ -295,8 +282,7 @@ class AskIndex:
             return {}
         # The parts of a thing named, if it is a whole, not of the facts about it: Aldoss's
         # department, not the companies of his declarations.
-        itself = self._named_facts(wholes, named_things)
-        wholes = itself or wholes
+        wholes = [f for f in wholes if f in named_facts] or wholes
         rows = self._db.execute(
             f"SELECT DISTINCT f.id FROM links l JOIN facts f ON f.iri = l.iri "
             f"WHERE l.fact IN ({','.join('?' * len(wholes))}) AND l.weight = ?",
@@ -353,19 +339,19 @@ class AskIndex:
                 linked.setdefault(fact, {})[index] = weight
             if len(pointing) <= LINKED_CANDIDATES:
                 candidates.update(fact for fact, _w in pointing)
+        named_things = reading.named_things  # the things named, themselves, however many facts point at them
+        named_facts = {
+            fact
+            for (fact,) in self._db.execute(
+                f"SELECT id FROM facts WHERE iri IN ({','.join('?' * len(named_things))})", named_things
+            )
+        }
         for part, links_back in self._parts_of_kind(
-            reading.kinds_sought, reading.selecting, linked, reading.named_things
+            reading.kinds_sought, reading.selecting, linked, named_facts
         ).items():
             linked[part].update(links_back)
             candidates.add(part)
-        named_things = reading.named_things
-        if named_things:  # the things named, themselves, however many facts point at them
-            candidates.update(
-                fact
-                for (fact,) in self._db.execute(
-                    f"SELECT id FROM facts WHERE iri IN ({','.join('?' * len(named_things))})", named_things
-                )
-            )
+        candidates.update(named_facts)
         unranked = [fact for fact in candidates if fact not in bm25]
         if unranked:  # the facts found by their links, ranked by BM25 too
             bm25.update(self._bm25(reading.match, unranked))
