@@ -560,12 +560,13 @@ class AskIndex:
         for hit in hits:
             hit.record = json.loads(records[hit.id])
         ranked = _structure_first(hits, concepts)
-        best = _another_kind_third(
-            ranked, self._same_sentence([ranked[0].id]).get(ranked[0].id, []) if ranked else []
-        )[:top]
-        mates = self._same_sentence([h.id for h in best])
+        if not ranked:
+            return ranked
+        first = self._same_sentence([ranked[0].id]).get(ranked[0].id, [])
+        best = _another_kind_third(ranked, first)[:top]
+        mates = self._same_sentence([h.id for h in best[1:]])  # the first's are known
         for hit in best:
-            hit.same_sentence = mates.get(hit.id, [])
+            hit.same_sentence = first if hit is best[0] else mates.get(hit.id, [])
         return best
 
     def _through_best(self, hits: list[Hit], reading: Reading, top: int) -> list[Hit]:
